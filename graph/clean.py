@@ -1,0 +1,354 @@
+"""Separate a document's words from its print layout, keeping a map back to the source.
+
+EDGAR text exhibits carry their printed form: page numbers, ``- more -``, running headers
+("The Hartford - Second Quarter 2004 Earnings /2"), ``<PAGE>`` markers, form feeds, tables of
+contents with dotted leaders, and hard line wraps. This stage marks those lines as noise,
+records for every remaining line whether a blank line or a page break came before it (the
+segmenter needs both), and builds the *clean text*: paragraphs joined back together, with an
+offset map so that every character of the clean text points into the source.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+
+class Gap(enum.Enum):
+    """What separates a content line from the content line before it."""
+
+    NONE = "none"  # the next line of the same paragraph (or table)
+    BLANK = "blank"  # one or more blank lines: a paragraph break
+    PAGE = "page"  # a page break (page number, <PAGE>, form feed, running header)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One content line of the source; ``text`` has the layout white space removed."""
+
+    number: int  # 0-based line number in the source
+    start: int  # source offset of the first non-space character
+    end: int  # source offset just after the last non-space character
+    indent: int  # leading columns (tabs expanded to 8)
+    text: str
+    gap: Gap
+    tabular: bool  # laid out in columns: keep its spacing and its line breaks
+
+
+@dataclass(frozen=True)
+class CleanText:
+    source: str
+    lines: tuple[Line, ...]
+    text: str
+    offsets: tuple[int, ...]  # offsets[i] = source offset of clean character i; len(text)+1
+    noise: tuple[tuple[int, str], ...]  # (line number, why it is not content)
+
+    def to_source(self, clean_index: int) -> int:
+        return self.offsets[max(0, min(clean_index, len(self.offsets) - 1))]
+
+    def to_clean(self, source_offset: int) -> int:
+        """First clean index whose source offset is at or after ``source_offset``."""
+        return bisect.bisect_left(self.offsets, source_offset, 0, len(self.offsets) - 1)
+
+    def slice(self, start: int, end: int) -> str:
+        """The clean text of the source span ``[start, end)``."""
+        return self.text[self.to_clean(start) : self.to_clean(end)].strip()
+
+
+# --- noise patterns -------------------------------------------------------------------------
+
+_SGML_TAG_NAMES = r"/?(?:PAGE|TABLE|S|C|CAPTION|FN|F\d+|DOCUMENT|TEXT|SEC-DOCUMENT|SEC-HEADER)"
+_SGML_ONLY = re.compile(rf"^(?:<{_SGML_TAG_NAMES}>\s*)+$", re.I)
+_SGML_HEADER = re.compile(r"^<(?:TYPE|SEQUENCE|FILENAME|DESCRIPTION)>", re.I)
+_SGML_INLINE = re.compile(rf"<{_SGML_TAG_NAMES}>", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^page\s+\d+(?:\s+of\s+\d+)?\.?$", re.I)
+_ROMAN_PAGE = re.compile(r"^\(?[ivxl]{1,6}\)?$")
+_MORE = re.compile(r"^-+\s*more\s*-+$", re.I)
+_ORNAMENT = re.compile(r"^(?:(?:#\s*){3,}|[.\s]+|\[[^\]]*\blogo\b[^\]]*\]|\*\s*\*\s*\*)$", re.I)
+_RULE = re.compile(r"^[-=_~*\s]*[-=_~*]{3}[-=_~*\s]*$")  # underlines and separators
+_DOTTED_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
+_TOC_START = re.compile(r"^(?:table\s+of\s+contents|contents|index)(?:\s*\(continued\))?$", re.I)
+_HEADING_LIKE = re.compile(r"^(?:article|section|schedule|exhibit|annex|appendix|§)\b", re.I)
+# Columns: four or more spaces inside a line (after any list marker or bullet at its start).
+_TABULAR = re.compile(r"\S {4,}\S")
+_LEADING_MARKER = re.compile(r"^(?:\([\w.]{1,6}\)|[\w]{1,6}\.|-\s*-|[-•*·])\s+")
+_TERMINATOR = re.compile(r"[.;:!?][\"')\]”’]*$")
+_SPACES = re.compile(r"\s+")
+# A line ending in one of these words cannot end a paragraph ("within the meaning of the").
+DANGLING_WORDS = frozenset(
+    "a an the of to in on for with by as at from and or nor but that which who whom whose under "
+    "upon such any its their his her this these those is are be been was were shall will may "
+    "not than between into within without other each every all no per via if".split()
+)
+
+
+def dangling(text: str) -> bool:
+    """Does ``text`` stop mid-sentence, on a word that needs a continuation?"""
+    words = text.split()
+    return bool(words) and words[-1].lower() in DANGLING_WORDS
+
+# A "prose" paragraph ends a table of contents: TOC entries are Title Case, running text is
+# mostly lower-case words. Example: "CREDIT AGREEMENT, dated as of March 11, 1994, among ..."
+PROSE_MIN_WORDS = 8
+PROSE_MIN_LOWER_SHARE = 0.3
+# Running headers are short lines repeated after page breaks with a changing number.
+RUNNING_HEADER_MAX_CHARS = 100
+# Lines shorter than this that end without punctuation are layout (titles, addresses,
+# signature blocks): their line breaks are kept in the clean text.
+SHORT_LINE = 45
+# Consecutive page numbers may skip a few pages (blank pages, exhibits set apart): 7 -> 9.
+PAGE_NUMBER_MAX_STEP = 3
+
+
+def clean(source: str) -> CleanText:
+    raw_lines = _split_lines(source)
+    noise: dict[int, str] = {}
+    page_breaks: set[int] = set()  # noise lines that are page breaks
+
+    for n, (start, end) in enumerate(raw_lines):
+        s = source[start:end].replace("\f", " ").strip()
+        if "\f" in source[start:end]:
+            page_breaks.add(n)
+        if not s:
+            continue
+        if _SGML_ONLY.match(s):
+            noise[n] = "markup"
+            if s.upper().startswith("<PAGE>"):
+                page_breaks.add(n)
+        elif _SGML_HEADER.match(s):
+            noise[n] = "markup"
+        elif _MORE.match(s):
+            noise[n] = "page break"
+            page_breaks.add(n)
+        elif _RULE.match(s):
+            noise[n] = "rule"
+        elif _ORNAMENT.match(s):
+            noise[n] = "ornament"
+        elif _DOTTED_LEADER.search(s):
+            noise[n] = "table of contents"
+
+    _mark_page_numbers(source, raw_lines, noise, page_breaks)
+    _mark_running_headers(source, raw_lines, noise, page_breaks)
+    _mark_tables_of_contents(source, raw_lines, noise)
+
+    lines: list[Line] = []
+    gap = Gap.NONE
+    seen_content = False
+    for n, (start, end) in enumerate(raw_lines):
+        raw = source[start:end]
+        stripped = raw.replace("\f", " ").strip()
+        if n in page_breaks:
+            gap = Gap.PAGE
+        if n in noise:
+            if noise[n] == "table of contents":
+                gap = Gap.BLANK if gap is Gap.NONE else gap
+            continue
+        if not stripped or not _SGML_INLINE.sub("", stripped).strip():
+            if gap is Gap.NONE:
+                gap = Gap.BLANK
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        indent = len(raw[:lead].replace("\f", "").expandtabs(8))
+        text_start = start + lead
+        text_end = start + len(raw.rstrip())
+        text = _SGML_INLINE.sub("", source[text_start:text_end])
+        tabular = bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
+        if not tabular:
+            text = _SPACES.sub(" ", text).strip()
+        if gap is Gap.NONE and lines and not tabular and not lines[-1].tabular:
+            prev = lines[-1]
+            if indent > prev.indent + 2 and _TERMINATOR.search(prev.text):
+                gap = Gap.BLANK  # an indented first line after a full stop: a new paragraph
+        lines.append(
+            Line(n, text_start, text_end, indent, text, gap if seen_content else Gap.BLANK, tabular)
+        )
+        seen_content = True
+        gap = Gap.NONE
+
+    text, offsets = _join(source, lines)
+    return CleanText(source, tuple(lines), text, tuple(offsets), tuple(sorted(noise.items())))
+
+
+def _split_lines(source: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, without its line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
+    spans = []
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\n|\r|$)", source):
+        if m.start() == len(source) and m.start() == m.end():
+            break
+        body = m.group().rstrip("\r\n")
+        spans.append((m.start(), m.start() + len(body)))
+    return spans
+
+
+def _blank(source: str, raw_lines, n: int, noise) -> bool:
+    if n < 0 or n >= len(raw_lines):
+        return True
+    start, end = raw_lines[n]
+    return n in noise or not source[start:end].strip()
+
+
+def _next_content(source, raw_lines, n, noise, step=1):
+    n += step
+    while 0 <= n < len(raw_lines):
+        start, end = raw_lines[n]
+        if source[start:end].strip():
+            return n
+        n += step
+    return None
+
+
+def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
+    """A number alone between blank lines is a page number (``2``, ``- 7 -``, ``Page 1 of 2``).
+
+    Roman numerals alone (``(iii)``) count only right before a ``<PAGE>`` or a form feed, since
+    "(iii)" alone on a line is also how some exhibits set an item's marker.
+    """
+    last = 0
+    for n, (start, end) in enumerate(raw_lines):
+        if n in noise:
+            continue
+        s = source[start:end].replace("\f", " ").strip()
+        if not s:
+            continue
+        if _PAGE_NUMBER.match(s) and _blank(source, raw_lines, n - 1, noise) and _blank(
+            source, raw_lines, n + 1, noise
+        ):
+            # Page numbers climb through a document (and restart at 1 or 2 in an exhibit);
+            # a number that jumps ("709" in a cross-reference table) is a table cell.
+            value = int(re.sub(r"\D", " ", s).split()[0])
+            if s[:1].isalpha() or last < value <= last + PAGE_NUMBER_MAX_STEP or value <= 2:
+                noise[n] = "page number"
+                page_breaks.add(n)
+                last = value
+        elif _ROMAN_PAGE.match(s):
+            nxt = _next_content(source, raw_lines, n, {})
+            if nxt is None or nxt in page_breaks:
+                noise[n] = "page number"
+                page_breaks.add(n)
+
+
+def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
+    """Short lines right after a page break, repeated with a changing number."""
+    candidates: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for n, (start, end) in enumerate(raw_lines):
+        if n in noise:
+            continue
+        s = source[start:end].strip()
+        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not re.search(r"\d", s):
+            continue
+        if _HEADING_LIKE.match(s):
+            continue
+        prev = _next_content(source, raw_lines, n, {}, step=-1)
+        if prev is None or prev not in page_breaks:
+            continue
+        key = re.sub(r"\d+", "#", s).rstrip(". ")
+        candidates[key].append((n, s))
+    for occurrences in candidates.values():
+        if len(occurrences) >= 2 and len({s for _, s in occurrences}) >= 2:
+            for n, _ in occurrences:
+                noise[n] = "running header"
+                page_breaks.add(n)
+
+
+def _mark_tables_of_contents(source, raw_lines, noise) -> None:
+    """From a "TABLE OF CONTENTS" line to the first paragraph of running prose."""
+    n = 0
+    while n < len(raw_lines):
+        start, end = raw_lines[n]
+        s = source[start:end].strip()
+        if n in noise or not _TOC_START.match(s):
+            n += 1
+            continue
+        # Walk paragraph by paragraph until one reads as prose.
+        m = n
+        while m < len(raw_lines):
+            para_start = m
+            words: list[str] = []
+            while m < len(raw_lines) and source[raw_lines[m][0] : raw_lines[m][1]].strip():
+                words += source[raw_lines[m][0] : raw_lines[m][1]].split()
+                m += 1
+            # Title Case headings ("Collection of Indebtedness and Suits for Enforcement by
+            # Trustee") have lower-case function words only; prose has lower-case content words.
+            alpha = [w for w in words if w[:1].isalpha() and w.lower().strip(",.;:") not in DANGLING_WORDS]
+            lower = [w for w in alpha if w[:1].islower()]
+            if len(words) >= PROSE_MIN_WORDS and len(lower) >= PROSE_MIN_LOWER_SHARE * len(alpha):
+                m = para_start
+                break
+            m += 1
+        for k in range(n, m):
+            if source[raw_lines[k][0] : raw_lines[k][1]].strip():
+                noise.setdefault(k, "table of contents")
+        n = m
+
+
+def _join(source: str, lines: list[Line]) -> tuple[str, list[int]]:
+    """Clean text: wrapped lines joined with a space, paragraphs with a blank line."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    prev: Line | None = None
+    for line in lines:
+        if prev is not None:
+            sep = _separator(prev, line)
+            parts.append(sep)
+            offsets.extend([line.start] * len(sep))
+        if line.tabular:
+            parts.append(line.text)
+            offsets.extend(range(line.start, line.start + len(line.text)))
+        else:
+            # Map each kept character back to the source, skipping collapsed spaces and tags.
+            raw = source[line.start : line.end]
+            kept = _map_collapsed(raw, line.text)
+            parts.append(line.text)
+            offsets.extend(line.start + k for k in kept)
+        prev = line
+    offsets.append(prev.end if prev else 0)
+    return "".join(parts), offsets
+
+
+def _map_collapsed(raw: str, text: str) -> list[int]:
+    """Index in ``raw`` of every character of ``text`` (raw with tags removed, spaces collapsed)."""
+    out: list[int] = []
+    i = 0
+    for ch in text:
+        while i < len(raw):
+            tag = _SGML_INLINE.match(raw, i)
+            if tag:
+                i = tag.end()
+                continue
+            if ch == " " and raw[i].isspace():
+                out.append(i)
+                while i < len(raw) and raw[i].isspace():
+                    i += 1
+                break
+            if raw[i] == ch:
+                out.append(i)
+                i += 1
+                break
+            i += 1
+        else:
+            out.append(len(raw))
+    return out
+
+
+def _separator(prev: Line, line: Line) -> str:
+    if line.gap is Gap.NONE:
+        if prev.tabular or line.tabular:
+            return "\n"
+        if prev.text.endswith("-") and line.text[:1].islower() and prev.text[-2:-1].isalpha():
+            return ""
+        if len(prev.text) < SHORT_LINE and not line.text[:1].islower():
+            return "\n"
+        return " "
+    if line.tabular or prev.tabular or _TERMINATOR.search(prev.text):
+        return "\n\n"
+    # No full stop before the gap: the sentence may run on across blank lines or a page break
+    # ("… within the meaning of the" / "Securities and Futures Ordinance …").
+    caption = line.text.isupper() and len(line.text) < SHORT_LINE
+    if line.text[:1].islower() or (dangling(prev.text) and not caption):
+        return " "
+    if line.gap is Gap.PAGE and len(prev.text) >= SHORT_LINE and not caption:
+        return " "
+    return "\n\n"

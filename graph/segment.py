@@ -1,0 +1,795 @@
+"""Cut a cleaned document into its clause tree, with the labels a lawyer cites.
+
+Two passes. The *structural* pass walks the content lines and opens a clause wherever a
+numbering marker starts a paragraph: ``ARTICLE ONE``, ``SECTION 1.``, ``Section 101``,
+``1.01``, ``8.``, ``(a)``, ``(i)``, ``(A)``, ``i.``, attachment headings (``ANNEX I``), and
+closings (``IN WITNESS WHEREOF``). A marker counts only where a paragraph can start (after a
+blank line, a page break, or a line that ends a sentence or introduces a list) and only where
+it continues a list that is open or starts a new one — so "(i)" after "(h)" is a letter, and a
+wrapped line that happens to begin with "(a)" is not a subsection. The *inline* pass then finds
+enumerations inside sentences ("(i) … and (ii) …") and labels them under their clause.
+
+Documents without numbering (powers of attorney, press releases) become paragraph blocks
+``p1``, ``p2``, … with their inline items as ``p2(i)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clean import DANGLING_WORDS, SHORT_LINE, CleanText, Gap, Line, dangling
+from .model import Clause, ClauseKind
+
+# --- numbering styles ------------------------------------------------------------------------
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE THIRTEEN FOURTEEN "
+        "FIFTEEN SIXTEEN SEVENTEEN EIGHTEEN NINETEEN TWENTY".split()
+    )
+}
+
+
+def roman_value(s: str) -> int | None:
+    s = s.lower()
+    if not s or any(ch not in _ROMAN for ch in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        va, vb = _ROMAN[a], _ROMAN.get(b, 0)
+        total += -va if va < vb else va
+    return total if total > 0 and to_roman(total) == s else None
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def alpha_value(s: str) -> int | None:
+    """(a)=1 … (z)=26, (aa)=27 … as drafters double letters after (z)."""
+    if len(set(s)) == 1 and s.isalpha() and s.isascii():
+        return (ord(s[0].lower()) - 96) + 26 * (len(s) - 1)
+    return None
+
+
+def interpretations(token: str) -> list[tuple[str, int]]:
+    """Every (style, ordinal) a marker can be: "i" is the 9th letter or roman one."""
+    out = []
+    if token.isdigit():
+        return [("digit", int(token))]
+    if token.islower():
+        r, a = roman_value(token), alpha_value(token)
+        if r is not None:
+            out.append(("roman", r))
+        if a is not None and (r is None or len(token) == 1):
+            out.append(("alpha", a))
+    elif token.isupper():
+        r, a = roman_value(token), alpha_value(token)
+        if r is not None:
+            out.append(("ROMAN", r))
+        if a is not None and (r is None or len(token) == 1):
+            out.append(("ALPHA", a))
+    return out
+
+
+# --- line patterns ---------------------------------------------------------------------------
+
+_ARTICLE = re.compile(
+    r"^(?P<kw>ARTICLE|Article)\s+(?P<num>[IVXLC]+|\d+|[A-Z][A-Za-z]+(?:[- ][A-Z][A-Za-z]+)?)\b\.?\s*[:.\-–—]?\s*(?P<rest>.*)$"
+)
+_SECTION_KW = re.compile(r"^(?:SECTION|Section|§)\s+(?P<num>\d+(?:\.\d+)*[A-Za-z]?)\b\.?(?:\s+(?P<rest>.*))?$")
+_BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
+_DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
+_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*))?$")
+_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[a-z])\.\s+(?P<rest>\S.*)$")
+_ATTACHMENT = re.compile(
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})$"
+)
+_CLOSING = re.compile(
+    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours)", re.I
+)
+_TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
+_CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
+_HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.*))?$")
+_LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
+_MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
+_BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:clauses?|subsections?|sections?|paragraphs?|subparagraphs?|items?|rules?|articles?|"
+    r"schedules?|exhibits?|annex(?:es)?|regulations?|forms?)\s*"
+    r"(?:(?:\d[\w.\-]*|\([A-Za-z0-9]{1,5}\))\s*(?:,|and/or|and|or|through|to|-)?\s*)*"
+    r"|\d[\w.\-]*)$",
+    re.I,
+)
+# Common abbreviations whose period does not end a sentence.
+_ABBREVIATION = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|U\.S|N\.A|Esq|Jr|Sr|St|Mr|Ms|Mrs|Dr|etc|i\.e|e\.g|Cap|L\.P|p\.m|a\.m|S\.A|N\.Y|D\.C)\.$")
+
+
+def _terminated(text: str) -> bool:
+    return bool(_TERMINATED.search(text.rstrip()))
+
+
+def _article_number(token: str) -> str | None:
+    if token.isdigit():
+        return token
+    if roman_value(token.lower()) is not None and token.isupper():
+        return token
+    words = token.upper().replace("-", " ").split()
+    if words and all(w in _NUMBER_WORDS for w in words):
+        return str(sum(_NUMBER_WORDS[w] for w in words))
+    return None
+
+
+def _number_key(num: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", num))
+
+
+# --- the tree being built --------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    label: str
+    kind: ClauseKind
+    start: int
+    rank: int  # 0 attachment, 1 article/closing/preamble/p-block, 2 section, 3 dotted, 4+ items
+    parent: "_Node | None"
+    cite: str = ""  # how children cite from here: "8(c)" gives "8(c)(i)"
+    prefix: str = ""  # "Annex I, " inside an attachment
+    style: str | None = None  # numbering style of a list item
+    ordinal: int = 0
+    marker_indent: int = 0
+    body_indent: int | None = None
+    heading: str | None = None
+    awaiting_body: bool = False  # a marker alone on its line: its text follows
+    caption: bool = False  # a captioned block ("TIME OF DELIVERY:") in an attachment
+    end: int = -1
+    end_limit: int | None = None  # set when a following unnumbered paragraph closed this item
+    children: list["_Node"] = field(default_factory=list)
+
+
+class _Tree:
+    def __init__(self, clean: CleanText):
+        self.clean = clean
+        self.root = _Node("", ClauseKind.PREAMBLE, 0, -1, None)
+        self.stack: list[_Node] = [self.root]
+        self.labels: set[str] = set()
+        self.para_index: dict[str, int] = {}  # per attachment (or "" for the document): p1, p2, …
+
+    @property
+    def top(self) -> _Node:
+        return self.stack[-1]
+
+    def unique(self, label: str) -> str:
+        if label not in self.labels:
+            return label
+        # A second list restarting at (a) inside one clause: keep the citation, mark the repeat.
+        n = 2
+        while f"{label} [{n}]" in self.labels:
+            n += 1
+        return f"{label} [{n}]"
+
+    def open(self, label: str, kind: ClauseKind, start: int, rank: int, **kw) -> _Node:
+        while self.top.rank >= rank:
+            self.stack.pop()
+        parent = self.top
+        label = self.unique(label)
+        node = _Node(label, kind, start, rank, parent, **kw)
+        parent.children.append(node)
+        self.stack.append(node)
+        self.labels.add(label)
+        return node
+
+    def pop_to(self, node: _Node) -> None:
+        while self.top is not node:
+            self.stack.pop()
+
+    def attachment(self) -> _Node | None:
+        for node in reversed(self.stack):
+            if node.rank == 0:
+                return node
+        return None
+
+
+# --- the structural pass ---------------------------------------------------------------------
+
+
+def segment(clean: CleanText) -> list[Clause]:
+    """The clause tree of ``clean``, in reading order, parents before children."""
+    if not clean.lines:
+        return []
+    tree = _structural(clean, numbered=True)
+    if not _is_numbered(tree):
+        tree = _structural(clean, numbered=False)
+    _close_ends(tree, clean)
+    _inline_items(tree, clean)
+    return _flatten(tree, clean)
+
+
+def _is_numbered(tree: _Tree) -> bool:
+    def count(node: _Node) -> int:
+        return sum(1 for c in node.children if c.kind in (ClauseKind.SECTION, ClauseKind.ARTICLE))
+
+    top = count(tree.root) + sum(count(c) for c in tree.root.children if c.rank == 0)
+    return top >= 2
+
+
+def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
+    """May a new paragraph (and so a numbered part) begin at ``line``?"""
+    if prev is None:
+        return True
+    if line.gap is Gap.NONE:
+        # "as follows:" introduces a list; "(c)  Corporate Documents." is a heading line.
+        return prev.text.rstrip().endswith(":") or _title_line(prev.text)
+    if _terminated(prev.text) or prev.tabular or _is_caption(line) or _BULLET.match(line.text):
+        return True
+    if _MARKER_ONLY.match(prev.text):
+        return True  # "(1)" alone on its line: its text is the next paragraph
+    # No sentence end before it: a wrapped line, unless what follows reads as a new start.
+    body = rest if rest is not None else line.text
+    if not body[:1].isupper():
+        return False
+    if line.gap is Gap.PAGE:
+        return _heading_like(prev.text)
+    # After blank lines: "… within the meaning of the" goes on; "… Securities and Futures Act"
+    # (a drafter's missing period) does not.
+    return not dangling(prev.text)
+
+
+def _title_line(text: str) -> bool:
+    """A line that is only a (numbered) title: "(c)  Corporate Documents; Proceedings."."""
+    body = _LEADING_NUMBER.sub("", text).strip()
+    if not body.endswith(".") or len(body) > 90:
+        return False
+    words = [w for w in body.rstrip(".").split() if w.lower() not in DANGLING_WORDS]
+    return bool(words) and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+
+
+def _heading_like(text: str) -> bool:
+    """A short line that can stand alone ("PRICING AGREEMENT", "March 4, 2004"), unlike the
+    last line before a page break ("meaning of the")."""
+    words = text.split()
+    return len(text) < SHORT_LINE and bool(words) and not words[-1][:1].islower()
+
+
+def _structural(clean: CleanText, numbered: bool) -> _Tree:
+    tree = _Tree(clean)
+    lines = clean.lines
+    body_started = False
+    last_top_section: int | None = None  # for bare "8." numbering
+    last_article: int | None = None
+    prev: Line | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        text = line.text
+        handled = False
+        starts = _paragraph_start(line, prev, None)
+        first_line = prev is None
+
+        # Indentation of a list item's continuation lines tells its layout style.
+        top = tree.top
+        if line.gap is Gap.NONE and top.rank >= 4 and top.body_indent is None:
+            top.body_indent = line.indent
+
+        paragraph_lines = _paragraph_lines(lines, i)
+        paragraph_text = " ".join(ln.text for ln in paragraph_lines)[:200]
+
+        in_signatures = any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)
+        if (
+            starts
+            and _CLOSING.match(paragraph_text)
+            and (body_started or not numbered)
+            and not in_signatures
+            and not (numbered and _numbering_follows(lines, i))
+        ):
+            att = tree.attachment()
+            label = f"{att.label}, signatures" if att else "signatures"
+            tree.open(label, ClauseKind.SIGNATURES, line.start, 1, prefix=att.prefix if att else "")
+            handled = True
+        elif starts and (m := _ATTACHMENT.match(text)) and (body_started or _has_signatures(tree)) and numbered:
+            kw = m.group("kw").capitalize()
+            label = f"{kw} {m.group('id')}"
+            kind = {"Annex": ClauseKind.ANNEX, "Schedule": ClauseKind.SCHEDULE, "Exhibit": ClauseKind.EXHIBIT}.get(kw, ClauseKind.APPENDIX)
+            node = tree.open(label, kind, line.start, 0, prefix=f"{label}, ")
+            # An all-capitals line right under the heading is the attachment's title.
+            if i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
+                node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
+                i += 1
+                line = lines[i]
+            last_top_section = None
+            handled = True
+        elif numbered and starts and (m := _ARTICLE.match(text)):
+            num = _article_number(m.group("num"))
+            value = int(num) if num and num.isdigit() else (roman_value(num.lower()) if num else None)
+            if num and (last_article is None or value == last_article + 1):
+                node = tree.open(f"Article {num}", ClauseKind.ARTICLE, line.start, 1, cite="")
+                node.heading = m.group("rest").strip(" .:-–—") or _next_caption(lines, i)
+                last_article = value
+                last_top_section = None
+                body_started = True
+                handled = True
+        if not handled and numbered and starts:
+            handled, last_top_section = _section(tree, line, lines, i, last_top_section)
+            if handled:
+                body_started = True
+        if not handled and (numbered and body_started or not numbered or tree.attachment()):
+            handled = _list_item(tree, line, prev, numbered)
+        if not handled and starts and line.gap is not Gap.NONE:
+            _unmarked_paragraph(tree, line, numbered, paragraph_lines)
+        prev = line
+        i += 1
+    return tree
+
+
+def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
+    """Is this "IN WITNESS WHEREOF" inside a form (say, of a note) that the body goes on after?"""
+    for line in lines[i + 1 :]:
+        if line.gap is Gap.NONE:
+            continue
+        if _ATTACHMENT.match(line.text):
+            return False
+        if _ARTICLE.match(line.text) or (
+            (m := _SECTION_KW.match(line.text)) and (m.group("rest") or "X")[:1].isupper()
+        ):
+            return True
+    return False
+
+
+def _has_signatures(tree: _Tree) -> bool:
+    return any(c.kind is ClauseKind.SIGNATURES for c in tree.root.children)
+
+
+def _paragraph_lines(lines: tuple[Line, ...], i: int) -> list[Line]:
+    j = i + 1
+    while j < len(lines) and lines[j].gap is Gap.NONE:
+        j += 1
+    return list(lines[i:j])
+
+
+def _next_caption(lines: tuple[Line, ...], i: int) -> str | None:
+    if i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text):
+        return lines[i + 1].text.rstrip(":")
+    return None
+
+
+def _section(tree: _Tree, line: Line, lines, i: int, last_top: int | None) -> tuple[bool, int | None]:
+    """SECTION 1. / Section 101 / 1.01 / 8. — with a same-line "(a)" after a bare number."""
+    text = line.text
+    att = tree.attachment()
+    prefix = att.prefix if att else ""
+    in_article = any(n.kind is ClauseKind.ARTICLE for n in tree.stack)
+
+    if m := _SECTION_KW.match(text):
+        num = m.group("num")
+        rest = m.group("rest") or ""
+        if rest and rest[:1].islower():
+            return False, last_top  # "Section 106. of the Act" wrapped onto a line start
+        label = prefix + num
+        if label in tree.labels:
+            return False, last_top
+        dotted = "." in num and not in_article
+        rank = 3 if dotted and any(n.rank == 2 and num.startswith(n.cite + ".") for n in tree.stack) else 2
+        node = tree.open(label, ClauseKind.SECTION if rank == 2 else ClauseKind.SUBSECTION, line.start, rank, cite=num, prefix=prefix)
+        alone = i + 1 >= len(lines) or lines[i + 1].gap is not Gap.NONE
+        node.heading, _ = _split_heading(rest, alone)
+        if not node.heading and not rest:
+            node.heading = _next_caption(lines, i)
+        return True, (int(num) if num.isdigit() else last_top)
+
+    if m := _DOTTED_SECTION.match(text):
+        num = m.group("num")
+        key = _number_key(num)
+        parent_section = next((n for n in reversed(tree.stack) if n.rank == 2), None)
+        if parent_section is None or _number_key(parent_section.cite)[:1] != key[:1]:
+            return False, last_top
+        siblings = [c for c in parent_section.children if c.rank == 3]
+        if siblings and _number_key(siblings[-1].cite) >= key:
+            return False, last_top
+        node = tree.open(prefix + num, ClauseKind.SUBSECTION, line.start, 3, cite=num, prefix=prefix)
+        node.heading, _ = _split_heading(m.group("rest"))
+        return True, last_top
+
+    if m := _BARE_SECTION.match(text):
+        value = int(m.group("num"))
+        expected = 1 if last_top is None else last_top + 1
+        if value != expected or prefix + str(value) in tree.labels:
+            return False, last_top
+        node = tree.open(prefix + str(value), ClauseKind.SECTION, line.start, 2, cite=str(value), prefix=prefix, marker_indent=line.indent)
+        rest = m.group("rest")
+        # "8. (a) The Company will …": the first subsection starts on the section's line.
+        sub = _PAREN.match(rest)
+        if sub and any(o == 1 for _, o in interpretations(sub.group("tok"))):
+            style, ordinal = _first_style(sub.group("tok"))
+            offset = line.start + _offset_in_line(tree.clean.source, line, rest)
+            tree.open(
+                f"{prefix}{value}({sub.group('tok')})", ClauseKind.SUBSECTION, offset, 4,
+                cite=f"{value}({sub.group('tok')})", prefix=prefix, style=style, ordinal=ordinal,
+                marker_indent=line.indent,
+            )
+        return True, value
+    return False, last_top
+
+
+def _offset_in_line(source: str, line: Line, fragment: str) -> int:
+    raw = source[line.start : line.end]
+    key = fragment[:12]
+    k = raw.find(key)
+    return k if k >= 0 else 0
+
+
+def _split_heading(rest: str | None, alone: bool = False) -> tuple[str | None, str | None]:
+    """"Loan Commitments.  Subject to …" -> ("Loan Commitments", "Subject to …").
+
+    ``alone``: the heading has the line to itself ("Section 105 Notices, Etc., to Trustee.").
+    """
+    if not rest:
+        return None, None
+    if alone and len(rest) <= 120:
+        heading, remainder = rest.rstrip(". "), None
+    else:
+        m = _HEADING_TEXT.match(rest)
+        if not m:
+            return None, rest
+        heading, remainder = m.group("heading").strip(), m.group("rest")
+    words = heading.split()
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    if len(words) <= 16 and capitalised >= 0.6 * len(words) and not re.search(r"\b(shall|will|may|is|are)\b", heading):
+        return heading, remainder
+    return None, rest
+
+
+def _first_style(token: str) -> tuple[str, int]:
+    for style, ordinal in interpretations(token):
+        if ordinal == 1:
+            return style, 1
+    style, ordinal = interpretations(token)[0]
+    return style, ordinal
+
+
+_ITEM_KINDS = [ClauseKind.SUBSECTION, ClauseKind.CLAUSE, ClauseKind.SUBCLAUSE]
+
+
+def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bool:
+    """(a) / (i) / (A) / (1) / i. at the start of a paragraph, continuing or opening a list."""
+    m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
+    if not m:
+        return False
+    token, rest = m.group("tok"), m.group("rest")
+    if not _paragraph_start(line, prev, rest or "X"):
+        return False
+    suffix = "" if line.text.startswith("(") else "."
+    options = interpretations(token)
+    if not options:
+        return False
+
+    # A sibling: an open item of the same style whose next ordinal this is.
+    sibling = None
+    for node in reversed(tree.stack):
+        if node.rank < 4:
+            break
+        match = next(((s, o) for s, o in options if node.style == s + suffix and o == node.ordinal + 1), None)
+        if match:
+            sibling = (node, *match)
+            break
+    first = next(((s, o) for s, o in options if o == 1), None)
+    if sibling and first and line.indent > sibling[0].marker_indent + 2:
+        sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
+    if sibling:
+        node, style, ordinal = sibling
+        tree.pop_to(node)
+        tree.stack.pop()
+        parent = tree.top
+    elif first:
+        style, ordinal = first
+        parent = tree.top
+        att = tree.attachment()
+        if numbered and att is not None and parent.rank == 1 and not parent.caption:
+            tree.pop_to(att)  # "i.  it has not offered …": an item of the attachment itself
+            parent = att
+    else:
+        return False
+    if parent is tree.root or parent.kind in (ClauseKind.SIGNATURES, ClauseKind.PREAMBLE):
+        return False  # numbered lines before any clause, or in a signature block
+    if parent.rank == 0:
+        _ensure_preamble(tree, parent)
+    depth = parent.rank - 4 if parent.rank >= 4 else 0
+    if suffix:
+        cite = f"{parent.cite}{token}" if parent.cite else token
+    else:
+        cite = f"{parent.cite}({token})"
+    tree.open(
+        parent.prefix + cite, _ITEM_KINDS[min(depth + (parent.rank >= 4), 2)], line.start,
+        max(parent.rank + 1, 4), cite=cite, prefix=parent.prefix, style=style + suffix,
+        ordinal=ordinal, marker_indent=line.indent, awaiting_body=not rest,
+    )
+    return True
+
+
+def _ensure_preamble(tree: _Tree, att: _Node) -> None:
+    """In an attachment, text before its first numbered item is "ATTACHMENT, preamble"."""
+    if any(c.rank >= 4 for c in att.children) or any(c.caption for c in att.children):
+        return
+    blocks = [c for c in att.children if c.rank == 1 and c.kind is not ClauseKind.SIGNATURES]
+    if not blocks:
+        return
+    for c in blocks:
+        att.children.remove(c)
+        tree.labels.discard(c.label)
+    label = tree.unique(f"{att.prefix}preamble")
+    att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix))
+    tree.labels.add(label)
+    tree.para_index[att.label] = 0
+
+
+def _close_items_for(tree: _Tree, line: Line) -> None:
+    """An unnumbered paragraph closes the list items it cannot belong to, by indentation.
+
+    First-line-indented items ("(d) Neal S. Wolin …" at column 18, body at 9) keep a later
+    paragraph indented as far as their marker ("In rendering such opinion" stays in 7(d));
+    hanging items ("vii.  it will not …" with the body at 9) and flush items hold one
+    paragraph only. Right after a page break, a paragraph at the body's indentation is the
+    same paragraph going on ("No person guilty …" stays in 8(d)).
+    """
+    while tree.top.rank >= 4:
+        node = tree.top
+        if node.awaiting_body:
+            node.awaiting_body = False
+            return
+        body = node.body_indent if node.body_indent is not None else node.marker_indent
+        if line.gap is Gap.PAGE and line.indent == body:
+            return
+        if node.marker_indent > line.indent or (
+            body > node.marker_indent or body == node.marker_indent and line.indent <= node.marker_indent
+        ):
+            node.end_limit = line.start  # the paragraph that closed it is not part of it
+            tree.stack.pop()
+        else:
+            return
+
+
+def _unmarked_paragraph(tree, line, numbered, paragraph_lines) -> None:
+    if tree.top.rank >= 4 and any(ln.tabular for ln in paragraph_lines):
+        return  # a table inside an item (a repayment schedule in 4.02(b)) stays in it
+    _close_items_for(tree, line)
+    top = tree.top
+    if top.rank >= 4 or top.kind is ClauseKind.SIGNATURES:
+        return  # the paragraph goes on an open item, or is part of the signature block
+    text = " ".join(ln.text for ln in paragraph_lines)
+    caption = False
+    if numbered:
+        container = tree.attachment()
+        if container is None:
+            return  # in the main body, a paragraph belongs to the clause it follows
+        if top.caption and not _is_caption(line):
+            return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
+        caption = _is_caption(line)
+        key, prefix, cite = container.label, container.prefix, None
+    else:
+        key, prefix = "", ""
+    kind = _block_kind(paragraph_lines, text)
+    if kind is ClauseKind.TABLE and top.kind is ClauseKind.TABLE and top.rank == 1 and not top.children:
+        return  # a blank line inside a table: still the same table
+    n = tree.para_index.get(key, 0) + 1
+    tree.para_index[key] = n
+    node = tree.open(
+        f"{prefix}p{n}", kind, line.start, 1,
+        cite="" if numbered else f"p{n}", prefix=prefix, caption=caption,
+    )
+    if caption:
+        node.heading = line.text.rstrip(":").strip()
+
+
+def _is_caption(line: Line) -> bool:
+    return bool(_CAPTION.match(line.text)) and line.text.isupper() and len(line.text.split()) <= 10
+
+
+def _block_kind(lines: list[Line], text: str) -> ClauseKind:
+    if any(ln.tabular for ln in lines):
+        return ClauseKind.TABLE
+    if _BULLET.match(text):
+        return ClauseKind.LIST_ITEM
+    words = text.split()
+    if text.isupper() and len(words) <= 14 or len(words) <= 6 and not _terminated(text):
+        return ClauseKind.HEADING
+    return ClauseKind.PARAGRAPH
+
+
+# --- spans -----------------------------------------------------------------------------------
+
+
+def _close_ends(tree: _Tree, clean: CleanText) -> None:
+    """Each clause ends where the next clause at its level (or above) begins."""
+    line_ends = [ln.end for ln in clean.lines]
+    line_starts = [ln.start for ln in clean.lines]
+    doc_end = clean.lines[-1].end
+
+    def last_content_end(before: int) -> int:
+        import bisect
+
+        k = bisect.bisect_left(line_starts, before) - 1
+        return line_ends[k] if k >= 0 else before
+
+    def close(node: _Node, limit: int) -> None:
+        for idx, child in enumerate(node.children):
+            nxt = node.children[idx + 1].start if idx + 1 < len(node.children) else limit
+            if child.end_limit is not None:
+                nxt = min(nxt, child.end_limit)
+            child.end = max(child.start, min(last_content_end(nxt), limit))
+            close(child, child.end)
+
+    # Text before the first clause is the preamble.
+    first = tree.root.children[0].start if tree.root.children else doc_end
+    if tree.root.children and clean.lines[0].start < first and tree.root.children[0].kind is not ClauseKind.PARAGRAPH:
+        pre = _Node("preamble", ClauseKind.PREAMBLE, clean.lines[0].start, 1, tree.root)
+        tree.root.children.insert(0, pre)
+    close(tree.root, doc_end)
+
+
+# --- inline enumerations ---------------------------------------------------------------------
+
+
+def _inline_items(tree: _Tree, clean: CleanText) -> None:
+    src = clean.source
+    labels = {n.label for n in _walk(tree.root)}
+
+    def visit(node: _Node) -> None:
+        for child in list(node.children):
+            visit(child)
+        if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING):
+            return
+        regions, cursor = [], node.start
+        for child in node.children:
+            regions.append((cursor, child.start))
+            cursor = child.end
+        regions.append((cursor, node.end))
+        found: list[_Node] = []
+        for a, b in regions:
+            if b > a:
+                found += _enumerations(src, a, b, node, labels)
+        if found:
+            node.children = sorted(node.children + found, key=lambda n: n.start)
+
+    visit(tree.root)
+
+
+def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> list[_Node]:
+    text = src[a:b]
+    markers = []
+    for m in _INLINE_MARKER.finditer(text):
+        before = text[max(0, m.start() - 60) : m.start()].rstrip()
+        if _REFERENCE_BEFORE.search(before):
+            continue
+        if m.start() == 0:
+            continue  # the clause's own marker
+        markers.append((a + m.start(), m.group("tok")))
+    if len(markers) < 2:
+        return []
+    runs = _runs(markers)
+    if not runs:
+        return []
+    # The outermost run: the one that starts first; others nest inside its items.
+    return _build_items(src, runs, parent, b, labels)
+
+
+def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
+    """Sequences (a),(b),(c) / (i),(ii) in order, each starting at its first value."""
+    runs: list[list[tuple[int, str, str]]] = []
+    used: set[int] = set()
+    for idx, (pos, tok) in enumerate(markers):
+        if idx in used:
+            continue
+        for style, ordinal in interpretations(tok):
+            if ordinal != 1:
+                continue
+            run = [(pos, tok, style)]
+            expect = 2
+            taken = [idx]
+            for jdx in range(idx + 1, len(markers)):
+                if jdx in used:
+                    continue
+                p2, t2 = markers[jdx]
+                if any(s == style and o == expect for s, o in interpretations(t2)):
+                    run.append((p2, t2, style))
+                    taken.append(jdx)
+                    expect += 1
+                elif any(s == style and o == 1 for s, o in interpretations(t2)):
+                    break  # a new list of the same style begins
+            if len(run) >= 2:
+                runs.append(run)
+                used.update(taken)
+                break
+    return runs
+
+
+def _sentence_end(src: str, start: int, limit: int) -> int:
+    for m in re.finditer(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)", src[start:limit]):
+        head = src[max(0, start + m.start() - 6) : start + m.start() + 1]
+        if _ABBREVIATION.search(head):
+            continue
+        return start + m.end()
+    return limit
+
+
+def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) -> list[_Node]:
+    runs = sorted(runs, key=lambda r: r[0][0])
+    top_level: list[_Node] = []
+
+    def make(run, container: _Node, region_end: int) -> list[_Node]:
+        items = []
+        for k, (pos, tok, style) in enumerate(run):
+            end = run[k + 1][0] if k + 1 < len(run) else _sentence_end(src, pos, region_end)
+            end = _trim_end(src, pos, end)
+            cite = f"{container.cite}({tok})"
+            label = container.prefix + cite
+            if label in labels:
+                # A second enumeration restarting at (i) in one clause (e.g. in two of the
+                # definitions of a Definitions section): keep the citation, mark the repeat.
+                n = 2
+                while f"{label} [{n}]" in labels:
+                    n += 1
+                label = f"{label} [{n}]"
+            labels.add(label)
+            items.append(
+                _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style, end=end)
+            )
+        return items
+
+    outer = runs[0]
+    placed = make(outer, parent, limit)
+    if not placed:
+        return []
+    for run in runs[1:]:
+        host = next((it for it in placed if it.start < run[0][0] and run[-1][0] < it.end), None)
+        if host is not None:
+            host.children.extend(make(run, host, host.end))
+        elif run[0][0] > placed[-1].end or run[-1][0] < placed[0].start:
+            top_level.extend(make(run, parent, limit))
+    for item in placed + top_level:
+        labels.add(item.label)
+        for c in item.children:
+            labels.add(c.label)
+    return sorted(placed + top_level, key=lambda n: n.start)
+
+
+def _trim_end(src: str, start: int, end: int) -> int:
+    piece = src[start:end]
+    trimmed = re.sub(r"(?:\s+(?:and/or|and|or))?\s*$", "", piece)
+    return start + len(trimmed)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def _walk(node: _Node):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+def _flatten(tree: _Tree, clean: CleanText) -> list[Clause]:
+    out: list[Clause] = []
+    for order, node in enumerate(_walk(tree.root)):
+        parent = node.parent.label if node.parent and node.parent is not tree.root else None
+        out.append(
+            Clause(
+                label=node.label,
+                kind=node.kind,
+                parent=parent or None,
+                start=node.start,
+                end=node.end,
+                heading=node.heading,
+                text=clean.slice(node.start, node.end),
+                order=order,
+            )
+        )
+    return out
