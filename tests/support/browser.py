@@ -18,7 +18,8 @@ It uses Debian's /usr/bin/chromium (override with $CLAUSEGRAPH_CHROMIUM); Playwr
 own browser download (``playwright install``) is never used.  Each session gets
 a new, empty user-data-dir (removed afterwards).  By default every non-local
 request is recorded *and aborted*, so a test never waits on a network that is
-not there (``block_network=False`` lets them through, still recorded).
+not there (``allow_urls=[server.base_url]`` lets a local test server through,
+``block_network=False`` lets everything through; all are still recorded).
 
 For several pages in one browser use ``chromium_session()`` and
 ``session.new_page()``; each RecordedPage has its own lists.
@@ -137,10 +138,15 @@ class ChromiumSession:
 
 
 @contextlib.contextmanager
-def chromium_session(*, block_network: bool = True, viewport=(1280, 800),
+def chromium_session(*, block_network: bool = True, allow_urls=(), viewport=(1280, 800),
                      extra_args=(), user_data_dir=None, timeout_ms: int = 30_000
                      ) -> Iterator[ChromiumSession]:
-    """Launch headless Debian Chromium with a new empty profile; close it on exit."""
+    """Launch headless Debian Chromium with a new empty profile; close it on exit.
+
+    block_network: abort every request that is not file:/data:/blob: unless its
+    URL starts with one of ``allow_urls`` (e.g. a local test server's base URL).
+    Blocked or not, every such request is recorded in ``network_requests``.
+    """
     from playwright.sync_api import sync_playwright
 
     reason = chromium_available()
@@ -162,8 +168,11 @@ def chromium_session(*, block_network: bool = True, viewport=(1280, 800),
             )
             context.set_default_timeout(timeout_ms)
             if block_network:
+                allowed = tuple(allow_urls)
+
                 def route(r):
-                    if _is_local(r.request.url):
+                    url = r.request.url
+                    if _is_local(url) or url.startswith(allowed):
                         r.continue_()
                     else:
                         r.abort("blockedbyclient")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -101,14 +102,15 @@ def check_virtuoso(out: Path) -> bool:
     if reason:
         print("virtuoso SKIP:", reason)
         return True
-    with running_virtuoso(out / "cg_yasgui_vt", cors=True) as vt:
+    with tempfile.TemporaryDirectory(prefix="cg-yasgui-vt-") as tmp, \
+            running_virtuoso(tmp, cors=True) as vt:
         body = '<http://ex/s> <http://ex/p> "Zürich \\"q\\"" .\n'.encode()
         req = urllib.request.Request(vt.graph_url("http://example.org/g1"), data=body,
                                      method="PUT", headers={"Content-Type": "text/turtle"})
         urllib.request.urlopen(req, timeout=30).close()
         f = write_page(out, "cg_yasgui_vt.html", vt.sparql_url,
                        "SELECT * WHERE { GRAPH <http://example.org/g1> { ?s ?p ?o } }")
-        with recording_page() as rec:
+        with recording_page(allow_urls=[vt.base_url]) as rec:
             rec.page.goto(f.as_uri())
             rec.page.wait_for_timeout(300)
             rec.page.evaluate("() => { yasgui.getTab().query(); }")
