@@ -8,6 +8,7 @@ reported in one line and left out; the others are built.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -24,7 +25,9 @@ from .classify import document_kind, document_title
 from .clean import clean
 from .errors import ClauseGraphError, InputError
 from .load import load
-from .model import Document
+from .lint import lint
+from .model import Corpus, Document, record_json
+from .resolve import resolve_corpus
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,7 @@ class BuildReport:
     out: Path
     documents: list[Document] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    corpus: Corpus | None = None
     seconds: float = 0.0
 
     @property
@@ -68,14 +72,14 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def process_document(path: Path) -> Document:
-    """One document through every extraction stage. Raises ClauseGraphError on bad input."""
+    """One document through load, clean, segment and tag. Raises ClauseGraphError on bad input."""
     loaded = load(path)
     cleaned = clean(loaded.text)
     if not cleaned.lines:
         raise InputError(f"{path}: no text after removing page layout and markup")
     clauses = segment(cleaned)
     kind = document_kind(cleaned.text, clauses)
-    return Document(
+    document = Document(
         doc_id=loaded.doc_id,
         path=str(path),
         format=loaded.format,
@@ -83,9 +87,13 @@ def process_document(path: Path) -> Document:
         title=document_title(cleaned.text, kind),
         source=loaded.text,
         clean=cleaned.text,
+        clean_offsets=cleaned.offsets,
         clauses=tuple(clauses),
         warnings=loaded.warnings,
     )
+    from .tagging import tag_document  # spaCy is imported by the build only
+
+    return tag_document(document)
 
 
 def _process_safely(path: Path) -> tuple[Path, Document | None, str | None]:
@@ -118,6 +126,10 @@ def build(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | N
         seen[document.doc_id] = path
         report.documents.append(document)
 
+    corpus = resolve_corpus(report.documents)
+    corpus = dataclasses.replace(corpus, findings=tuple(lint(corpus)))
+    report.documents = list(corpus.documents)
+    report.corpus = corpus
     _write_outputs(report)
     report.seconds = time.perf_counter() - started
     return report
@@ -192,6 +204,9 @@ def _write_outputs(report: BuildReport) -> None:
             ],
             "errors": report.errors,
         }
+        corpus = report.corpus or Corpus(documents=tuple(report.documents))
+        _write_json(staging / "entities.json", [record_json(e) for e in corpus.entities])
+        _write_json(staging / "lint.json", [record_json(f) for f in corpus.findings])
         _write_json(staging / "manifest.json", manifest)
         _swap_into_place(staging, out)
     finally:
@@ -227,6 +242,14 @@ def _write_document(document: Document, folder: Path) -> None:
         },
     )
     _write_json(folder / "clauses.json", [c.to_json() for c in document.clauses])
+    for name, records in (
+        ("terms", document.terms),
+        ("mentions", document.mentions),
+        ("refs", document.references),
+        ("obligations", document.deontics),
+        ("conditions", document.conditions),
+    ):
+        _write_json(folder / f"{name}.json", [record_json(r) for r in records])
 
 
 def _write_json(path: Path, data) -> None:

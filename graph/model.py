@@ -67,9 +67,152 @@ class Clause:
         }
 
 
+
+
+# --- tagged facts ------------------------------------------------------------------------------
+# Every record made from text carries its document and a span [start, end) into the source.
+
+
+class Modality(str, enum.Enum):
+    OBLIGATION = "obligation"
+    PROHIBITION = "prohibition"
+    PERMISSION = "permission"
+    RIGHT = "right"
+    REPRESENTATION = "representation"
+
+
+class ConditionKind(str, enum.Enum):
+    CONDITION_PRECEDENT = "condition precedent"
+    CONDITION = "condition"  # "if", "in the event that", "subject to"
+    PROVISO = "proviso"  # "provided that", "provided, however,"
+    EXCEPTION = "exception"  # "except as", "unless", "other than"
+    DURATION = "duration"  # "for so long as", "until"
+    TIME_LIMIT = "time limit"  # "within thirty-six hours", "not later than", "90 days after"
+
+
+class EntityKind(str, enum.Enum):
+    ORGANIZATION = "organization"
+    PERSON = "person"
+    GOVERNMENT_BODY = "government body"
+    EXCHANGE = "exchange"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    doc: str
+    start: int
+    end: int
+    text: str  # source[start:end], exactly
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A defined term: ``(the "COMPANY")``; ``uses`` are the spans where it is used."""
+
+    term: str  # as written between the quotes
+    doc: str
+    defined_in: str  # clause label
+    start: int
+    end: int
+    definition: str  # the words it stands for, cleaned
+    definition_start: int
+    definition_end: int
+    uses: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+    used_in: tuple[str, ...] = field(default=(), compare=False)  # clause labels, reading order
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place where a document names an entity (by name, alias or defined term)."""
+
+    entity: str  # Entity.key
+    doc: str
+    clause: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One organisation or person across the corpus; ``key`` is stable (normalised name)."""
+
+    key: str
+    name: str
+    kind: EntityKind
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (doc, role), e.g. ("hig-…", "underwriter")
+    parties_in: tuple[str, ...] = ()  # docs in which it is a party
+    docs: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()  # "General Counsel"
+
+
+@dataclass(frozen=True, slots=True)
+class Deontic:
+    """One obligation / prohibition / permission / right / representation statement."""
+
+    doc: str
+    clause: str
+    modality: Modality
+    bearer: str  # the party as the document names it ("Company", "Underwriter")
+    counterparty: str | None
+    start: int
+    end: int
+    text: str  # cleaned statement text
+    trigger: str  # the words that carry the modality: "will", "shall not", "represents and warrants"
+    bearer_entity: str | None = None  # Entity.key when the bearer resolves to one
+    counterparty_entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    doc: str
+    clause: str
+    kind: ConditionKind
+    start: int
+    end: int
+    text: str
+    trigger: str  # "provided, however, that", "subject to", "within"
+    governs: str  # clause label it qualifies (or the clause it sits in)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A cross-reference, one record per (reference, target)."""
+
+    doc: str
+    source: str  # label of the clause the reference sits in
+    text: str
+    start: int
+    end: int
+    target: str | None  # clause label in this corpus
+    target_doc: str | None  # the document holding the target (this one, usually)
+    external: str | None  # "Securities Act of 1933", …
+    designator: str | None = None  # what is cited: "15", "424(b)", "8(c)"
+    kind: str = "section"  # section, subsection, clause, rule, regulation, schedule, annex, article
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A lint finding."""
+
+    doc: str
+    kind: str  # "broken reference", "undefined term", "unused definition", "name variant"
+    clause: str | None
+    start: int | None
+    end: int | None
+    text: str
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A segmented document: what every later stage starts from."""
+    """A document as it moves through the pipeline; each stage returns an updated copy.
+
+    ``clean`` is the text the taggers read; ``clean_offsets[i]`` is the source offset of
+    ``clean[i]`` (one entry more than ``clean`` has characters), so a tagger's clean span
+    ``[a, b)`` is the source span ``[clean_offsets[a], source_end(b))``.
+    """
 
     doc_id: str
     path: str
@@ -78,11 +221,58 @@ class Document:
     title: str | None
     source: str = field(repr=False)
     clean: str = field(repr=False)
+    clean_offsets: tuple[int, ...] = field(repr=False)
     clauses: tuple[Clause, ...] = field(repr=False)
     warnings: tuple[str, ...] = ()
+    terms: tuple[Term, ...] = field(default=(), repr=False)
+    mentions: tuple[Mention, ...] = field(default=(), repr=False)
+    references: tuple[Reference, ...] = field(default=(), repr=False)
+    deontics: tuple[Deontic, ...] = field(default=(), repr=False)
+    conditions: tuple[Condition, ...] = field(default=(), repr=False)
 
     def clause(self, label: str) -> Clause | None:
-        for c in self.clauses:
-            if c.label == label:
-                return c
-        return None
+        return self._by_label().get(label)
+
+    def _by_label(self) -> dict[str, Clause]:
+        return {c.label: c for c in self.clauses}
+
+    def source_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
+        """Source offsets of the clean span [clean_start, clean_end): exact words, no padding."""
+        start = self.clean_offsets[clean_start]
+        end = self.clean_offsets[clean_end - 1] + 1 if clean_end > clean_start else start
+        return start, end
+
+    def clause_at(self, offset: int) -> Clause | None:
+        """The innermost clause whose span holds the source ``offset``."""
+        best = None
+        for c in self.clauses:  # parents come before children: the last hit is the innermost
+            if c.start <= offset < c.end:
+                best = c
+            elif c.start > offset:
+                break
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything built: documents, the entities shared across them, and lint findings."""
+
+    documents: tuple[Document, ...]
+    entities: tuple[Entity, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+def record_json(record) -> dict:
+    """A record as plain JSON-able data (enums by value, nested records as dicts)."""
+    import dataclasses
+
+    def convert(value):
+        if isinstance(value, enum.Enum):
+            return value.value
+        if dataclasses.is_dataclass(value):
+            return {f.name: convert(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, (list, tuple)):
+            return [convert(v) for v in value]
+        return value
+
+    return convert(record)

@@ -1,0 +1,16 @@
+"""PLACEHOLDER — being written; finds nothing yet."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from .pipeline_keys import RESULTS
+
+
+class ReferenceComponent:
+    def __init__(self, nlp, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[RESULTS]["references"] = []
+        return doc
