@@ -206,7 +206,7 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
     Roman numerals alone (``(iii)``) count only right before a ``<PAGE>`` or a form feed, since
     "(iii)" alone on a line is also how some exhibits set an item's marker.
     """
-    last = 0
+    candidates: list[tuple[int, int, bool]] = []  # (line, value, "Page N" form)
     for n, (start, end) in enumerate(raw_lines):
         if n in noise:
             continue
@@ -216,18 +216,24 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
         if _PAGE_NUMBER.match(s) and _blank(source, raw_lines, n - 1, noise) and _blank(
             source, raw_lines, n + 1, noise
         ):
-            # Page numbers climb through a document (and restart at 1 or 2 in an exhibit);
-            # a number that jumps ("709" in a cross-reference table) is a table cell.
-            value = int(re.sub(r"\D", " ", s).split()[0])
-            if s[:1].isalpha() or last < value <= last + PAGE_NUMBER_MAX_STEP or value <= 2:
-                noise[n] = "page number"
-                page_breaks.add(n)
-                last = value
+            candidates.append((n, int(re.sub(r"\D", " ", s).split()[0]), s[:1].isalpha()))
         elif _ROMAN_PAGE.match(s):
             nxt = _next_content(source, raw_lines, n, {})
             if nxt is None or nxt in page_breaks:
                 noise[n] = "page number"
                 page_breaks.add(n)
+    # Page numbers climb through a document (and restart at 1 or 2 in an exhibit): a number
+    # is a page number when a neighbouring candidate continues the count. A lone "709" in a
+    # cross-reference table does not.
+    for k, (n, value, named) in enumerate(candidates):
+        before = candidates[k - 1][1] if k > 0 else None
+        after = candidates[k + 1][1] if k + 1 < len(candidates) else None
+        climbs = (before is not None and before < value <= before + PAGE_NUMBER_MAX_STEP) or (
+            after is not None and value < after <= value + PAGE_NUMBER_MAX_STEP
+        )
+        if named or value <= 2 or climbs:
+            noise[n] = "page number"
+            page_breaks.add(n)
 
 
 def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
@@ -278,6 +284,7 @@ def _mark_tables_of_contents(source, raw_lines, noise) -> None:
                 m = para_start
                 break
             m += 1
+        m = min(m, len(raw_lines))
         for k in range(n, m):
             if source[raw_lines[k][0] : raw_lines[k][1]].strip():
                 noise.setdefault(k, "table of contents")
@@ -339,8 +346,8 @@ def _separator(prev: Line, line: Line) -> str:
             return "\n"
         if prev.text.endswith("-") and line.text[:1].islower() and prev.text[-2:-1].isalpha():
             return ""
-        if len(prev.text) < SHORT_LINE and not line.text[:1].islower():
-            return "\n"
+        if len(prev.text) < SHORT_LINE and not line.text[:1].islower() and not dangling(prev.text):
+            return "\n"  # layout lines (titles, addresses, signature blocks) keep their breaks
         return " "
     if line.tabular or prev.tabular or _TERMINATOR.search(prev.text):
         return "\n\n"

@@ -526,7 +526,7 @@ def _ensure_preamble(tree: _Tree, att: _Node) -> None:
         att.children.remove(c)
         tree.labels.discard(c.label)
     label = tree.unique(f"{att.prefix}preamble")
-    att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix))
+    att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix, cite="preamble"))
     tree.labels.add(label)
     tree.para_index[att.label] = 0
 
@@ -573,10 +573,10 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines) -> None:
         if top.caption and not _is_caption(line):
             return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
         caption = _is_caption(line)
-        key, prefix, cite = container.label, container.prefix, None
+        key, prefix = container.label, container.prefix
     else:
         key, prefix = "", ""
-    kind = _block_kind(paragraph_lines, text)
+    kind = ClauseKind.PARAGRAPH if caption else _block_kind(paragraph_lines, text)
     if kind is ClauseKind.TABLE and top.kind is ClauseKind.TABLE and top.rank == 1 and not top.children:
         return  # a blank line inside a table: still the same table
     n = tree.para_index.get(key, 0) + 1
@@ -630,7 +630,7 @@ def _close_ends(tree: _Tree, clean: CleanText) -> None:
     # Text before the first clause is the preamble.
     first = tree.root.children[0].start if tree.root.children else doc_end
     if tree.root.children and clean.lines[0].start < first and tree.root.children[0].kind is not ClauseKind.PARAGRAPH:
-        pre = _Node("preamble", ClauseKind.PREAMBLE, clean.lines[0].start, 1, tree.root)
+        pre = _Node("preamble", ClauseKind.PREAMBLE, clean.lines[0].start, 1, tree.root, cite="preamble")
         tree.root.children.insert(0, pre)
     close(tree.root, doc_end)
 
@@ -671,6 +671,10 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
             continue
         if m.start() == 0:
             continue  # the clause's own marker
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
+            continue  # a marker alone on its line is a table cell or layout, not running text
         markers.append((a + m.start(), m.group("tok")))
     if len(markers) < 2:
         return []
@@ -738,27 +742,39 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
                 while f"{label} [{n}]" in labels:
                     n += 1
                 label = f"{label} [{n}]"
-            labels.add(label)
             items.append(
                 _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style, end=end)
             )
         return items
 
-    outer = runs[0]
-    placed = make(outer, parent, limit)
-    if not placed:
-        return []
+    def accept(items: list[_Node]) -> list[_Node]:
+        labels.update(item.label for item in items)
+        return items
+
+    placed = accept(make(runs[0], parent, limit))
     for run in runs[1:]:
-        host = next((it for it in placed if it.start < run[0][0] and run[-1][0] < it.end), None)
+        first, last = run[0][0], run[-1][0]
+        host = _deepest_host(placed, first, last)
         if host is not None:
-            host.children.extend(make(run, host, host.end))
-        elif run[0][0] > placed[-1].end or run[-1][0] < placed[0].start:
-            top_level.extend(make(run, parent, limit))
-    for item in placed + top_level:
-        labels.add(item.label)
-        for c in item.children:
-            labels.add(c.label)
+            inner = make(run, host, host.end)
+            if all(_disjoint(inner, c) for c in host.children):
+                host.children = sorted(host.children + accept(inner), key=lambda n: n.start)
+        elif all(last < it.start or first >= it.end for it in placed + top_level):
+            top_level.extend(accept(make(run, parent, limit)))
+        # else: a run that straddles another's items is no enumeration we can trust; drop it
     return sorted(placed + top_level, key=lambda n: n.start)
+
+
+def _deepest_host(items: list[_Node], first: int, last: int) -> _Node | None:
+    """The innermost item whose text holds both the first and the last marker of a run."""
+    for item in items:
+        if item.start < first and last < item.end:
+            return _deepest_host(item.children, first, last) or item
+    return None
+
+
+def _disjoint(new: list[_Node], other: _Node) -> bool:
+    return all(n.end <= other.start or n.start >= other.end for n in new)
 
 
 def _trim_end(src: str, start: int, end: int) -> int:

@@ -1,0 +1,125 @@
+"""Reading documents (text, EDGAR SGML, HTML, bad input) and cleaning them with an offset map."""
+
+from __future__ import annotations
+
+import pytest
+
+from clausegraph.build import process_document
+from clausegraph.clean import clean
+from clausegraph.errors import InputError
+from clausegraph.load import MAX_INPUT_BYTES, load
+from conftest import CORPUS, CORPUS_EXTRA, UA, read_source
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty file"),  # empty
+        (b"\x00\x01\x02binary\x00", "binary file"),  # NUL bytes
+        (b"\x81\x8d\x8f\x90\x9d" * 10, "undecodable"),  # neither UTF-8 nor cp1252
+        (b"   \n\t\n  ", "no text"),  # whitespace only
+        (b"<html><body><script>x</script></body></html>", "no text"),  # markup only
+        (bytes(range(1, 32)) * 50, "binary file"),  # control characters without NUL
+    ],
+)
+def test_bad_input_is_one_clear_error(tmp_path, content, message):
+    """Bad files raise InputError naming the file and what was wrong, on one line."""
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        load(path)
+    text = str(info.value)
+    assert str(path) in text and message in text and "\n" not in text
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    """A 50 MB file is refused by its size (a sparse file: nothing is read)."""
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    assert path.stat().st_size > MAX_INPUT_BYTES
+    with pytest.raises(InputError, match=r"huge\.txt: too large \(50\.0 MB"):
+        load(path)
+
+
+def test_cp1252_falls_back_with_a_warning(tmp_path):
+    """Windows-1252 text (curly quotes as 0x93/0x94) is read, with a warning naming the file."""
+    path = tmp_path / "cp.txt"
+    path.write_bytes("1. The \u201cCompany\u201d agrees.\n\n2. Second.\n".encode("cp1252"))
+    loaded = load(path)
+    assert loaded.encoding == "cp1252" and "\u201cCompany\u201d" in loaded.text
+    assert loaded.warnings and "cp.txt" in loaded.warnings[0]
+
+
+def test_structureless_prose_becomes_paragraphs(tmp_path):
+    """Prose with no numbering becomes a paragraph-only tree, not an error."""
+    path = tmp_path / "prose.txt"
+    path.write_text("Just a letter.\n\nIt has two paragraphs and no numbers at all.\n", encoding="utf-8")
+    document = process_document(path)
+    assert [c.label for c in document.clauses] == ["p1", "p2"]
+
+
+def test_edgar_sgml_wrapper(tmp_path):
+    """<DOCUMENT>/<TYPE>/<TEXT>/<PAGE> wrappers are markup: offsets still index the file."""
+    body = (
+        "<DOCUMENT>\n<TYPE>EX-10.1\n<SEQUENCE>2\n<TEXT>\n\n1. The Borrower shall pay.\n\n"
+        "<PAGE>\n\n2. The Bank may lend.\n</TEXT>\n</DOCUMENT>\n"
+    )
+    path = tmp_path / "ex10.txt"
+    path.write_text(body, encoding="utf-8")
+    document = process_document(path)
+    assert document.format == "sgml"
+    by_label = {c.label: c for c in document.clauses}
+    assert by_label["2"].text == "2. The Bank may lend."
+    assert body[by_label["1"].start : by_label["1"].end] == "1. The Borrower shall pay."
+
+
+def test_html_and_text_versions_give_the_same_clauses():
+    """The AAR power of attorney as filed (HTML) and as text: same labels, same clause text."""
+    html = process_document(CORPUS_EXTRA / "poa_aar_garascia_2023.htm")
+    text = process_document(CORPUS_EXTRA / "poa_aar_garascia_2023.txt")
+    assert html.format == "html"
+    assert [(c.label, c.kind) for c in html.clauses] == [(c.label, c.kind) for c in text.clauses]
+    assert [c.text for c in html.clauses] == [c.text for c in text.clauses]
+
+
+def test_offset_map_points_every_clean_character_at_its_source():
+    """Every non-separator character of the clean text is the same character in the source."""
+    source = read_source(CORPUS / f"{UA}.txt")
+    cleaned = clean(source)
+    mismatches = [
+        i for i, ch in enumerate(cleaned.text)
+        if not ch.isspace() and source[cleaned.offsets[i]] != ch
+    ]
+    assert mismatches == []
+    assert len(cleaned.offsets) == len(cleaned.text) + 1
+
+
+@pytest.mark.parametrize(
+    "doc, noise, absent",
+    [
+        (UA, "page number", "\n\n20\n\n"),
+        ("hig-q2-2004-earnings-release", "running header", "Second Quarter 2004 Earnings /2"),
+        ("hig-q2-2004-earnings-release", "page break", "- more -"),
+        ("cna-group-benefits-sale-2003", "page number", "Page 1 of 2"),
+    ],
+)
+def test_print_layout_is_noise(doc, noise, absent):
+    """Page numbers, running headers and "- more -" are marked and absent from the clean text."""
+    cleaned = clean(read_source(CORPUS / f"{doc}.txt"))
+    assert noise in {why for _, why in cleaned.noise}
+    assert absent not in cleaned.text
+
+
+def test_table_of_contents_is_noise():
+    """The credit agreement's dotted table of contents does not become clauses or text."""
+    cleaned = clean(load(CORPUS_EXTRA / "credit_agreement_ametek_1994.txt").text)
+    assert "Loan Commitments............" not in cleaned.text
+    assert sum(1 for _, why in cleaned.noise if why == "table of contents") > 100
+
+
+def test_hard_wraps_are_joined():
+    """Wrapped lines join with a space, across a page break too ("… to the / Registration")."""
+    document = process_document(CORPUS / f"{UA}.txt")
+    text = document.clause("7(d)(vii)(c)").text
+    assert "any amendment to the Registration Statement required to be filed" in text

@@ -1,0 +1,147 @@
+"""Segmentation rules, one real or realistic snippet per row."""
+
+from __future__ import annotations
+
+import pytest
+
+from clausegraph.clean import clean
+from clausegraph.segment import segment
+
+
+# Lettered parts (a) to (g), one paragraph each, for snippets that need a long list.
+LETTERS = "".join(f"     ({c}) Item {c};\n\n" for c in "abcdefg")
+
+
+def tree(text: str) -> dict:
+    return {c.label: c for c in segment(clean(text))}
+
+
+def labels(text: str) -> list[str]:
+    return [c.label for c in segment(clean(text))]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "(i)" after "(h)" at the same indent continues the letters
+        (
+            "1. First.\n\n2. Lead-in:\n\n" + LETTERS + "     (h) Eighth;\n\n     (i) Ninth;\n\n     (j) Tenth.\n",
+            ["1", "2"] + [f"2({c})" for c in "abcdefghij"],
+        ),
+        # "(i)" under a lettered part, indented further, opens a roman list
+        (
+            "1. First.\n\n2. Lead-in:\n\n     (a) The opinion that:\n\n          (i) one;\n\n          (ii) two;\n\n     (b) Next.\n",
+            ["1", "2", "2(a)", "2(a)(i)", "2(a)(ii)", "2(b)"],
+        ),
+        # "8. (a) The Company" — the first subsection starts on the section's own line
+        (
+            "1. First.\n\n2. (a) The Company will indemnify.\n\n     (b) Each Underwriter will indemnify.\n",
+            ["1", "2", "2(a)", "2(b)"],
+        ),
+        # a wrapped line that begins "(a)" mid-sentence is the clause's own inline list
+        (
+            "1. First.\n\n2. The Company shall either\n(a) by the time of filing pay the fee or (b) at the time of filing submit the certificate.\n",
+            ["1", "2", "2(a)", "2(b)"],
+        ),
+        # SECTION headings with dotted subsections and headings
+        (
+            "SECTION 1.  Amount and Terms of Credit.\n\n1.01  Loan Commitments.  Each Bank agrees.\n\n1.02  Minimum Amounts.  Each Borrowing.\n\nSECTION 2.  Letters of Credit.\n\n2.01  Letters of Credit.  The Borrower may.\n",
+            ["1", "1.01", "1.02", "2", "2.01"],
+        ),
+        # ARTICLE ONE is cited "Article 1"; sections inside keep their own numbers
+        (
+            "ARTICLE ONE\n\nDEFINITIONS\n\nSection 101 Definitions.\n\nTerms have meanings.\n\nSection 102 Certificates.\n\nText.\n\nARTICLE TWO\n\nFORMS\n\nSection 201 Forms Generally.\n\nText.\n",
+            ["Article 1", "101", "102", "Article 2", "201"],
+        ),
+        # roman article numbers keep their numerals: "Article IV"
+        (
+            "ARTICLE I\n\nFirst article text.\n\nARTICLE II\n\nSecond article text.\n",
+            ["Article I", "Article II"],
+        ),
+        # "ARTICLE 1 : TITLE"
+        (
+            "ARTICLE 1 : DEFINITIONS\n\nText one.\n\nARTICLE 2 : PAYMENT\n\nText two.\n",
+            ["Article 1", "Article 2"],
+        ),
+        # "Section 106." wrapped onto a line start is a reference, not a heading
+        (
+            "ARTICLE ONE\n\nSection 105 Notices.\n\nNotice shall be given in the manner set forth in\nSection 106.\n\nSection 106 Waiver.\n\nText.\n\nARTICLE TWO\n\nSection 201 Forms.\n\nText.\n",
+            ["Article 1", "105", "106", "Article 2", "201"],
+        ),
+        # a marker alone on its line: the item's text is the next paragraph
+        (
+            "POWER OF ATTORNEY\n\nThe undersigned appoints each of them to:\n\n(1)\n\nexecute forms;\n\n(2)\n\nfile them.\n\nThis power remains in effect.\n",
+            ["p1", "p2", "p2(1)", "p2(2)", "p3"],
+        ),
+        # a document without numbering: paragraphs, inline items, the signature block
+        (
+            "POWER OF ATTORNEY\n\nThe undersigned appoints A to sign (i) any report and (ii) any form, as needed.\n\nIN WITNESS WHEREOF, I sign.\n\n/s/ A. Person\n",
+            ["p1", "p2", "p2(i)", "p2(ii)", "signatures"],
+        ),
+        # references are not items: "clause (i) or (ii)", "Section 5(a)", "Rule 436(g)(2)"
+        (
+            "1. First.\n\n2. As described in clause (i) or (ii) of Section 5(a) and Rule 436(g)(2), nothing more.\n",
+            ["1", "2"],
+        ),
+        # an enumeration must start at its first value: "(b) … (c)" alone is not one
+        (
+            "1. First.\n\n2. To an investor, (b) to a sophisticated investor or (c) otherwise.\n",
+            ["1", "2"],
+        ),
+        # attachments after the signatures, with items and captioned blocks
+        (
+            "1. First.\n\n2. Second.\n\nIf the foregoing is in accordance with your understanding, please sign.\n\n"
+            "ANNEX I\n\nPRICING AGREEMENT\n\nLadies and Gentlemen:\n\nEach Underwriter represents that:\n\n"
+            "i.   it has not offered\n     any securities;\n\nii.  it will comply with all\n     applicable laws.\n\n     Subject to the terms, the Company agrees.\n\n"
+            "SCHEDULE II\n\nTIME OF DELIVERY:\n\n     10:00 a.m.\n\nINFORMATION:\n\n     Furnished:\n\n     (a)  The names;\n\n     (b)  The table.\n",
+            ["1", "2", "signatures", "Annex I", "Annex I, preamble", "Annex I, i", "Annex I, ii", "Annex I, p1",
+             "Schedule II", "Schedule II, p1", "Schedule II, p2", "Schedule II, (a)", "Schedule II, (b)"],
+        ),
+    ],
+)
+def test_labels(text, expected):
+    """The labels a lawyer would cite, in reading order (the preamble aside)."""
+    assert [x for x in labels(text) if x != "preamble"] == expected
+
+
+def test_paragraph_after_page_break_continues_the_item():
+    """After a page break, a paragraph at the item's body indent goes on in the same item (8(d))."""
+    text = (
+        "1. First.\n\n2. Lead-in:\n\n                  (a) Item.\n\n                  (b) If the indemnification\n"
+        "         is unavailable, each party shall contribute.\n\n                                       2\n\n\n"
+        "         No person guilty of fraud shall be entitled to contribution.\n\n"
+        "                  (c) The obligations survive.\n"
+    )
+    clauses = tree(text)
+    assert clauses["2(b)"].text.endswith("entitled to contribution.")
+    assert "\n2" not in clauses["2(b)"].text
+
+
+def test_closing_paragraph_returns_to_the_outer_item():
+    """A paragraph indented like "(d)" after its roman items belongs to (d), not to (vii)."""
+    text = (
+        "1. First.\n\n2. Lead-in:\n\n                  (a) Counsel for the Company shall have\n         furnished an opinion that:\n\n"
+        "                           (i) the Company exists;\n\n"
+        "                           (ii) the notes are valid;\n\n"
+        "                  In rendering such opinion, counsel may rely on certificates;\n\n"
+        "                  (b) Next.\n"
+    )
+    clauses = tree(text)
+    assert clauses["2(a)(ii)"].text == "(ii) the notes are valid;"
+    assert clauses["2(a)"].text.endswith("counsel may rely on certificates;")
+
+
+def test_heading_of_sections_and_attachments():
+    """Headings come from the section line ("Loan Commitments") and the attachment's title line."""
+    text = "SECTION 1.  Amount and Terms of Credit.\n\n1.01  Loan Commitments.  Each Bank agrees.\n\nSECTION 2.  Fees.\n\nText.\n"
+    clauses = tree(text)
+    assert clauses["1"].heading == "Amount and Terms of Credit"
+    assert clauses["1.01"].heading == "Loan Commitments"
+
+
+def test_spans_nest_and_cover_subtrees():
+    """A section's span covers its subsections; siblings do not overlap."""
+    text = "1. First.\n\n2. Lead-in:\n\n     (a) One;\n\n     (b) Two.\n\n3. Third.\n"
+    clauses = tree(text)
+    assert clauses["2"].start <= clauses["2(a)"].start < clauses["2(a)"].end <= clauses["2(b)"].start
+    assert clauses["2(b)"].end <= clauses["2"].end <= clauses["3"].start
