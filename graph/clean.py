@@ -315,29 +315,22 @@ def _join(source: str, lines: list[Line]) -> tuple[str, list[int]]:
     return "".join(parts), offsets
 
 
+_PIECES = re.compile(rf"(?P<tag><{_SGML_TAG_NAMES}>)|(?P<space>\s+)|(?P<word>[^\s<]+|<)", re.I)
+
+
 def _map_collapsed(raw: str, text: str) -> list[int]:
     """Index in ``raw`` of every character of ``text`` (raw with tags removed, spaces collapsed)."""
     out: list[int] = []
-    i = 0
-    for ch in text:
-        while i < len(raw):
-            tag = _SGML_INLINE.match(raw, i)
-            if tag:
-                i = tag.end()
-                continue
-            if ch == " " and raw[i].isspace():
-                out.append(i)
-                while i < len(raw) and raw[i].isspace():
-                    i += 1
-                break
-            if raw[i] == ch:
-                out.append(i)
-                i += 1
-                break
-            i += 1
-        else:
-            out.append(len(raw))
-    return out
+    after_space = True  # no space at the start, and never two in a row (even around a tag)
+    for m in _PIECES.finditer(raw):
+        if m.lastgroup == "word":
+            out.extend(range(m.start(), m.end()))
+            after_space = False
+        elif m.lastgroup == "space" and not after_space:
+            out.append(m.start())
+            after_space = True
+    # ``text`` is stripped: drop a trailing space position, and keep lengths in step.
+    return out[: len(text)]
 
 
 def _separator(prev: Line, line: Line) -> str:
