@@ -274,7 +274,6 @@ def _structural(clean: CleanText, numbered: bool) -> _Tree:
         text = line.text
         handled = False
         starts = _paragraph_start(line, prev, None)
-        first_line = prev is None
 
         # Indentation of a list item's continuation lines tells its layout style.
         top = tree.top
@@ -312,7 +311,7 @@ def _structural(clean: CleanText, numbered: bool) -> _Tree:
             num = _article_number(m.group("num"))
             value = int(num) if num and num.isdigit() else (roman_value(num.lower()) if num else None)
             if num and (last_article is None or value == last_article + 1):
-                node = tree.open(f"Article {num}", ClauseKind.ARTICLE, line.start, 1, cite="")
+                node = tree.open(f"Article {num}", ClauseKind.ARTICLE, line.start, 1, cite=f"Article {num}")
                 node.heading = m.group("rest").strip(" .:-–—") or _next_caption(lines, i)
                 last_article = value
                 last_top_section = None
