@@ -380,9 +380,10 @@ def _section(tree: _Tree, line: Line, lines, i: int, last_top: int | None) -> tu
         rank = 3 if dotted and any(n.rank == 2 and num.startswith(n.cite + ".") for n in tree.stack) else 2
         node = tree.open(label, ClauseKind.SECTION if rank == 2 else ClauseKind.SUBSECTION, line.start, rank, cite=num, prefix=prefix)
         alone = i + 1 >= len(lines) or lines[i + 1].gap is not Gap.NONE
-        node.heading, _ = _split_heading(rest, alone)
+        node.heading, remainder = _split_heading(rest, alone)
         if not node.heading and not rest:
             node.heading = _next_caption(lines, i)
+        _same_line_item(tree, node, line, remainder)
         return True, (int(num) if num.isdigit() else last_top)
 
     if m := _DOTTED_SECTION.match(text):
@@ -395,7 +396,8 @@ def _section(tree: _Tree, line: Line, lines, i: int, last_top: int | None) -> tu
         if siblings and _number_key(siblings[-1].cite) >= key:
             return False, last_top
         node = tree.open(prefix + num, ClauseKind.SUBSECTION, line.start, 3, cite=num, prefix=prefix)
-        node.heading, _ = _split_heading(m.group("rest"))
+        node.heading, remainder = _split_heading(m.group("rest"))
+        _same_line_item(tree, node, line, remainder)
         return True, last_top
 
     if m := _BARE_SECTION.match(text):
@@ -404,26 +406,29 @@ def _section(tree: _Tree, line: Line, lines, i: int, last_top: int | None) -> tu
         if value != expected or prefix + str(value) in tree.labels:
             return False, last_top
         node = tree.open(prefix + str(value), ClauseKind.SECTION, line.start, 2, cite=str(value), prefix=prefix, marker_indent=line.indent)
-        rest = m.group("rest")
-        # "8. (a) The Company will …": the first subsection starts on the section's line.
-        sub = _PAREN.match(rest)
-        if sub and any(o == 1 for _, o in interpretations(sub.group("tok"))):
-            style, ordinal = _first_style(sub.group("tok"))
-            offset = line.start + _offset_in_line(tree.clean.source, line, rest)
-            tree.open(
-                f"{prefix}{value}({sub.group('tok')})", ClauseKind.SUBSECTION, offset, 4,
-                cite=f"{value}({sub.group('tok')})", prefix=prefix, style=style, ordinal=ordinal,
-                marker_indent=line.indent,
-            )
+        _same_line_item(tree, node, line, m.group("rest"))
         return True, value
     return False, last_top
 
 
-def _offset_in_line(source: str, line: Line, fragment: str) -> int:
-    raw = source[line.start : line.end]
-    key = fragment[:12]
-    k = raw.find(key)
-    return k if k >= 0 else 0
+def _same_line_item(tree: _Tree, section: _Node, line: Line, remainder: str | None) -> None:
+    """"8. (a) The Company will …", "1.10  Increased Costs, etc.  (a)  In the event …": the
+    first lettered part starts on the section's own line."""
+    sub = _PAREN.match(remainder or "")
+    if not sub or not any(o == 1 for _, o in interpretations(sub.group("tok"))):
+        return
+    token = sub.group("tok")
+    raw = tree.clean.source[line.start : line.end]
+    number_end = raw.find(section.cite) + len(section.cite) if section.cite in raw else 0
+    at = raw.find(f"({token})", number_end)
+    if at < 0:
+        return
+    style, ordinal = _first_style(token)
+    tree.open(
+        f"{section.prefix}{section.cite}({token})", ClauseKind.SUBSECTION, line.start + at, 4,
+        cite=f"{section.cite}({token})", prefix=section.prefix, style=style, ordinal=ordinal,
+        marker_indent=line.indent,
+    )
 
 
 def _split_heading(rest: str | None, alone: bool = False) -> tuple[str | None, str | None]:
@@ -546,6 +551,12 @@ def _close_items_for(tree: _Tree, line: Line) -> None:
             return
         body = node.body_indent if node.body_indent is not None else node.marker_indent
         if line.gap is Gap.PAGE and line.indent == body:
+            return
+        if line.text[:1].islower():
+            # "…; (iii) … market;" + "then, and in any such event, …": the sentence of the
+            # enclosing part goes on after its list; only the list's last item ends here.
+            node.end_limit = line.start
+            tree.stack.pop()
             return
         if node.marker_indent > line.indent or (
             body > node.marker_indent or body == node.marker_indent and line.indent <= node.marker_indent

@@ -48,6 +48,16 @@ def labels(text: str) -> list[str]:
             "SECTION 1.  Amount and Terms of Credit.\n\n1.01  Loan Commitments.  Each Bank agrees.\n\n1.02  Minimum Amounts.  Each Borrowing.\n\nSECTION 2.  Letters of Credit.\n\n2.01  Letters of Credit.  The Borrower may.\n",
             ["1", "1.01", "1.02", "2", "2.01"],
         ),
+        # "1.10  Increased Costs, etc.  (a)  In the event": (a) starts on the heading's line,
+        # and "then, and in any such event" after its roman list goes on inside (a)
+        (
+            "SECTION 1.  Credit.\n\n1.10  Increased Costs, etc.  (a)  In the event that:\n\n"
+            "          (i)  on any date the rate is unavailable; or\n\n"
+            "         (ii)  at any time costs increase;\n\n"
+            "then, and in any such event, the Bank shall give notice.\n\n"
+            "           (b)  At any time the Borrower may convert.\n\nSECTION 2.  Fees.\n\nText.\n",
+            ["1", "1.10", "1.10(a)", "1.10(a)(i)", "1.10(a)(ii)", "1.10(b)", "2"],
+        ),
         # ARTICLE ONE is cited "Article 1"; sections inside keep their own numbers
         (
             "ARTICLE ONE\n\nDEFINITIONS\n\nSection 101 Definitions.\n\nTerms have meanings.\n\nSection 102 Certificates.\n\nText.\n\nARTICLE TWO\n\nFORMS\n\nSection 201 Forms Generally.\n\nText.\n",
