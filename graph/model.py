@@ -119,6 +119,10 @@ class Term:
     definition_end: int
     uses: tuple[Span, ...] = field(default=(), compare=False, repr=False)
     used_in: tuple[str, ...] = field(default=(), compare=False)  # clause labels, reading order
+    # What the term names, without article or appositive: ACT → "Securities Act of 1933",
+    # COMPANY → "The Hartford Financial Services Group, Inc." (None when not a name-like phrase).
+    stands_for: str | None = None
+    scope: str | None = None  # the attachment a definition made inside it governs ("Annex I"), else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,14 @@ class Mention:
     start: int
     end: int
     text: str
+    # What the document says about the entity named here (the same on every mention of it in
+    # one document): its full name as this document writes it, kind, roles, party flag.
+    name: str = ""
+    kind: EntityKind | None = None
+    roles: tuple[str, ...] = ()
+    party: bool = False
+    titles: tuple[str, ...] = ()
+    form: str = "name"  # how it is named here: name, alias (defined term), short, abbreviation
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +186,7 @@ class Condition:
     text: str
     trigger: str  # "provided, however, that", "subject to", "within"
     governs: str  # clause label it qualifies (or the clause it sits in)
+    governs_bearer: str | None = None  # whose obligations it qualifies, when known ("Underwriters")
 
 
 @dataclass(frozen=True, slots=True)

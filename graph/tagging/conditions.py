@@ -1,16 +1,147 @@
-"""PLACEHOLDER — being written; finds nothing yet."""
+"""Conditions: what qualifies a clause or an obligation, and when.
+
+Triggers are data (``patterns/conditions.jsonl``): "subject to", "the condition that", "if",
+"in the event that", "provided, however, that", "unless", "except as", "for so long as",
+"until", and time limits ("within thirty-six hours", "not later than ...", "90 days after").
+Each condition ``governs`` the clause whose own sentence holds it (inline items belong to
+their parent's sentence) and, where a deontic statement holds it, names that statement's
+bearer in ``governs_bearer``.
+
+A lead-in that subjects a party's obligations to a list ("The obligations of the Underwriters
+... shall be subject ... to ... the following additional conditions:") makes every item of
+the list a condition precedent governing the lead-in's clause and that party's obligations.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from spacy.tokens import Doc
 
-from .pipeline_keys import RESULTS
+from ..model import Condition, ConditionKind, Document
+from .deontic import _rules as _deontic_rules
+from .deontic import clause_units, sentence_start, statement_end
+from .entities import _clean_index, collapse, load_patterns
+from .pipeline_keys import CONTEXT, RESULTS
+
+# Longest condition text kept (characters); the condition's own words come first.
+MAX_CONDITION_CHARS = 400
+# Words after which a leading "If ..." clause has ended and the main clause begins.
+MAIN_CLAUSE = re.compile(r",\s+then\b|,\s+(?=(?:the|each|such|no|any|it|he|she|they)\s+[A-Za-z-]+(?:\s+[A-Za-z-]+)?\s+(?:shall|will|may|must|agrees)\b)")
+PARTY_OF_LEAD_IN = re.compile(r"obligations\s+of\s+(?:the\s+|each\s+)?(?P<party>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)")
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> tuple[tuple[re.Pattern, ConditionKind, str], ...]:
+    rows = load_patterns("conditions.jsonl")
+    number = next(r["pattern"] for r in rows if r["label"] == "number")
+    return tuple(
+        (re.compile(r["pattern"].replace("{NUMBER}", number)), ConditionKind(r["kind"]), r["id"])
+        for r in rows
+        if r["label"] == "trigger"
+    )
 
 
 class ConditionComponent:
+    """Finds conditions and stores them in ``doc.user_data[RESULTS]["conditions"]``."""
+
     def __init__(self, nlp, name: str):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULTS]["conditions"] = []
+        document: Document = doc.user_data[CONTEXT]
+        deontics = doc.user_data[RESULTS].get("deontics") or []
+        records = find_conditions(document, deontics)
+        doc.user_data[RESULTS]["conditions"] = records
+        spans = []
+        for r in records:
+            a, b = _clean_index(document, r.start), _clean_index(document, r.end - 1) + 1
+            span = doc.char_span(a, b, label=r.kind.value, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["cg_conditions"] = spans
         return doc
+
+
+def find_conditions(document: Document, deontics=()) -> list[Condition]:
+    """Every condition in ``document``, in reading order."""
+    text = document.clean
+    lead_in = _deontic_rules().condition_lead_in
+    found: list[tuple[int, int, ConditionKind, str, str, str | None]] = []
+    for unit in clause_units(document):
+        label = unit.clause.label
+        # Conditions precedent: the items of a lead-in that subjects obligations to them.
+        if unit.segments and unit.children:
+            a, b = unit.segments[0]
+            own = text[a:b].rstrip()
+            if own.endswith(":") and lead_in.search(own):
+                party = PARTY_OF_LEAD_IN.search(own)
+                bearer = party.group("party") if party else None
+                for item in unit.children:
+                    ia = _clean_index(document, item.start)
+                    ib = statement_end(text, ia, _clean_index(document, item.end - 1) + 1)
+                    found.append((ia, ib, ConditionKind.CONDITION_PRECEDENT, "condition precedent", label, bearer))
+        for a, b in unit.segments:
+            taken: list[tuple[int, int]] = []
+            hits = []
+            for pattern, kind, rule in _triggers():
+                for m in pattern.finditer(text, a, b):
+                    hits.append((m.start(), -(m.end() - m.start()), m.end(), kind, rule))
+            for start, _, end, kind, rule in sorted(hits):
+                if any(s <= start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                stop = statement_end(text, end, b)
+                if kind in (ConditionKind.CONDITION, ConditionKind.EXCEPTION) and rule != "subject-to":
+                    main = MAIN_CLAUSE.search(text, end, stop)
+                    if main:
+                        stop = main.start()
+                stop = min(stop, start + MAX_CONDITION_CHARS)
+                bearer = None
+                if kind is ConditionKind.CONDITION_PRECEDENT:
+                    party = PARTY_OF_LEAD_IN.search(text, sentence_start(text, start, a), start)
+                    bearer = party.group("party") if party else None
+                found.append((start, stop, kind, collapse(text[start:end]), label, bearer))
+
+    # Name the bearer of the statement each condition sits in or qualifies.
+    spans = []
+    for d in deontics:
+        spans.append((_clean_index(document, d.start), _clean_index(document, d.end - 1) + 1, d.clause, d.bearer))
+    by_clause: dict[str, list] = {}
+    for span in spans:
+        by_clause.setdefault(span[2], []).append(span)
+    out = []
+    seen = set()
+    for start, end, kind, trigger, label, bearer in sorted(found):
+        if end <= start or (start, kind) in seen:
+            continue
+        seen.add((start, kind))
+        if bearer is None:
+            in_clause = by_clause.get(label, [])
+            holder = next((s for s in in_clause if s[0] <= start < s[1]), None)
+            holder = holder or next((s for s in in_clause if s[0] >= start and s[0] - start < 400), None)
+            if holder is None:  # a proviso after its statement: "...; provided, however, that ..."
+                before = [s for s in in_clause if s[0] < start]
+                holder = before[-1] if before else None
+            bearer = holder[3] if holder else None
+        a, b = document.source_span(start, end)
+        out.append(
+            Condition(
+                doc=document.doc_id,
+                clause=_innermost_label(document, a),
+                kind=kind,
+                start=a,
+                end=b,
+                text=collapse(text[start:end]),
+                trigger=trigger,
+                governs=label,
+                governs_bearer=bearer,
+            )
+        )
+    return out
+
+
+def _innermost_label(document: Document, source_offset: int) -> str:
+    clause = document.clause_at(source_offset)
+    return clause.label if clause else ""

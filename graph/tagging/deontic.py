@@ -1,16 +1,519 @@
-"""PLACEHOLDER — being written; finds nothing yet."""
+"""Deontic statements: who must, must not, may, has a right to, or represents what, to whom.
+
+Rules (patterns in ``patterns/deontic.jsonl``), applied clause by clause:
+
+- a party noun phrase ("the Company", "Each Underwriter of Designated Securities", "No
+  indemnifying party") directly followed by a modal ("shall", "will not", "may", "shall have
+  the right to", "agrees ... to", "represents and warrants") is a statement of that party.
+  Relative and conditional uses are not ("as the Representatives may request", "which the
+  Company may otherwise have", "If any Underwriter shall default"), nor limits of liability
+  ("shall not be required to", "shall not be liable") or future-perfect conditions ("shall have
+  furnished");
+- passive voice with a party as agent ("shall be delivered by or on behalf of the Company")
+  is that party's obligation;
+- umbrella lead-ins ("The Company agrees with each of the Underwriters ...:", "Each
+  Underwriter ... represents and agrees that:") make each following item a statement of the
+  lead-in's party; "not to ..." items are prohibitions;
+- a lead-in that makes its items conditions ("shall be subject ... to ... the following
+  conditions") gives no statements at all: what third parties must furnish there is a
+  condition of the other side's obligations (see ``conditions``);
+- a power of attorney's appointment gives each attorney-in-fact a permission.
+
+Inline items (``6(i)``) belong to the clause whose sentence holds the verb, so every
+statement is recorded on the nearest clause that is not an inline item.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 from spacy.tokens import Doc
 
-from .pipeline_keys import RESULTS
+from ..model import Clause, ClauseKind, Deontic, Document, Modality
+from .entities import _clean_index, collapse, load_patterns
+from .pipeline_keys import CONTEXT, RESULTS
+
+# Longest statement text kept when no ';' or sentence end comes first (characters).
+MAX_STATEMENT_CHARS = 700
+# How far back a compound subject may start: "the Representatives or the Company shall ...".
+COMPOUND_LOOKBACK = 80
+ABBREVIATIONS = {"inc", "co", "corp", "ltd", "no", "nos", "esq", "jr", "sr", "st", "mr", "ms", "dr", "cap", "etc", "vs", "sec", "art"}
+PRONOUN_START = re.compile(r"^\s*(?:it|they|he|she|each\s+of\s+them)\b", re.I)
+# A passive whose agent chooses is that agent's right: "shall be selected by the Representatives".
+CHOICE_VERBS = re.compile(r"\bbe\s+(?:selected|chosen|designated|appointed|determined)\s+by\b")
+# "to prepare", not "to the", "to time" or "to 12:00": an infinitive that carries a duty.
+INFINITIVE = r"(?:^|\s)([Tt]o\s+(?!(?:the|and|such|any|time|date|an?|its|their|each|all|or|which)\b)[a-z]+)"
+ITEM_MARKER = re.compile(r"^\s*(?:\d+\.|[ivxlc]+\.|\([a-zA-Z0-9]+\)|[A-Za-z0-9]+\.)\s+")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    party: str  # regex alternation of party nouns
+    modal: re.Pattern
+    not_a_duty: re.Pattern
+    skip_after: frozenset[str]
+    counterparts: dict[str, str]
+    statements: tuple[tuple[re.Pattern, Modality, str], ...]
+    condition_lead_in: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    rows = load_patterns("deontic.jsonl")
+    party = "|".join(r["pattern"] for r in rows if r["label"] == "party_noun")
+    order = ["right", "prohibition", "representation", "obligation", "permission"]
+    modal_rows = {r["modality"]: r["pattern"] for r in rows if r["label"] == "modal"}
+    modal = re.compile("(?:" + "|".join(f"(?P<{m}>{modal_rows[m]})" for m in order) + r")(?![\w-])")
+    return _Rules(
+        party=party,
+        modal=modal,
+        not_a_duty=re.compile(next(r["pattern"] for r in rows if r["label"] == "not_a_duty")),
+        skip_after=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_a_subject_after").split("|")),
+        counterparts={r["pattern"]: r["counterparty"] for r in rows if r["label"] == "counterpart"},
+        statements=tuple(
+            (re.compile(r["pattern"].replace("{PARTY}", party)), Modality(r["modality"]), r["id"])
+            for r in rows
+            if r["label"] == "statement"
+        ),
+        condition_lead_in=re.compile(next(r["pattern"] for r in rows if r["label"] == "condition_lead_in")),
+    )
+
+
+# --- the clause structure the rules read -------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """The own text of one clause that is not an inline item (its inline items included)."""
+
+    clause: Clause
+    segments: list[tuple[int, int]]  # clean ranges
+    children: list[Clause] = field(default_factory=list)
+
+
+def clause_units(document: Document) -> list[Unit]:
+    """One unit per clause that is not an inline item, in reading order."""
+    spans = {c.label: (_clean_index(document, c.start), _clean_index(document, max(c.start, c.end - 1)) + 1) for c in document.clauses}
+    children: dict[str, list[Clause]] = {}
+    for c in document.clauses:
+        if c.parent is not None and c.kind is not ClauseKind.ITEM:
+            children.setdefault(c.parent, []).append(c)
+    units = []
+    for c in document.clauses:
+        if c.kind is ClauseKind.ITEM:
+            continue
+        a, b = spans[c.label]
+        segments, pos = [], a
+        for child in children.get(c.label, []):
+            ca, cb = spans[child.label]
+            if ca > pos:
+                segments.append((pos, ca))
+            pos = max(pos, cb)
+        if pos < b:
+            segments.append((pos, b))
+        units.append(Unit(c, segments, children.get(c.label, [])))
+    return units
+
+
+def statement_end(text: str, pos: int, limit: int) -> int:
+    """End of the statement that starts at ``pos``: the next ';', sentence end or ``limit``."""
+    limit = min(limit, pos + MAX_STATEMENT_CHARS)
+    for m in re.finditer(r";|\.(?=\s+[A-Z(\"“]|\s*$)|\n\s*\n", text[pos:limit]):
+        if m.group() == "." and _is_abbreviation(text, pos + m.start()):
+            continue
+        return pos + m.start() + (1 if m.group() in ".;" else 0)
+    return limit
+
+
+def sentence_start(text: str, pos: int, floor: int) -> int:
+    """Start of the sentence holding ``pos`` (not before ``floor``)."""
+    for m in reversed(list(re.finditer(r"\.(?=\s+[A-Z(\"“])|:\s|\n\s*\n", text[floor:pos]))):
+        if m.group() == "." and _is_abbreviation(text, floor + m.start()):
+            continue
+        return floor + m.end()
+    return floor
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    w = word.group(1)
+    return len(w) == 1 or "." in w or w.lower() in ABBREVIATIONS
+
+
+# --- the component -----------------------------------------------------------------------------
 
 
 class DeonticComponent:
+    """Finds deontic statements and stores them in ``doc.user_data[RESULTS]["deontics"]``."""
+
     def __init__(self, nlp, name: str):
         self.name = name
+        self.rules = _rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULTS]["deontics"] = []
+        document: Document = doc.user_data[CONTEXT]
+        mentions = doc.user_data[RESULTS].get("mentions") or []
+        records = find_deontics(document, mentions, self.rules)
+        doc.user_data[RESULTS]["deontics"] = records
+        spans = []
+        for r in records:
+            a, b = _clean_index(document, r.start), _clean_index(document, r.end - 1) + 1
+            span = doc.char_span(a, b, label=r.modality.value, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["cg_deontics"] = spans
         return doc
+
+
+@dataclass
+class _Stmt:
+    clause: str
+    modality: Modality
+    bearer: str
+    counterparty: str | None
+    a: int
+    b: int
+    trigger: str
+
+
+@dataclass
+class _Umbrella:
+    bearer: str
+    counterparty: str | None
+    represents: bool
+    agrees: bool
+
+
+def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) -> list[Deontic]:
+    """Every deontic statement in ``document``, in reading order."""
+    rules = rules or _rules()
+    text = document.clean
+    units = clause_units(document)
+    by_label = {u.clause.label: u for u in units}
+    parties = _party_pattern(rules, mentions)
+
+    # Which clauses are items of a lead-in, and which hold conditions rather than duties.
+    umbrella_of: dict[str, _Umbrella] = {}
+    conditional: set[str] = set()
+    lead_ins: dict[str, tuple[int, int]] = {}
+    for unit in units:
+        if not unit.segments:
+            continue
+        a, b = unit.segments[0]
+        own = text[a:b].rstrip()
+        if not own.endswith(":"):
+            continue
+        start = sentence_start(text, a + len(own) - 1, a)
+        lead = text[start:a + len(own)]
+        items = unit.children or _following_items(document, unit.clause)
+        if not items:
+            continue
+        if rules.condition_lead_in.search(lead):
+            conditional.add(unit.clause.label)
+            conditional.update(_descendants(document, unit.clause.label))
+            continue
+        umbrella = _read_lead_in(lead, parties, rules)
+        if umbrella:
+            lead_ins[unit.clause.label] = (start, a + len(own))
+            for item in items:
+                umbrella_of[item.label] = umbrella
+
+    stmts: list[_Stmt] = []
+    for unit in units:
+        label = unit.clause.label
+        if label in conditional:
+            continue
+        umbrella = umbrella_of.get(label)
+        if umbrella and umbrella.represents:
+            stmts += _represented_item(text, unit, umbrella, rules)
+            continue
+        found = []
+        for a, b in unit.segments:
+            skip = lead_ins.get(label)
+            found += _scan(text, a, b, label, parties, rules, skip)
+        if umbrella:
+            for s in found:
+                s.counterparty = s.counterparty or umbrella.counterparty
+            if not found:
+                found = _item_duties(text, unit, umbrella)
+        stmts += found
+    stmts += _appointments(document, mentions)
+    stmts += _bring_downs(text, units, stmts, rules, conditional)
+    return _records(document, stmts, mentions, rules)
+
+
+def _party_pattern(rules: _Rules, mentions) -> str:
+    """Party nouns: the standard ones, plus defined terms that name an entity in this document."""
+    extra = {re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text)) for m in mentions if m.form == "alias" and m.party}
+    extra = {e for e in extra if e[:1].isupper() and e != e.upper() and "undersigned" not in e}
+    alternatives = [rules.party] + [re.escape(e) for e in sorted(extra, key=len, reverse=True)]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def _subject(parties: str) -> str:
+    return (
+        r"(?P<det>\b(?:[Ee]ach\s+of\s+the|[Ee]ach|[Ss]uch|[Tt]he\s+several|[Tt]he\s+respective|[Tt]he|[Aa]ny|[Nn]o|[Aa]n|[Aa]|[Ee]very)\s+)?"
+        r"(?:(?:non-defaulting|several|respective)\s+)?(?P<party>" + parties + r")(?![\w-])"
+    )
+
+
+@lru_cache(maxsize=32)
+def _statement_re(parties: str, modal: str) -> re.Pattern:
+    gap = r"(?:\s+of\s+(?:[A-Z][\w]*)(?:\s+[A-Z][\w]*){0,3})?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
+    return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
+
+
+def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
+    """Statements with an explicit party subject in text[a:b]."""
+    out = []
+    pattern = _statement_re(parties, rules.modal.pattern)
+    for m in pattern.finditer(text, a, b):
+        if skip and skip[0] <= m.start() < skip[1]:
+            continue
+        modal = rules.modal.match(m.group("modal"))
+        modality = Modality(modal.lastgroup)
+        after = text[m.end():m.end() + 60]
+        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+            continue
+        if modality is Modality.OBLIGATION and re.match(r"\s*be\s+[a-z]+(?:ed|en)\s+by\b", after):
+            continue  # passive with its own agent: read by the passive rule
+        det = (m.group("det") or "").strip().lower()
+        if det == "no" and modality in (Modality.OBLIGATION, Modality.PERMISSION):
+            modality = Modality.PROHIBITION
+        bearers = [(m.start(), m.group("party"))]
+        compound = re.search(
+            r"(?P<other>(?:[Tt]he\s+|[Ee]ach\s+|[Ss]uch\s+)?(?P<p2>" + parties + r"))\s+(?:and|or)\s+$",
+            text[max(a, m.start() - COMPOUND_LOOKBACK):m.start()],
+        )
+        if compound:
+            first = max(a, m.start() - COMPOUND_LOOKBACK) + compound.start("other")
+            bearers.insert(0, (first, compound.group("p2")))
+        head = bearers[0][0]
+        before = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[max(a, head - 30):head])
+        if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
+            continue
+        if re.search(r"\ball\s+that\s+$", text[max(a, head - 12):head]):
+            continue  # "ratifying ... all that such attorney-in-fact shall lawfully do"
+        if modality is Modality.REPRESENTATION and re.match(r"[^.;]{0,120}?\bthat\s*:", after + text[m.end() + 60:m.end() + 120]):
+            continue  # a lead-in: its items carry the statements
+        end = statement_end(text, m.end(), b)
+        for i, (start, party) in enumerate(bearers):
+            named = [p for _, p in bearers if p != party]
+            counter = named[0] if named else _counterparty(text, m.end(), end, party, parties, text[sentence_start(text, start, a):start])
+            out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
+    for pattern, modality, rule in rules.statements:
+        for m in pattern.finditer(text, a, b):
+            if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
+                continue
+            party = m.group("party")
+            if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
+                modality = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
+            end = statement_end(text, m.end(), b)
+            start = m.start() if rule != "extra-passive" else sentence_start(text, m.start(), a)
+            counter = _counterparty(text, m.end(), end, party, parties, "")
+            out.append(_Stmt(label, modality, party, counter, start, end, collapse(m.group().split(" by ")[0])))
+    return out
+
+
+def _counterparty(text, a, b, bearer, parties, lead) -> str | None:
+    """The party the statement names after its verb, else one named in 'agrees with X that'."""
+    own = _singular(bearer)
+    for m in re.finditer(r"(?:\b(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+(?:of\s+the\s+)?(?:several\s+|non-defaulting\s+)?)(?P<party>" + parties + r")(?![\w-])", text[a:b]):
+        if _singular(m.group("party")) != own:
+            return m.group("party")
+    with_ = re.search(r"\bwith\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead)
+    if with_ and _singular(with_.group("party")) != own:
+        return with_.group("party")
+    return None
+
+
+def _singular(name: str | None) -> str:
+    if not name:
+        return ""
+    n = name.lower()
+    n = re.sub(r"ies$", "y", n)
+    return re.sub(r"(?<=[a-z])s$", "", n)
+
+
+def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
+    """'The Company agrees with each of the Underwriters ...:' -> (Company, Underwriters)."""
+    m = re.search(
+        _subject(parties) + r"(?:\s*,[^,:]{1,60},)?\s+(?:hereby\s+)?(?P<verbs>(?:(?:represents|warrants|agrees|covenants|undertakes)(?:\s*,\s*|\s+and\s+|\s+)?)+)",
+        lead,
+    )
+    if not m:
+        return None
+    verbs = m.group("verbs")
+    counter = re.search(r"\b(?:to|with),?\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead[m.end():])
+    return _Umbrella(
+        bearer=m.group("party"),
+        counterparty=counter.group("party") if counter else None,
+        represents=bool(re.search(r"represents|warrants", verbs)),
+        agrees=bool(re.search(r"agrees|covenants|undertakes", verbs)),
+    )
+
+
+def _following_items(document: Document, clause: Clause) -> list[Clause]:
+    """Siblings after a lead-in that form its list ('Annex I, i' ... 'Annex I, vii')."""
+    siblings = [c for c in document.clauses if c.parent == clause.parent and c.kind is not ClauseKind.ITEM and c.start > clause.start]
+    items = []
+    for c in siblings:
+        if items and c.kind is not items[0].kind:
+            break
+        if not items and c.kind not in (ClauseKind.SUBSECTION, ClauseKind.CLAUSE, ClauseKind.LIST_ITEM, ClauseKind.SUBCLAUSE):
+            break
+        items.append(c)
+    return items
+
+
+def _descendants(document: Document, label: str) -> set[str]:
+    out, frontier = set(), {label}
+    for c in document.clauses:
+        if c.parent in frontier or c.parent in out:
+            out.add(c.label)
+    return out
+
+
+def _item_text(text: str, unit: Unit) -> tuple[int, int]:
+    a, b = unit.segments[0] if unit.segments else (0, 0)
+    marker = ITEM_MARKER.match(text[a:b])
+    return (a + marker.end() if marker else a), (unit.segments[-1][1] if unit.segments else b)
+
+
+def _represented_item(text: str, unit: Unit, umbrella: _Umbrella, rules: _Rules) -> list[_Stmt]:
+    """An item of 'represents and agrees that:': a representation, plus 'it will (not) ...'."""
+    a, b = _item_text(text, unit)
+    if a >= b:
+        return []
+    label = unit.clause.label
+    out = [_Stmt(label, Modality.REPRESENTATION, umbrella.bearer, umbrella.counterparty, a, statement_end(text, a, b), "represents")]
+    if umbrella.agrees and PRONOUN_START.match(text[a:b]):
+        for m in re.finditer(r"\b(?P<modal>will\s+not|shall\s+not|will\s+only|will|shall)\s+(?!be\b|have\b)", text[a:b]):
+            before = text[max(a, a + m.start() - 25):a + m.start()]
+            if re.search(r"\b(?:which|that|who|whom)\b[^,;]*$", before):
+                continue
+            modality = Modality.PROHIBITION if "not" in m.group("modal") else Modality.OBLIGATION
+            start = a + m.start()
+            subject = re.search(r"\b(?:it|they)\s+$", text[max(a, start - 5):start])
+            if subject:
+                start -= len(subject.group())
+            out.append(_Stmt(label, modality, umbrella.bearer, umbrella.counterparty, start, statement_end(text, start, b), collapse(m.group("modal"))))
+            break
+    return out
+
+
+def _item_duties(text: str, unit: Unit, umbrella: _Umbrella) -> list[_Stmt]:
+    """'(a) To prepare ...; to make no further amendment ...': one record per modality."""
+    a, b = _item_text(text, unit)
+    out: dict[Modality, _Stmt] = {}
+    pos = a
+    for part in re.split(r"(;)", text[a:b]) + [""]:
+        if part == ";":
+            pos += 1
+            continue
+        seg_a, seg_b = pos, pos + len(part)
+        pos = seg_b
+        segment = part.strip()
+        if not segment or re.match(r"^(?:and\s+)?provided\b", segment):
+            continue
+        if re.search(r"\bnot\s+to\s+[a-z]+|\bto\s+[a-z]+\s+no\b", segment):
+            modality, trigger = Modality.PROHIBITION, re.search(r"\bnot\s+to|\bto\s+[a-z]+\s+no\b", segment).group()
+        elif re.search(INFINITIVE, segment):
+            modality, trigger = Modality.OBLIGATION, re.search(INFINITIVE, segment).group(1)
+        else:
+            continue
+        if modality not in out:
+            lead = len(part) - len(part.lstrip())
+            out[modality] = _Stmt(unit.clause.label, modality, umbrella.bearer, umbrella.counterparty, seg_a + lead, seg_b, trigger)
+    return list(out.values())
+
+
+def _appointments(document: Document, mentions) -> list[_Stmt]:
+    """A power of attorney's grant: each attorney-in-fact may act for the principal."""
+    attorneys = [m for m in mentions if "attorney-in-fact" in m.roles and m.form == "name"]
+    principal = next((m.name for m in mentions if "principal" in m.roles), None)
+    if not attorneys:
+        return []
+    text = document.clean
+    out = []
+    for m in re.finditer(r"\bhereby\s+(?:(?:nominates?|constitutes?|makes?)\s*,?\s*(?:and\s+)?)*appoints?\b", text):
+        src = document.source_span(m.start(), m.end())[0]
+        clause = document.clause_at(src)
+        while clause is not None and clause.kind is ClauseKind.ITEM:
+            clause = document.clause(clause.parent)
+        start = sentence_start(text, m.start(), 0)
+        end = statement_end(text, m.end(), len(text))
+        seen = set()
+        for attorney in attorneys:
+            if attorney.name in seen or not (start <= _clean_index(document, attorney.start) < end + 400):
+                continue
+            seen.add(attorney.name)
+            out.append(_Stmt(clause.label if clause else "", Modality.PERMISSION, attorney.name, principal, start, end, collapse(m.group())))
+    return out
+
+
+def _bring_downs(text, units, stmts, rules, conditional) -> list[_Stmt]:
+    """'each of the representations and warranties set forth therein shall be deemed to have been made ...'."""
+    makers = Counter(s.bearer for s in stmts if s.modality is Modality.REPRESENTATION)
+    pattern = next(p for p, _, rule in rules.statements if rule == "extra-bring-down")
+    out = []
+    for unit in units:
+        if unit.clause.label in conditional or not makers:
+            continue
+        for a, b in unit.segments:
+            for m in pattern.finditer(text, a, b):
+                bearer = makers.most_common(1)[0][0]
+                counter = next((s.counterparty for s in stmts if s.bearer == bearer and s.modality is Modality.REPRESENTATION and s.counterparty), None)
+                start = sentence_start(text, m.start(), a)
+                start = max(start, text.rfind(";", a, m.start()) + 1)
+                start = start + len(text[start:m.start()]) - len(text[start:m.start()].lstrip())
+                out.append(_Stmt(unit.clause.label, Modality.REPRESENTATION, bearer, counter, start, statement_end(text, m.end(), b), "shall be deemed to have been made"))
+    return out
+
+
+def _records(document: Document, stmts: list[_Stmt], mentions, rules: _Rules) -> list[Deontic]:
+    """Fill missing counterparties with the other side; resolve bearers to entity keys."""
+    sides = Counter(_singular(s.bearer) for s in stmts)
+    written: dict[str, Counter] = {}
+    for s in stmts:
+        written.setdefault(_singular(s.bearer), Counter())[s.bearer] += 1
+    entity_of = {}
+    for m in mentions:
+        for form in (m.name, re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text))):
+            entity_of.setdefault(form.lower(), m.entity)
+    out, seen = [], set()
+    for s in sorted(stmts, key=lambda s: (s.a, s.bearer)):
+        counter = s.counterparty
+        if counter is None:
+            counter = rules.counterparts.get(_singular(s.bearer).replace("partie", "party"))
+        if counter is None:
+            own = _singular(s.bearer)
+            others = [k for k, _ in sides.most_common() if k != own and k not in ("indemnifying party", "indemnified party")]
+            if others and own not in ("indemnifying party", "indemnified party"):
+                counter = written[others[0]].most_common(1)[0][0]
+        key = (s.clause, s.modality, s.bearer, s.a)
+        if key in seen or s.b <= s.a:
+            continue
+        seen.add(key)
+        start, end = document.source_span(s.a, s.b)
+        out.append(
+            Deontic(
+                doc=document.doc_id,
+                clause=s.clause,
+                modality=s.modality,
+                bearer=s.bearer,
+                counterparty=counter,
+                start=start,
+                end=end,
+                text=collapse(document.clean[s.a:s.b]),
+                trigger=s.trigger,
+                bearer_entity=entity_of.get(s.bearer.lower()),
+                counterparty_entity=entity_of.get(counter.lower()) if counter else None,
+            )
+        )
+    return out

@@ -1,16 +1,610 @@
-"""PLACEHOLDER — being written; finds nothing yet."""
+"""Organisations and people a document names, with their kind, roles and party flag.
+
+Rules only (``spacy.blank("en")``), from patterns in ``patterns/entities.jsonl``:
+
+- organisation names ending in a corporate suffix ("Banc of America Securities LLC",
+  "THE HARTFORD FINANCIAL SERVICES GROUP, INC."), law firms ("Davis Polk & Wardwell, counsel
+  for ..."), known regulators, exchanges and depositories with their abbreviations (SEC, NYSE,
+  DTC), the rows of an underwriters' table in a schedule;
+- people: signature blocks ("By: /s/ Name", "Name:", "Title:"), "Name, Esq.", names with a
+  middle initial, the list after "appoint" in a power of attorney, "Chairman and CEO Name";
+- aliases: a defined term that names an entity (``... Inc., a Delaware corporation (the
+  "COMPANY")``) and every later use of it; short forms ("The Hartford", "CNA");
+- roles from context: counsel for X, independent accountants, "as Trustee", signing "As
+  Representatives", the underwriters' schedule, principal and attorneys-in-fact.
+
+Every mention carries what this document says about its entity (name, kind, roles, party);
+``resolve.resolve_entities`` merges them across documents into :class:`Entity` records.
+"""
 
 from __future__ import annotations
 
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
 from spacy.tokens import Doc
 
-from .pipeline_keys import RESULTS
+from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
+from .pipeline_keys import CONTEXT, RESULTS
+
+PATTERNS = Path(__file__).parent / "patterns"
+
+# How far after a name we look for its role ("..., counsel for the Underwriters"): characters.
+ROLE_CONTEXT_CHARS = 120
+# How far a defined term's parenthesis may sit after the name it defines:
+# 'The Hartford Financial Services Group, Inc., a Delaware corporation (the "COMPANY")'.
+TERM_GAP_CHARS = 90
+# Roles that make an entity a party to the document it is named in.
+PARTY_ROLES = {"underwriter", "representative", "principal", "attorney-in-fact", "borrower", "lender"}
+ATTORNEY_ROLE = "attorney-in-fact"
+
+
+def load_patterns(name: str) -> list[dict]:
+    """Rows of ``patterns/NAME.jsonl`` (one JSON object per line, blank lines ignored)."""
+    rows = []
+    with open(PATTERNS / name, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def normalise_name(name: str) -> str:
+    """A stable key for a name: case, punctuation, '&'/'and' and a leading 'The' ignored.
+
+    'THE HARTFORD FINANCIAL\\nSERVICES GROUP, INC.' -> 'hartford-financial-services-group-inc'
+    """
+    text = name.lower().replace("&", " and ")
+    text = re.sub(r",?\s+esq\.?$", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = re.sub(r"^the\s+", "", text)
+    return "-".join(text.split())
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- compiled rules ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rules:
+    org: re.Pattern
+    known: tuple[tuple[re.Pattern, dict], ...]
+    abbreviations: dict[str, dict]
+    abbreviation_re: re.Pattern | None
+    role_terms: dict[str, dict]
+    role_contexts: tuple[tuple[re.Pattern, str], ...]
+    title_phrase: re.Pattern
+    not_name_start: frozenset[str]
+    not_person_start: frozenset[str]
+    generic: frozenset[str]
+
+
+_CAP = r"(?:[A-Z][A-Za-z0-9'’\-]*(?:&[A-Za-z0-9]+)*|[A-Z]\.|U\.S\.)"
+_LINK = r"(?:of|and|&|for|de|du|la|von|van)"
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a space, or one line break (names wrap in signature blocks)
+_PERSON_MI = re.compile(
+    r"(?<![\w&.])(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:[A-Z]\.[ ]?){1,2}[ ]?"
+    r"[A-Z][a-zA-Z'’\-]+(?:,[ ](?:Jr\.|Sr\.|II|III|IV)(?![A-Za-z]))?)(?![\w&])"
+)
+_SIGNED_NAME = r"[A-Z][A-Za-z.'’\-]*(?:[ ]+[A-Z][A-Za-z.'’\-]*){1,4}(?:,[ ]*(?:Jr\.|Sr\.|II|III|IV))?"
+_SIG_S = re.compile(r"(?P<by>By:[ \t]*)?/s/[ \t]*(?P<name>" + _SIGNED_NAME + r")[ \t]*$", re.M)
+_SIG_NAME = re.compile(r"^[ \t]*Name:[ \t]*(?P<name>" + _SIGNED_NAME + r")[ \t]*$", re.M)
+_SIG_TITLE = re.compile(r"^[ \t]*Title:[ \t]*(?P<title>[^\n]+?)[ \t]*$", re.M)
+_ESQ = re.compile(r"(?P<name>" + _SIGNED_NAME + r"),[ ]Esq\.")
+_APPOINT = re.compile(r"\b(?:appoint|appoints)\s+(?:each\s+of\s+)?", re.I)
+_LIST_NAME = re.compile(r"^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:[ ](?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3}(?:,[ ](?:Jr\.|Sr\.|II|III|IV))?$")
+_PLAIN_PERSON = r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?[ ][A-Z][a-z'’\-]+)(?![\w&])"
+_LAW_FIRM = re.compile(
+    r"(?<![\w&])(?P<name>[A-Z][A-Za-z'’\-]+(?:[ ][A-Z][A-Za-z'’\-]+)*[ ]&[ ][A-Z][A-Za-z'’\-]+"
+    r"(?:[ ](?:LLP|L\.L\.P\.|LLC))?)(?=,?\s+(?:as\s+)?(?:special\s+|general\s+)?counsel\b|,?\s+LLP)"
+)
+_DIVISION = re.compile(r"(?P<alias>" + _CAP + r"(?:[ ]" + _CAP + r"){0,5}),[ ]a[ ]division[ ]of[ ]$")
+_AS_ROLE = re.compile(
+    r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,6}),\s+as\s+"
+    r"(?:(?:Administrative|Collateral|Syndication|Documentation|Paying|Escrow|Transfer|Indenture)\s+)?"
+    r"(?:Trustee|Agent|Registrar|Depositary|Custodian)\b"
+)
+_MORE_SUFFIX = re.compile(r",?[ ](?:N\.A\.|National Association|Inc\.|LLC|L\.P\.)(?![\w&])")
+_TABLE_ROW = re.compile(r"^(?P<name>\S.*?\S)[ \t]{2,}\$?[\d,]+(?:\.\d+)?[ \t]*$")
+_TERM_FALLBACK = re.compile(r"\(\s*(?:the|each,?\s+an?|collectively,?\s+the|an?)?\s*[\"“](?P<term>[^\"”\n]{1,60})[\"”]\s*\)")
+_TERM_GAP = re.compile(
+    r"^(?:\s*\([^()]{0,40}\))?(?:,?\s+(?:an?|the)\s[^()\";]{0,70}?|,?\s+as\s+[A-Z][^()\";]{0,40}?)?,?\s*"
+    r"\(\s*(?:the|each,?\s+an?|collectively,?\s+the|an?|hereinafter(?:\s+called)?(?:\s+the)?)?\s*[\"“]$"
+)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    rows = load_patterns("entities.jsonl")
+    suffixes = [r["pattern"] for r in rows if r["label"] == "org_suffix"]
+    forms = sorted({s for s in suffixes} | {s.upper() for s in suffixes}, key=len, reverse=True)
+    suffix = "(?:" + "|".join(re.escape(s) for s in forms) + ")"
+    org = re.compile(
+        r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,8}?,?"
+        + _GAP + suffix + r")(?![\w&])(?![ \t]+[A-Z][a-z])"
+    )
+    known = []
+    abbreviations: dict[str, dict] = {}
+    for r in rows:
+        if r["label"] != "known_body":
+            continue
+        name = r["pattern"]
+        body = re.escape(name[4:] if name.startswith("The ") else name).replace(r"\ ", r"\s+")
+        lead = r"(?:The\s+|THE\s+)?" if name.startswith("The ") else ""
+        known.append((re.compile(r"(?<![\w&])" + lead + "(?:" + body + "|" + body.upper() + r")(?![\w&])"), r))
+        for abbreviation in r.get("abbreviations", []):
+            abbreviations[abbreviation] = r
+    abbreviation_re = (
+        re.compile(r"(?<![\w&/])(?:" + "|".join(map(re.escape, sorted(abbreviations, key=len, reverse=True))) + r")(?![\w&])")
+        if abbreviations else None
+    )
+    title_words = next(r["pattern"] for r in rows if r["label"] == "title_words")
+    word = r"(?:" + title_words + r")\b"
+    title_phrase = re.compile(word + r"(?:[ ]+(?:and[ ]+|&[ ]+)?" + word + r")*")
+    return _Rules(
+        org=org,
+        known=tuple(known),
+        abbreviations=abbreviations,
+        abbreviation_re=abbreviation_re,
+        role_terms={r["pattern"].lower(): r for r in rows if r["label"] == "role_term"},
+        role_contexts=tuple((re.compile(r["pattern"]), r["role"]) for r in rows if r["label"] == "role_context"),
+        title_phrase=title_phrase,
+        not_name_start=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_name_start").split("|")),
+        not_person_start=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_person_start").split("|")),
+        generic=frozenset(next(r["pattern"] for r in rows if r["label"] == "generic_word").split("|")),
+    )
+
+
+# --- working records -------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """A candidate mention in clean-text offsets, before the document-level merge."""
+
+    start: int
+    end: int
+    name: str  # the full name it stands for (for aliases: filled in later)
+    kind: EntityKind
+    form: str = "name"
+    roles: set[str] = field(default_factory=set)
+    party: bool = False
+    titles: list[str] = field(default_factory=list)
+    priority: int = 0  # wins ties between candidates with the same span
+    key: str = ""
+
+
+@dataclass
+class _Local:
+    """One entity as this document describes it."""
+
+    key: str
+    names: list[str]
+    kind: EntityKind
+    roles: list[str] = field(default_factory=list)
+    party: bool = False
+    titles: list[str] = field(default_factory=list)
+
+    def add_role(self, role: str) -> None:
+        if role and role not in self.roles:
+            self.roles.append(role)
+
+    @property
+    def name(self) -> str:
+        # The fullest mixed-case spelling this document uses ("Banc One Capital Markets, Inc."
+        # over "BANC ONE CAPITAL MARKETS, INC."); the first one on a tie.
+        counts: dict[str, int] = {}
+        for n in self.names:
+            counts[n] = counts.get(n, 0) + 1
+        return max(self.names, key=lambda n: (n != n.upper(), counts[n], -self.names.index(n)))
 
 
 class EntityComponent:
+    """Finds entity mentions and stores them in ``doc.user_data[RESULTS]["mentions"]``."""
+
     def __init__(self, nlp, name: str):
         self.name = name
+        self.rules = _rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULTS]["mentions"] = []
+        document: Document = doc.user_data[CONTEXT]
+        terms = doc.user_data[RESULTS].get("terms") or []
+        mentions = find_mentions(document, terms, self.rules)
+        doc.user_data[RESULTS]["mentions"] = mentions
+        spans = []
+        for m in mentions:
+            a, b = _clean_index(document, m.start), _clean_index(document, m.end - 1) + 1
+            span = doc.char_span(a, b, label=m.entity, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["cg_mentions"] = spans
         return doc
+
+
+def _clean_index(document: Document, source_offset: int) -> int:
+    """The clean-text index whose source offset is the last one <= ``source_offset``."""
+    return max(0, bisect.bisect_right(document.clean_offsets, source_offset) - 1)
+
+
+# --- the finder --------------------------------------------------------------------------------
+
+
+def find_mentions(document: Document, terms=(), rules: _Rules | None = None) -> list[Mention]:
+    """Every mention of an organisation or person in ``document`` (reading order)."""
+    rules = rules or _rules()
+    text = document.clean
+    found: list[_Found] = []
+    found += _known_bodies(text, rules)
+    found += _organisations(text, rules)
+    found += _law_firms(text)
+    found += _underwriter_tables(document)
+    found += _people(text, rules, document.kind)
+    found = _without_overlaps(found)
+    _context_roles(text, found, rules)
+
+    local = _local_entities(found)
+    found += _short_forms(text, found, local)
+    found = _without_overlaps(found)
+    found += _signature_roles(document, found, local)
+    found += _term_aliases(document, text, found, local, terms, rules)
+    found = _without_overlaps(found)
+
+    for item in found:
+        entity = local[item.key]
+        for role in sorted(item.roles):
+            entity.add_role(role)
+        entity.party = entity.party or item.party
+        for title in item.titles:
+            if title not in entity.titles:
+                entity.titles.append(title)
+    for entity in local.values():
+        for title in entity.titles:  # a person's titles are roles too ("general counsel")
+            entity.add_role(title)
+        if PARTY_ROLES.intersection(entity.roles):
+            entity.party = True
+
+    mentions = []
+    for item in sorted(found, key=lambda f: f.start):
+        entity = local[item.key]
+        start, end = document.source_span(item.start, item.end)
+        clause = document.clause_at(start)
+        mentions.append(
+            Mention(
+                entity=entity.key,
+                doc=document.doc_id,
+                clause=clause.label if clause else "",
+                start=start,
+                end=end,
+                text=document.source[start:end],
+                name=entity.name,
+                kind=entity.kind,
+                roles=tuple(entity.roles),
+                party=entity.party,
+                titles=tuple(entity.titles),
+                form=item.form,
+            )
+        )
+    return mentions
+
+
+def _known_bodies(text: str, rules: _Rules) -> list[_Found]:
+    found = []
+    for pattern, row in rules.known:
+        for m in pattern.finditer(text):
+            found.append(_Found(m.start(), m.end(), row["pattern"], EntityKind(row["kind"]), roles={row["role"]}, priority=3))
+    if rules.abbreviation_re:
+        for m in rules.abbreviation_re.finditer(text):
+            row = rules.abbreviations[m.group()]
+            found.append(
+                _Found(m.start(), m.end(), row["pattern"], EntityKind(row["kind"]), form="abbreviation", roles={row["role"]}, priority=3)
+            )
+    return found
+
+
+def _organisations(text: str, rules: _Rules) -> list[_Found]:
+    found = []
+    for m in rules.org.finditer(text):
+        cleaned = _clean_org_name(m.start("name"), m.group("name"), rules)
+        if cleaned is None:
+            continue
+        start, name = cleaned
+        more = _MORE_SUFFIX.match(text, start + len(name))  # "Trust Company, N.A."
+        if more:
+            name = text[start:more.end()]
+        found.append(_Found(start, start + len(name), collapse(name), EntityKind.ORGANIZATION, priority=1))
+        division = _DIVISION.search(text, max(0, start - 80), start)
+        if division:
+            found[-1].start = division.start("alias")
+            found[-1].name = collapse(text[division.start("alias"):start + len(name)])
+    # Names without a suffix, given a role: "JP Morgan Chase, as Trustee (the "TRUSTEE")".
+    for m in _AS_ROLE.finditer(text):
+        cleaned = _clean_org_name(m.start("name"), m.group("name"), rules, suffix=False)
+        if cleaned:
+            start, name = cleaned
+            found.append(_Found(start, start + len(name), collapse(name), EntityKind.ORGANIZATION))
+    return found
+
+
+def _clean_org_name(start: int, name: str, rules: _Rules, suffix: bool = True) -> tuple[int, str] | None:
+    """Trim sentence openers and leading defined terms; None when nothing distinctive is left."""
+    # "From time to time The Hartford ...": drop openers and joining words.
+    while True:
+        lead = re.match(r"^(\S+)\s+", name)
+        if not lead or not (lead.group(1) in rules.not_name_start or lead.group(1) in {"and", "&", "of"}):
+            break
+        start += lead.end()
+        name = name[lead.end():]
+    # "the Company and Banc One Capital Markets, Inc.": drop a leading generic word and "and".
+    cut = re.match(r"^((?:The\s+)?(?:[A-Z][a-z]+\s+){0,2}?)(?:and|&)\s+(?=[A-Z])", name)
+    if cut and all(w in rules.generic or w == "The" for w in cut.group(1).split()):
+        start += cut.end()
+        name = name[cut.end():]
+    words = name.split()
+    core = [w.strip(",") for w in (words[:-1] if suffix else words) if w not in {"The", "THE"}]
+    if not core or all(w.title() in rules.generic or w.lower() in {"of", "and", "&"} for w in core):
+        return None
+    return start, name
+
+
+def _law_firms(text: str) -> list[_Found]:
+    return [_Found(m.start("name"), m.end("name"), m.group("name"), EntityKind.ORGANIZATION, priority=1) for m in _LAW_FIRM.finditer(text)]
+
+
+def _underwriter_tables(document: Document) -> list[_Found]:
+    """Rows of a schedule's table headed "Underwriter": name, then an amount at the line's end."""
+    found = []
+    for clause in document.clauses:
+        if clause.kind not in (ClauseKind.SCHEDULE, ClauseKind.TABLE) or clause.kind == ClauseKind.SCHEDULE and any(
+            c.parent == clause.label for c in document.clauses
+        ):
+            continue
+        a, b = _clean_index(document, clause.start), _clean_index(document, clause.end - 1) + 1
+        block = document.clean[a:b]
+        header = re.search(r"^[ \t]*Underwriters?\b", block, re.M)
+        if not header:
+            continue
+        pending = None  # start of a name that wraps onto the next line
+        pos = a + block.index("\n", header.start()) + 1 if "\n" in block[header.start():] else b
+        for line in document.clean[pos:b].split("\n"):
+            line_start = pos
+            pos += len(line) + 1
+            if not line.strip() or re.match(r"^[ \t]*(?:Total|[-=_.]+)", line):
+                pending = None
+                continue
+            row = _TABLE_ROW.match(line)
+            if row:
+                start = pending if pending is not None else line_start + row.start("name")
+                end = line_start + row.end("name")
+                pending = None
+                name = collapse(document.clean[start:end])
+                found.append(_Found(start, end, name, EntityKind.ORGANIZATION, roles={"underwriter"}, party=True, priority=4))
+            elif pending is None and re.match(r"^[ \t]*[A-Z]", line):
+                pending = line_start + len(line) - len(line.lstrip())
+    return found
+
+
+def _people(text: str, rules: _Rules, kind: DocumentKind) -> list[_Found]:
+    found = []
+    # Signature blocks: "By: /s/ John N. Giamalis" / "Name: ..." / "Title: ...".
+    for m in _SIG_S.finditer(text):
+        roles = {"signatory"}
+        item = _Found(m.start("name"), m.end("name"), collapse(m.group("name")), EntityKind.PERSON, roles=roles, priority=2)
+        if not m.group("by"):
+            item.form = "signed"
+        found.append(item)
+    for m in _SIG_NAME.finditer(text):
+        found.append(_Found(m.start("name"), m.end("name"), collapse(m.group("name")), EntityKind.PERSON, roles={"signatory"}, priority=2))
+    for m in _SIG_TITLE.finditer(text):
+        before = [f for f in found if f.kind is EntityKind.PERSON and f.end <= m.start() and m.start() - f.end < 200]
+        if before:
+            before[-1].titles += _split_titles(m.group("title"))
+    # "Neal S. Wolin, Esq. Executive Vice President and General Counsel to The Company".
+    for m in _ESQ.finditer(text):
+        item = _Found(m.start("name"), m.end(), collapse(m.group("name")), EntityKind.PERSON, priority=2)
+        title = rules.title_phrase.match(text, m.end() + 1) if m.end() < len(text) else None
+        if title:
+            item.titles += _split_titles(title.group())
+        found.append(item)
+    # Names with a middle initial anywhere: "Stephen W. Lilienthal, Chairman and ...".
+    for m in _PERSON_MI.finditer(text):
+        name = m.group("name")
+        if name.split()[0] in rules.not_person_start or name.split()[0] in rules.not_name_start:
+            continue
+        item = _Found(m.start("name"), m.end("name"), collapse(name), EntityKind.PERSON)
+        after = re.match(r",\s+", text[m.end():m.end() + 3])
+        if after:
+            title = rules.title_phrase.match(text, m.end() + after.end())
+            if title and re.search(r"President|Officer|Counsel|Chairman|Director|Treasurer|Secretary|CEO|CFO|Controller|Partner", title.group()):
+                item.titles += _split_titles(title.group())
+        found.append(item)
+    # "Chairman and CEO Ramani Ayer".
+    titled = re.compile(r"(?P<title>" + rules.title_phrase.pattern + r")[ ]" + _PLAIN_PERSON)
+    for m in titled.finditer(text):
+        words = m.group("name").split()
+        if words[0] in rules.not_person_start | rules.generic or any(rules.title_phrase.fullmatch(w) for w in words):
+            continue
+        if not re.search(r"(?:President|Officer|Chairman|CEO|CFO|COO|Director|Counsel|Treasurer|Secretary|Partner)$", m.group("title")):
+            continue  # "Financial Accounting Standards Board" is no person
+        found.append(_Found(m.start("name"), m.end("name"), m.group("name"), EntityKind.PERSON, titles=_split_titles(m.group("title"))))
+    # "... hereby constitute and appoint Neal S. Wolin, Amy B. Gallent, ... and Amanda Grabowski Aquino, or any ..."
+    for m in _APPOINT.finditer(text):
+        pos = m.end()
+        window = text[pos:pos + 600]
+        for part in re.finditer(r"[^,;]+?(?=,|;|\s+and\s+|$)", window):
+            chunk = part.group().strip()
+            chunk = re.sub(r"^and\s+", "", chunk)
+            if not _LIST_NAME.match(chunk) or chunk.split()[0] in rules.not_person_start | rules.not_name_start:
+                break
+            start = pos + part.start() + part.group().index(chunk)
+            roles = {ATTORNEY_ROLE} if kind is DocumentKind.POWER_OF_ATTORNEY or "attorney" in window.lower() else set()
+            found.append(_Found(start, start + len(chunk), chunk, EntityKind.PERSON, roles=roles, party=bool(roles), priority=2))
+    return found
+
+
+def _split_titles(title: str) -> list[str]:
+    """'Senior Vice President and Treasurer' -> ['senior vice president', 'treasurer']."""
+    parts = re.split(r"\s+(?:and|&)\s+|,\s*", collapse(title))
+    return [p.lower() for p in parts if p]
+
+
+def _without_overlaps(found: list[_Found]) -> list[_Found]:
+    """Longest candidate wins; on equal spans the higher priority; roles of the losers merge in."""
+    kept: list[_Found] = []
+    for item in sorted(found, key=lambda f: (f.start, -(f.end - f.start), -f.priority)):
+        if kept and item.start < kept[-1].end:
+            winner = kept[-1]
+            same_kind = winner.kind == item.kind or {winner.kind, item.kind} <= {EntityKind.ORGANIZATION, EntityKind.GOVERNMENT_BODY, EntityKind.EXCHANGE}
+            if same_kind and item.start >= winner.start and item.end <= winner.end and normalise_name(item.name) == normalise_name(winner.name):
+                winner.roles |= item.roles
+                winner.party = winner.party or item.party
+                winner.titles += [t for t in item.titles if t not in winner.titles]
+                if item.form == "signed":
+                    winner.form = "signed"
+            continue
+        kept.append(item)
+    return kept
+
+
+def _context_roles(text: str, found: list[_Found], rules: _Rules) -> None:
+    for item in found:
+        if item.kind is EntityKind.PERSON:
+            continue
+        after = text[item.end:item.end + ROLE_CONTEXT_CHARS]
+        for pattern, role in rules.role_contexts:
+            m = pattern.match(after)
+            if m:
+                item.roles.add(role.format(**{k: collapse(v).lower() for k, v in m.groupdict().items()}))
+
+
+def _local_entities(found: list[_Found]) -> dict[str, _Local]:
+    local: dict[str, _Local] = {}
+    for item in found:
+        item.key = normalise_name(item.name)
+        entity = local.get(item.key)
+        if entity is None:
+            local[item.key] = _Local(item.key, [item.name], item.kind)
+        else:
+            entity.names.append(item.name)
+    return local
+
+
+def _short_forms(text: str, found: list[_Found], local: dict[str, _Local]) -> list[_Found]:
+    """'The Hartford' for 'The Hartford Financial Services Group, Inc.'; 'CNA' for 'CNA Financial Corporation'."""
+    rules = _rules()
+    out = []
+    for entity in list(local.values()):
+        if entity.kind is EntityKind.PERSON:
+            continue
+        shorts = {short for name in entity.names for short in short_forms(name, rules.generic)}
+        for short in sorted(shorts):
+            for m in re.finditer(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])(?!\s+[A-Z][a-z])", text):
+                out.append(_Found(m.start(), m.end(), entity.name, entity.kind, form="short", priority=-1, key=entity.key))
+    return out
+
+
+def short_forms(name: str, generic=frozenset()) -> list[str]:
+    """Short names a document may use for an organisation, when they are distinctive.
+
+    'The Hartford Financial Services Group, Inc.' -> ['The Hartford']; 'CNA Financial
+    Corporation' -> ['CNA']; 'Banc of America Securities LLC' -> [] (too generic to guess).
+    """
+    words = name.replace(",", "").split()
+    forms = []
+    if len(words) >= 3 and words[0] == "The" and words[1][:1].isupper() and words[1] not in generic and words[1].isalpha():
+        forms.append(f"The {words[1]}")
+    first = words[0] if words else ""
+    if len(words) >= 2 and name != name.upper() and re.fullmatch(r"[A-Z][A-Z&]{2,}", first):
+        forms.append(first)
+    return forms
+
+
+def _signature_roles(document: Document, found: list[_Found], local: dict[str, _Local]) -> list[_Found]:
+    """Parties from signature blocks, 'As Representatives', a schedule of representatives; the POA principal."""
+    text = document.clean
+    extra: list[_Found] = []
+    for clause in document.clauses:
+        a, b = _clean_index(document, clause.start), _clean_index(document, clause.end - 1) + 1
+        inside = [f for f in found if a <= f.start < b]
+        if clause.kind is ClauseKind.SIGNATURES:
+            for f in inside:
+                if f.kind is not EntityKind.PERSON:
+                    f.party = True
+                    after = text[f.end:b]
+                    # "BANC OF AMERICA SECURITIES LLC\nBANC ONE ...\n\nAs Representatives of the Underwriters"
+                    if re.match(r"(?:\s*\n[^\n]*(?:LLC|INC\.|Inc\.|LLP|N\.A\.)[^\n]*)*\s*\n\s*As\s+Representatives?\b", after):
+                        f.roles.add("representative")
+        first_line = text[a:b].lstrip().split("\n", 1)[0]
+        if clause.kind is not ClauseKind.SIGNATURES and re.search(r"\bREPRESENTATIVES?\b", first_line) and first_line.isupper():
+            for f in inside:
+                if f.kind is EntityKind.ORGANIZATION:
+                    f.roles.add("representative")
+    if document.kind is DocumentKind.POWER_OF_ATTORNEY:
+        signers = [f for f in found if f.form == "signed" and f.kind is EntityKind.PERSON]
+        if signers:
+            principal = signers[-1]
+            principal.roles |= {"principal", "signatory"}
+            principal.party = True
+            key = normalise_name(principal.name)
+            for m in re.finditer(r"\b[Tt]he undersigned\b", text):
+                extra.append(_Found(m.start(), m.end(), principal.name, EntityKind.PERSON, form="alias", key=key, priority=-1))
+    for f in found:
+        if f.form == "signed":
+            f.form = "name"
+    return extra
+
+
+def _terms_in_clean(document: Document, terms) -> list[tuple[int, int, str]]:
+    """(clean start, clean end, term) of each definition: the terms component's, else a small reader."""
+    out = []
+    for t in terms:
+        a = _clean_index(document, t.start)
+        out.append((a, a + len(t.term), t.term))
+    if not out:
+        out = [(m.start("term"), m.end("term"), m.group("term")) for m in _TERM_FALLBACK.finditer(document.clean)]
+    return out
+
+
+def _term_aliases(document, text, found, local, terms, rules) -> list[_Found]:
+    """A defined term that names an entity becomes its alias; every use of it a mention."""
+    definitions = _terms_in_clean(document, terms)
+    alias_of: dict[str, str] = {}
+    extra: list[_Found] = []
+    names = sorted((f for f in found if f.form != "alias"), key=lambda f: f.end)
+    ends = [f.end for f in names]
+    for start, end, term in definitions:
+        quote = start - 1
+        i = bisect.bisect_right(ends, quote) - 1
+        while i >= 0 and quote - names[i].end <= TERM_GAP_CHARS:
+            candidate = names[i]
+            if _TERM_GAP.match(text[candidate.end:quote + 1]):
+                key = alias_of.setdefault(term.lower(), candidate.key or normalise_name(candidate.name))
+                extra.append(_Found(start, end, local[key].name, local[key].kind, form="alias", key=key, priority=5))
+                row = rules.role_terms.get(term.lower())
+                if row and (not row.get("doc_kinds") or document.kind.value in row["doc_kinds"]):
+                    extra[-1].roles.add(row["role"])
+                break
+            i -= 1
+    if not alias_of:
+        return extra
+    # Longest term first, so "EXCHANGE ACT" is never read as the alias "EXCHANGE".
+    forms: dict[str, str] = {}
+    for _, _, term in definitions:
+        for form in {term, term.title(), term.upper(), term[:1].upper() + term[1:]}:
+            forms.setdefault(form, term.lower())
+    pattern = re.compile(
+        r"(?<![\w&])(?:(?:[Tt]he|THE)\s+)?(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w&])"
+    )
+    for m in pattern.finditer(text):
+        word = re.sub(r"^(?:the|The|THE)\s+", "", m.group())
+        key = alias_of.get(forms.get(word, ""))
+        if key is None or not any(ch.isupper() for ch in word[:1]):
+            continue
+        extra.append(_Found(m.start(), m.end(), local[key].name, local[key].kind, form="alias", key=key, priority=-1))
+    return extra

@@ -1,16 +1,557 @@
-"""PLACEHOLDER — being written; finds nothing yet."""
+"""Cross-references: internal ("Section 5(a) hereof", "subsection (a) or (b) above", "this Section")
+and external ("Section 15 of the Act", "Rule 424(b)", "Regulation S-X").
+
+A reference is a keyword (Section, subsection, clause, Article, Rule, Regulation, Schedule,
+Annex, Exhibit — patterns/refs.jsonl), an optional demonstrative ("this", "such"), one or more
+designators ("8 and 11", "4.02(A)(c), (g) or (h)", "5 through 8"), and an optional qualifier
+naming the instrument ("of the Act", "of the Exchange Act", "to the applicable Pricing
+Agreement", "of this Section"). The qualifier decides: the document's own defined terms say what
+"the Act" is (ACT stands for the Securities Act of 1933), so "Section 11(f) of the Act" cites the
+statute and never the agreement's own Section 11. Relative designators ("subsection (a)",
+"clause (i)", "this subsection (d)") resolve against the clause the reference sits in.
+
+One Reference per (reference, target): "Sections 8 and 11" gives two records; a reference to
+an outside instrument gives one record however many designators it names.
+"""
 
 from __future__ import annotations
 
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
 from spacy.tokens import Doc
 
-from .pipeline_keys import RESULTS
+from ..model import Clause, ClauseKind, Document, Reference, Term
+from .pipeline_keys import CONTEXT, RESULTS
+from .terms import term_forms
+
+PATTERNS = Path(__file__).parent / "patterns" / "refs.jsonl"
+SPAN_GROUP = "cg_refs"
+
+# A range "Sections 5 through 8" expands to at most this many targets (a typo such as
+# "Sections 5 through 85" must not flood the graph).
+MAX_RANGE = 30
+# Words whose last word marks a statute or rule book when a qualifier names no known one:
+# "section 21 of the Financial Services and Markets Act 2000" → that Act.
+LAW_WORDS = ("Act", "Code", "Law", "Laws", "Ordinance", "Regulations", "Rules", "Directive", "Statute")
+# … and a separate document ("Section 2.3 of the Pledge Agreement").
+DOCUMENT_WORDS = ("Agreement", "Agreements", "Indenture", "Conditions", "Plan", "Guaranty", "Guarantee", "Note", "Notes", "Certificate", "Prospectus", "Supplement", "Instrument")
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+def load_patterns(path: Path = PATTERNS) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                groups.setdefault(row["label"], []).append(row)
+    return groups
+
+
+_NUM = r"\d+(?:\.\d+)*[A-Za-z]?(?![\w-])"
+# Rule numbers: "424(b)", "144A", "1-02" (Regulation S-X), "10b-5", "15c2-12".
+_RULE_NUM = r"\d+(?:[a-z]{1,2}\d?)?(?:-\d+)?[A-Z]?"
+_PARENS = r"(?:\([A-Za-z0-9]{1,5}\))"
+_ROMAN = r"[IVXLC]+(?![\w])"
+_LETTER = r"[A-Z](?:-\d+)?(?![\w])"
+_REGCODE = r"[A-Z]{1,2}-[A-Z0-9]{1,3}(?![\w])"
+_WORDNUM = r"(?:%s)(?:[- ](?:%s))?(?![\w])" % (
+    "|".join(w.title() for w in NUMBER_WORDS),
+    "|".join(w.title() for w in NUMBER_WORDS),
+)
+# Which designators each kind of keyword takes: "Regulations 1995" is a title, not Regulation 1995.
+_DESIGNATORS = {
+    "section": rf"(?:{_NUM}){_PARENS}*|{_PARENS}+",
+    "subsection": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
+    "clause": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
+    "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
+    "rule": rf"(?:{_RULE_NUM}){_PARENS}*",
+    "regulation": rf"{_REGCODE}|{_LETTER}",
+    "schedule": rf"{_ROMAN}|{_LETTER}|{_NUM}",
+    "annex": rf"{_ROMAN}|{_LETTER}|{_NUM}",
+    "exhibit": rf"{_ROMAN}|{_LETTER}|{_NUM}",
+    "appendix": rf"{_ROMAN}|{_LETTER}|{_NUM}",
+}
+# Kinds that may stand without a designator after "this": "this Section", "this subsection".
+_BARE_KINDS = {"section", "subsection", "clause", "article"}
+# A capitalised name on one line: "Underwriting Agreement General Terms and Conditions", "1934 Act";
+# a period inside a word ("U.S.") is part of it, a sentence's final period is not.
+_NAME_WORD = r"[A-Z0-9](?:[\w&'’-]|\.(?=\w))*"
+_NAME = rf"{_NAME_WORD}(?:[^\S\n]+(?:(?:and|of|for|&)[^\S\n]+)?{_NAME_WORD})*"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    keyword: re.Pattern
+    kinds: dict[str, str]  # keyword group name → kind
+    designator: dict[str, re.Pattern]
+    continuation: dict[str, re.Pattern]
+    qualifier: re.Pattern
+    statutes: tuple[tuple[re.Pattern, str], ...]
+    rule_families: tuple[tuple[re.Pattern, str], ...]
+    self_document: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    g = load_patterns()
+    parts, kinds = [], {}
+    for i, row in enumerate(g["keyword"]):
+        parts.append(f"(?P<k{i}>{row['pattern']})")
+        kinds[f"k{i}"] = row["kind"]
+    keyword = re.compile(
+        r"(?P<dem>\b(?:this|such|This|Such)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
+    )
+    designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
+    # ", (g) or (h)", " and 11", " through 8": followed by a designator, not by "10 days" or "5%".
+    continuation = {
+        k: re.compile(
+            r"(?P<sep>\s*,\s*(?:(?:and|or|and/or)\s+)?|\s+(?:and|or|and/or|through|to)\s+|\s*[-–]\s*)(?P<d>%s)"
+            r"(?!\s*(?:%%|percent|days?|months?|years?|Business|business|hours?)\b)(?![\w.]\w)" % v
+        )
+        for k, v in _DESIGNATORS.items()
+    }
+    qualifier = re.compile(
+        r"(?:,?\s+inclusive,?)?\s+(?:of|under|to)\s+(?P<inst>(?:the\s+)?rules\s+and\s+regulations\s+of\s+the\s+Commission\s+under\s+(?:the\s+)?"
+        rf"(?P<n1>{_NAME})|(?P<det>this|the|such|said)\s+(?:applicable\s+)?(?P<n2>{_NAME})|(?P<n3>{_NAME}))"
+    )
+    statutes = tuple((re.compile(rf"(?:{row['pattern']})", re.I), row["name"]) for row in g["statute"])
+    families = tuple((re.compile(rf"(?:{row['pattern']})"), row["name"]) for row in g["rule_family"])
+    self_document = re.compile("|".join(f"(?:{row['pattern']})" for row in g["self"]), re.I)
+    return _Rules(keyword, kinds, designator, continuation, qualifier, statutes, families, self_document)
+
+
+# --- what a qualifier names ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Instrument:
+    kind: str  # "self" (this document), "relative" ("this Section"), "external", "document"
+    name: str | None = None
+
+
+class _Context:
+    """What resolution needs about one document: labels, clauses, its defined terms."""
+
+    def __init__(self, document: Document, terms: list[Term]):
+        self.document = document
+        self.by_label: dict[str, Clause] = {c.label: c for c in document.clauses}
+        self.starts = [c.start for c in document.clauses]
+        self.terms = terms
+        self.stands_for: dict[str, str] = {}
+        self.self_names: set[str] = set()
+        for t in terms:
+            definition = " ".join(t.definition.split())
+            names = term_forms(t.term)
+            # UNDERWRITING AGREEMENT = "these Underwriting Agreement General Terms and Conditions":
+            # the document itself, by its defined name and by the name it stands for.
+            if re.match(r"(?:this|these)\s", definition, re.I):
+                self.self_names |= names
+                self.self_names.add(re.sub(r"^(?:this|these)\s+", "", definition, flags=re.I).casefold())
+            elif t.stands_for and t.scope is None:
+                for n in names:
+                    self.stands_for.setdefault(n, t.stands_for)
+        # Term uses that begin with a keyword ("Rule 462(b) Registration Statement") are names.
+        self.keyword_terms = [
+            re.compile(r"\s+".join(re.escape(w) for w in form.split()), re.I)
+            for t in terms
+            for form in term_forms(t.term)
+            if rules().keyword.match(t.term) or rules().keyword.match(t.term.title())
+        ]
+
+    def instrument(self, name: str, determiner: str | None) -> _Instrument | None:
+        r = rules()
+        name = " ".join(name.split())
+        key = name.casefold()
+        if determiner and determiner.lower() == "this" and name in ("Section", "Article", "Agreement", "Indenture"):
+            return _Instrument("relative" if name in ("Section", "Article") else "self", name)
+        if r.self_document.fullmatch(f"{determiner or 'the'} {name}") and (determiner or "").lower() == "this":
+            return _Instrument("self")
+        if key in self.self_names:
+            return _Instrument("self")
+        meant = self.stands_for.get(key)
+        for candidate in (meant, name):
+            if candidate:
+                statute = self.statute(candidate)
+                if statute:
+                    return _Instrument("external", statute)
+        last = name.split()[-1]
+        if meant and meant.split()[-1] in LAW_WORDS + ("1933", "1934"):
+            return _Instrument("external", meant)
+        if re.fullmatch(r"Regulation\s+[A-Z]{1,2}(?:-[A-Z0-9]{1,3})?", name):
+            return _Instrument("external", name)  # "Rule 1-02 of Regulation S-X"
+        if last in LAW_WORDS or re.fullmatch(r"(?:Act|Code|Law|Regulations|Ordinance)\s+\d{4}", " ".join(name.split()[-2:])):
+            return _Instrument("external", name)
+        if re.fullmatch(r"\d{4}", last) and len(name.split()) > 2:
+            return _Instrument("external", name)  # "Financial Services and Markets Act 2000"
+        if last in DOCUMENT_WORDS or (meant and meant.split()[-1] in DOCUMENT_WORDS):
+            return _Instrument("document", name)
+        return None
+
+    def statute(self, name: str) -> str | None:
+        name = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.I)
+        name = re.sub(r",.*$", "", name)
+        for pattern, canonical in rules().statutes:
+            if pattern.fullmatch(name):
+                return canonical
+        return None
+
+    # --- clauses -------------------------------------------------------------------------
+
+    def clause_at(self, offset: int) -> Clause | None:
+        return self.document.clause_at(offset)
+
+    def ancestors(self, clause: Clause | None):
+        while clause is not None:
+            yield clause
+            clause = self.by_label.get(clause.parent) if clause.parent else None
+
+    def enclosing(self, clause: Clause | None, kinds: set[ClauseKind]) -> Clause | None:
+        return next((c for c in self.ancestors(clause) if c.kind in kinds), None)
+
+
+# --- finding and resolving -------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    start: int  # clean offsets
+    end: int
+    kind: str
+    demonstrative: str | None
+    designators: list[str]
+    range_after: list[bool]  # designator i was introduced by "through"/"to"
+    instrument: _Instrument | None
+
+
+def find_references(text: str, ctx: _Context) -> list[_Found]:
+    r = rules()
+    found: list[_Found] = []
+    covered = 0  # end of the last reference: "subsections (a) and (f) of this Section" is one
+    for m in r.keyword.finditer(text):
+        if m.start() < covered:
+            continue
+        kw_group = next(k for k in r.kinds if m.group(k) is not None)
+        kind = r.kinds[kw_group]
+        keyword = m.group(kw_group)
+        if keyword.isupper() and len(keyword) > 1:
+            continue  # "SECTION 10." / "ANNEX I": headings, not references
+        if _starts_paragraph(text, m.start()) and not m.group("dem"):
+            continue  # "Section 101 Definitions.": a heading
+        if any(p.match(text, m.start()) for p in ctx.keyword_terms):
+            continue  # "Rule 462(b) Registration Statement" names a defined term
+        designators: list[str] = []
+        through: list[bool] = []
+        end = m.end()
+        d = r.designator[kind].match(text, end)
+        if d:
+            designators.append(d.group("d"))
+            through.append(False)
+            end = d.end()
+            while True:
+                c = r.continuation[kind].match(text, end)
+                if not c:
+                    break
+                if not _continues(designators[-1], c.group("d")):
+                    break  # "Section 4.02 and (vi) …": (vi) starts an enumeration of the sentence
+                designators.append(c.group("d"))
+                through.append(c.group("sep").strip() in ("through", "to", "-", "–"))
+                end = c.end()
+        dem = m.group("dem")
+        if not designators:
+            if not (dem and dem.strip().lower() == "this" and kind in _BARE_KINDS):
+                continue
+        instrument = None
+        q = r.qualifier.match(text, end)
+        if q:
+            name = q.group("n1") or q.group("n2") or q.group("n3")
+            det = q.group("det") if q.group("n2") else ("the" if q.group("n1") else None)
+            instrument = ctx.instrument(_trim_name(name), det)
+            if q.group("n1"):
+                instrument = ctx.instrument(_trim_name(name), "the")
+            within = re.fullmatch(r"(?:Section|Article)\s+(\d+(?:\.\d+)*[A-Za-z]?)", _trim_name(name))
+            if within and q.group("n3") and within.group(1) in ctx.by_label:
+                instrument = _Instrument("within", within.group(1))  # "clause (d) of Section 501"
+            if instrument is not None:
+                end = q.start("inst") + len(q.group("inst")) - (len(name) - len(_trim_name(name)))
+        start = m.start() if dem else m.start(kw_group)
+        covered = end
+        found.append(_Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument))
+    _share_instruments(text, found)
+    return found
+
+
+def _share_instruments(text: str, found: list[_Found]) -> None:
+    """"Section 13 or Section 15(d) of the Exchange Act", "Article I, Rule 1-02 of Regulation S-X":
+    a reference joined to the next one takes that one's outside instrument."""
+    for a, b in zip(reversed(found[:-1]), reversed(found[1:])):
+        if a.instrument is None and b.instrument is not None and b.instrument.kind == "external":
+            if re.fullmatch(r"\s*(?:,|,?\s*(?:and|or|and/or))\s*", text[a.end : b.start]):
+                a.instrument = b.instrument
+
+
+def _paren_ordinal(token: str) -> tuple[str, int] | None:
+    """("alpha", 3) for "c", ("roman", 2) for "ii", ("digit", 4), ("ALPHA", 1) for "A"."""
+    romans = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+              "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
+    if token.isdigit():
+        return ("digit", int(token))
+    if token.lower() in romans and (len(token) > 1 or token.lower() in "iv"):
+        return ("ROMAN" if token.isupper() else "roman", romans[token.lower()])
+    if len(token) == 1 and token.isalpha():
+        return ("ALPHA" if token.isupper() else "alpha", ord(token.lower()) - 96)
+    return None
+
+
+# How far a bare "(x)" may jump from the item before it and still continue the same list:
+# "4.02(A)(c), (g) or (h)" jumps 4 letters; "3.03(c) and (y)" (22) starts a new enumeration.
+MAX_SIBLING_GAP = 8
+
+
+def _continues(previous: str, designator: str) -> bool:
+    """Whether a bare "(g)" continues the list after ``previous`` ("4.02(A)(c)"): same style, a bit later."""
+    if not designator.startswith("("):
+        return True
+    last = re.search(r"\(([^()]*)\)$", previous)
+    new = re.match(r"\(([^()]*)\)", designator)
+    if not last or not new:
+        return False
+    a, b = _paren_ordinal(last.group(1)), _paren_ordinal(new.group(1))
+    if a is None or b is None:
+        return False
+    if a[0] != b[0]:
+        # "i" is a letter or a roman one: accept either reading that fits.
+        alts = {a[0], "alpha" if last.group(1) in "iv" else a[0]}
+        if b[0] not in alts and not (last.group(1) in ("i", "v", "x") and b[0] == "roman"):
+            return False
+    return 0 < b[1] - a[1] <= MAX_SIBLING_GAP or (a[0] != b[0])
+
+
+def _trim_name(name: str) -> str:
+    """Drop trailing words that do not belong to a name ("the Act Section" is rare; "Act,")."""
+    return name.rstrip(" ,.;")
+
+
+def _starts_paragraph(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip()
+
+
+def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str | None, str | None, str | None]]:
+    """(target label, external name, designator) per target of one reference."""
+    r = rules()
+    here = ctx.clause_at(source_start)
+    inst = found.instrument
+    if found.kind in ("rule", "regulation"):
+        if inst and inst.kind == "external":
+            return [(None, inst.name, ", ".join(found.designators))]
+        if found.kind == "regulation":
+            return [(None, f"Regulation {found.designators[0]}", found.designators[0])]
+        for pattern, family in r.rule_families:
+            if pattern.fullmatch(found.designators[0]):
+                return [(None, family, ", ".join(found.designators))]
+        return [(None, None, ", ".join(found.designators))]
+    if inst and inst.kind == "external":
+        return [(None, inst.name, ", ".join(found.designators))]
+    if inst and inst.kind == "document" and found.kind not in ("schedule", "annex", "exhibit", "appendix"):
+        return [(None, inst.name, ", ".join(found.designators))]
+    if not found.designators:  # "this Section", "this subsection"
+        if found.kind == "section":
+            target = _section_of(here, ctx)
+            return [(target.label if target else None, None, None)]
+        wanted = {
+            "section": {ClauseKind.SECTION},
+            "article": {ClauseKind.ARTICLE},
+            "subsection": {ClauseKind.SUBSECTION},
+            "clause": {ClauseKind.CLAUSE, ClauseKind.SUBCLAUSE, ClauseKind.ITEM, ClauseKind.SUBSECTION},
+        }[found.kind]
+        target = ctx.enclosing(here, wanted)
+        if target is None and here is not None and (found.kind == "clause" or found.kind == "subsection" and here.kind != ClauseKind.SECTION):
+            target = here  # "this paragraph" in an unnumbered block
+        return [(target.label if target else None, None, None)]
+    base = None
+    if inst and inst.kind == "relative":  # "subsections (a) and (f) of this Section"
+        base = ctx.enclosing(here, {ClauseKind.ARTICLE}) if inst.name == "Article" else _section_of(here, ctx)
+    elif inst and inst.kind == "within":  # "clause (d) of Section 501"
+        base = ctx.by_label.get(inst.name)
+    out: list[tuple[str | None, str | None, str | None]] = []
+    previous: str | None = None
+    for designator, is_range in zip(found.designators, found.range_after):
+        if is_range and previous is not None:
+            for label in _expand_range(previous, designator, ctx):
+                out.append((label, None, designator))
+        if designator.startswith("(") and previous and not previous.startswith("(") and re.search(r"\([^()]*\)$", previous):
+            # "Section 4.02(A)(c), (g) or (h)": (g) replaces the last part of 4.02(A)(c).
+            full = re.sub(r"\([^()]*\)$", designator, previous)
+            target = _absolute(full, found.kind, ctx)
+            previous = full
+        else:
+            target = _label_for(designator, found.kind, here, base, ctx)
+            previous = designator
+        if not (is_range and out):
+            out.append((target, None, designator))
+        elif target and all(t != target for t, _, _ in out):
+            out.append((target, None, designator))
+    return out
+
+
+# A section's own label: "8", "4.02", "101" (not "8(c)", not "Annex I, i").
+_SECTION_LABEL = re.compile(r"\d+(?:\.\d+)*[A-Za-z]?")
+
+
+def _section_of(here: Clause | None, ctx: _Context) -> Clause | None:
+    """The section "this Section" means: the innermost numbered section around ``here``."""
+    for clause in ctx.ancestors(here):
+        if _SECTION_LABEL.fullmatch(clause.label):
+            return clause
+    return ctx.enclosing(here, {ClauseKind.SECTION})
+
+
+def _label_for(designator: str, kind: str, here: Clause | None, base: Clause | None, ctx: _Context) -> str | None:
+    if designator.startswith("("):
+        return _relative(designator, kind, here, base, ctx)
+    return _absolute(designator, kind, ctx)
+
+
+def _absolute(designator: str, kind: str, ctx: _Context) -> str | None:
+    labels = ctx.by_label
+    if kind in ("schedule", "annex", "exhibit", "appendix"):
+        label = f"{kind.title()} {designator}"
+        return label if label in labels else None
+    if kind == "article":
+        word = designator.lower().replace("-", " ").split()
+        candidates = [f"Article {designator}"]
+        if all(w in NUMBER_WORDS for w in word):
+            candidates.append(f"Article {sum(NUMBER_WORDS[w] for w in word)}")
+        roman = _roman_to_int(designator)
+        if roman:
+            candidates.append(f"Article {roman}")
+        if designator.isdigit():
+            candidates.append(f"Article {_int_to_roman(int(designator))}")
+        return next((c for c in candidates if c in labels), None)
+    return designator if designator in labels else None
+
+
+def _relative(designator: str, kind: str, here: Clause | None, base: Clause | None, ctx: _Context) -> str | None:
+    """"(a)" from inside 8(c) is 8(a); "(i)" from inside 8(d)(ii) is 8(d)(i); "(d)" from 8(d)(ii) is 8(d)."""
+    labels = ctx.by_label
+    if base is not None:
+        starts = [base]
+    elif kind == "subsection":
+        section = ctx.enclosing(here, {ClauseKind.SECTION})
+        starts = ([section] if section else []) + list(ctx.ancestors(here))
+    else:
+        starts = list(ctx.ancestors(here))
+    for clause in starts:
+        for candidate in (f"{clause.label}{designator}", f"{clause.label}, {designator}"):
+            if candidate in labels:
+                return candidate
+        # The clause itself: "this subsection (d)" inside 8(d)(ii) is 8(d).
+        if clause.label.endswith(designator):
+            return clause.label
+    return None
+
+
+def _expand_range(first: str, last: str, ctx: _Context) -> list[str]:
+    """"Sections 5 through 8" → 6, 7 (the ends are added by the caller); dotted: 2.01 through 2.05."""
+    a = re.fullmatch(r"(?P<p>(?:\d+\.)*)(?P<n>\d+)", first)
+    b = re.fullmatch(r"(?P<p>(?:\d+\.)*)(?P<n>\d+)", last)
+    if not a or not b or a.group("p") != b.group("p"):
+        return []
+    lo, hi = int(a.group("n")), int(b.group("n"))
+    if not 0 < hi - lo <= MAX_RANGE:
+        return []
+    width = len(a.group("n"))
+    out = []
+    for n in range(lo + 1, hi):
+        label = f"{a.group('p')}{str(n).zfill(width)}"
+        if label in ctx.by_label:
+            out.append(label)
+    return out
+
+
+def _roman_to_int(s: str) -> int | None:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    if not s or any(ch not in values for ch in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        total += -values[a] if values[a] < values.get(b, 0) else values[a]
+    return total
+
+
+def _int_to_roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def tag_references(document: Document, terms: list[Term]) -> list[Reference]:
+    """Every cross-reference of ``document``: one record per (reference, target)."""
+    ctx = _Context(document, terms)
+    records: list[Reference] = []
+    for f in find_references(document.clean, ctx):
+        s, e = document.source_span(f.start, f.end)
+        here = ctx.clause_at(s)
+        source = here.label if here else "preamble"
+        seen = set()
+        for target, external, designator in resolve(f, ctx, s):
+            if (target, external) in seen:
+                continue
+            seen.add((target, external))
+            records.append(
+                Reference(
+                    doc=document.doc_id,
+                    source=source,
+                    text=document.source[s:e],
+                    start=s,
+                    end=e,
+                    target=target,
+                    target_doc=document.doc_id if target else None,
+                    external=external,
+                    designator=designator,
+                    kind=f.kind,
+                )
+            )
+    return records
 
 
 class ReferenceComponent:
+    """spaCy component: cross-references into ``RESULTS["references"]`` and span group cg_refs."""
+
     def __init__(self, nlp, name: str):
         self.name = name
+        rules()  # compile once; a bad pattern file fails here, not mid-build
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULTS]["references"] = []
+        document: Document = doc.user_data[CONTEXT]
+        terms = doc.user_data[RESULTS].get("terms", [])
+        refs = tag_references(document, terms)
+        doc.user_data[RESULTS]["references"] = refs
+        offsets = document.clean_offsets
+        spans = []
+        for ref in refs:
+            a = bisect.bisect_left(offsets, ref.start, 0, len(offsets) - 1)
+            b = bisect.bisect_left(offsets, ref.end, 0, len(offsets) - 1)
+            span = doc.char_span(a, b, label=ref.kind.upper(), alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[SPAN_GROUP] = spans
         return doc
+
+
+__all__ = ["ReferenceComponent", "tag_references"]
