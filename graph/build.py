@@ -102,7 +102,7 @@ def _process_safely(path: Path) -> tuple[Path, Document | None, str | None]:
     except ClauseGraphError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a bug must not take the other documents down with it
-        log.exception("failed on %s", path)
+        log.debug("failed on %s", path, exc_info=True)  # the traceback only with --verbose
         return path, None, f"{path}: internal error while processing: {type(exc).__name__}: {exc}"
 
 
@@ -207,7 +207,16 @@ def _write_outputs(report: BuildReport) -> None:
         corpus = report.corpus or Corpus(documents=tuple(report.documents))
         _write_json(staging / "entities.json", [record_json(e) for e in corpus.entities])
         _write_json(staging / "lint.json", [record_json(f) for f in corpus.findings])
+        # --- RDF dataset and embedded store (issue 4, rdf.py/store.py): staged like the rest ---
+        from .rdf import corpus_graphs
+        from .store import write_store
+
+        write_store(corpus_graphs(corpus).quads(), staging)
+        # --- end of RDF dataset and store ---
         _write_json(staging / "manifest.json", manifest)
+        from .render import write_pages  # [pages, issue 5] HTML pages read the files just written
+
+        write_pages(staging)  # [pages, issue 5]
         _swap_into_place(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,497 @@
+"""Records → RDF: one named graph per document, one corpus graph for entities, plus the ontology.
+
+IRIs are made from content only (document id, citation label, offsets, entity key), so building
+the same input twice gives the same triples. Every node made from text carries its document
+(``cg:inDocument``), its source offsets (``nif:beginIndex``/``nif:endIndex``, code points,
+half-open) and its exact words (``nif:anchorOf`` = ``source[start:end]``); cleaned words, where
+a record has them, go in ``cg:cleanText``.
+
+IRI scheme (under ``https://w3id.org/clausegraph/id/``):
+
+- document ``{doc}``; its named graph ``{doc}/graph``; its term scheme ``{doc}/terms``
+- clause ``{doc}/{eId}`` with an Akoma-Ntoso-style eId: "8(c)" → ``sec_8__subsec_c``
+- term ``{doc}/term/{term}``, its definition ``…/definition``, its uses ``…/use/{start}-{end}``
+- statement ``{doc}/statement/{start}-{end}``, condition ``{doc}/condition/{start}-{end}``,
+  reference ``{doc}/ref/{start}-{end}``, mention ``{doc}/mention/{start}-{end}``,
+  party role ``{doc}/party/{entity key}``, finding ``{doc}/finding/{n}``
+- entity ``entity/{key}`` and authority ``authority/{name}``, in the corpus graph
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
+
+from . import __version__
+from .model import ClauseKind, ConditionKind, Corpus, Document, Entity, Modality
+from .namespace import CG
+from .store import (
+    ENTITIES_GRAPH,
+    ID_BASE,
+    ONTOLOGY_GRAPH,
+    authority_iri,
+    document_graph_iri,
+    document_iri,
+    entity_iri,
+    iri_segment,
+    match_key,
+    ontology_dir,
+)
+
+
+class NIF(DefinedNamespace):
+    """The NIF 2.0 Core terms clausegraph uses for offsets and exact words."""
+
+    _fail = True
+    _NS = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+
+    Context: URIRef
+    anchorOf: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    isString: URIRef
+    referenceContext: URIRef
+
+
+AGENT = URIRef(f"{ID_BASE}agent/clausegraph")
+
+MODALITY_CLASS = {
+    Modality.OBLIGATION: CG.Obligation,
+    Modality.PROHIBITION: CG.Prohibition,
+    Modality.PERMISSION: CG.Permission,
+    Modality.RIGHT: CG.Right,
+    Modality.REPRESENTATION: CG.Representation,
+}
+
+# Akoma Ntoso eId prefixes per clause kind ("sec_8__subsec_c"); kinds without a number of
+# their own (preamble, signatures) are the prefix alone.
+EID_PREFIX = {
+    ClauseKind.PREAMBLE: "preamble",
+    ClauseKind.ARTICLE: "art",
+    ClauseKind.SECTION: "sec",
+    ClauseKind.SUBSECTION: "subsec",
+    ClauseKind.CLAUSE: "clause",
+    ClauseKind.SUBCLAUSE: "subclause",
+    ClauseKind.ITEM: "item",
+    ClauseKind.PARAGRAPH: "para",
+    ClauseKind.HEADING: "heading",
+    ClauseKind.LIST_ITEM: "item",
+    ClauseKind.TABLE: "table",
+    ClauseKind.SIGNATURES: "conclusions",
+    ClauseKind.ANNEX: "annex",
+    ClauseKind.SCHEDULE: "schedule",
+    ClauseKind.EXHIBIT: "exhibit",
+    ClauseKind.APPENDIX: "appendix",
+}
+UNNUMBERED_KINDS = {ClauseKind.PREAMBLE, ClauseKind.SIGNATURES}
+# The word a label repeats before its number: "Article IV", "Annex I", "Schedule II", "p2".
+LABEL_KIND_WORD = re.compile(r"^(?:article|section|annex|schedule|exhibit|appendix)\s+|^p(?=\d)", re.I)
+
+
+def clause_eids(document: Document) -> dict[str, str]:
+    """Citation label → Akoma-Ntoso-style eId, unique within the document.
+
+    The eId is the parent's eId, "__", the kind's prefix and the clause's own number:
+    "8" → sec_8, "8(c)" → sec_8__subsec_c, "Annex I, v(i)" → annex_I__item_v__item_i.
+    """
+    eids: dict[str, str] = {}
+    used: set[str] = set()
+    for clause in document.clauses:
+        prefix = EID_PREFIX.get(clause.kind, "hcontainer")
+        own = prefix
+        if clause.kind not in UNNUMBERED_KINDS:
+            number = _own_number(clause.label, clause.parent)
+            own = f"{prefix}_{number}" if number else prefix
+        eid = f"{eids[clause.parent]}__{own}" if clause.parent in eids else own
+        candidate, n = eid, 1
+        while candidate in used:  # two labels that clean to the same eId: keep both, numbered
+            n += 1
+            candidate = f"{eid}_{n}"
+        used.add(candidate)
+        eids[clause.label] = candidate
+    return eids
+
+
+def _own_number(label: str, parent: str | None) -> str:
+    rest = label[len(parent):] if parent and label.startswith(parent) else label
+    rest = LABEL_KIND_WORD.sub("", rest.lstrip(", ").strip())
+    return re.sub(r"[^A-Za-z0-9.\-]+", "-", rest).strip("-")
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+Triple = tuple[URIRef, URIRef, "URIRef | Literal"]
+
+
+@dataclass
+class GraphParts:
+    """The triples of each named graph, in a stable order (graph IRI → triples)."""
+
+    graphs: dict[str, list[Triple]] = field(default_factory=dict)
+
+    def quads(self) -> Iterator[tuple[URIRef, URIRef, "URIRef | Literal", URIRef]]:
+        for graph, triples in self.graphs.items():
+            g = URIRef(graph)
+            for s, p, o in triples:
+                yield s, p, o, g
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.graphs.values())
+
+
+def corpus_graphs(corpus: Corpus, *, with_ontology: bool = True) -> GraphParts:
+    """All named graphs of a built corpus: the ontology, the corpus graph, one per document."""
+    parts = GraphParts()
+    if with_ontology:
+        parts.graphs[ONTOLOGY_GRAPH] = list(ontology_graph())
+    built = {d.doc_id for d in corpus.documents}
+    term_keys = _terms_standing_for_entities(corpus)
+    parts.graphs[ENTITIES_GRAPH] = _corpus_triples(corpus, built, term_keys)
+    for document in corpus.documents:
+        parts.graphs[document_graph_iri(document.doc_id)] = _document_triples(document, corpus, built, term_keys)
+    return parts
+
+
+def corpus_dataset(corpus: Corpus, *, with_ontology: bool = True) -> Dataset:
+    """The corpus as an rdflib Dataset (for tests, SHACL and small corpora)."""
+    dataset = Dataset()
+    for graph, triples in corpus_graphs(corpus, with_ontology=with_ontology).graphs.items():
+        g = dataset.graph(URIRef(graph))
+        for triple in triples:
+            g.add(triple)
+    return dataset
+
+
+def ontology_graph() -> Graph:
+    """The ontology and its alignment to other vocabularies, as one graph."""
+    graph = Graph()
+    folder = ontology_dir()
+    for name in ("clausegraph.ttl", "alignment.ttl"):
+        graph.parse(folder / name, format="turtle")
+    return graph
+
+
+def _text(value: str) -> Literal:
+    return Literal(value)
+
+
+def _offset(value: int) -> Literal:
+    # xsd:integer, not NIF's xsd:nonNegativeInteger: Oxigraph stores every integer type as
+    # xsd:integer, and the dataset must read back exactly as built. shapes.ttl pins >= 0.
+    return Literal(value, datatype=XSD.integer)
+
+
+class _Emitter:
+    """Collects one graph's triples, without duplicates, in the order they were made."""
+
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
+        self._seen: set[Triple] = set()
+
+    def add(self, s, p, o) -> None:
+        if o is None:
+            return
+        triple = (s, p, o)
+        if triple not in self._seen:
+            self._seen.add(triple)
+            self.triples.append(triple)
+
+    def anchor(self, node: URIRef, document: Document, start: int, end: int) -> None:
+        """Document, offsets and exact words of a node made from text."""
+        self.add(node, CG.inDocument, URIRef(document_iri(document.doc_id)))
+        self.add(node, NIF.beginIndex, _offset(start))
+        self.add(node, NIF.endIndex, _offset(end))
+        self.add(node, NIF.anchorOf, _text(document.source[start:end]))
+
+
+class _Names:
+    """Hands out node IRIs inside one document; a second record at the same place gets "-2"."""
+
+    def __init__(self, doc: str):
+        self.base = document_iri(doc) + "/"
+        self._used: set[str] = set()
+
+    def mint(self, path: str) -> URIRef:
+        iri, n = self.base + path, 1
+        while iri in self._used:
+            n += 1
+            iri = f"{self.base}{path}-{n}"
+        self._used.add(iri)
+        return URIRef(iri)
+
+
+def _document_triples(document: Document, corpus: Corpus, built: set[str],
+                      term_keys: dict[tuple[str, str], str]) -> list[Triple]:
+    out = _Emitter()
+    doc = document.doc_id
+    doc_node = URIRef(document_iri(doc))
+    graph_node = URIRef(document_graph_iri(doc))
+    names = _Names(doc)
+    eids = clause_eids(document)
+    clause_node = {label: URIRef(document_iri(doc) + "/" + eid) for label, eid in eids.items()}
+    all_eids = {d.doc_id: None for d in corpus.documents}  # filled lazily for cross-document targets
+
+    def clause_in(target_doc: str, label: str | None) -> URIRef | None:
+        if label is None:
+            return None
+        if target_doc == doc:
+            return clause_node.get(label)
+        if target_doc not in built:
+            return None
+        if all_eids.get(target_doc) is None:
+            other = next(d for d in corpus.documents if d.doc_id == target_doc)
+            all_eids[target_doc] = clause_eids(other)
+        eid = all_eids[target_doc].get(label)
+        return URIRef(document_iri(target_doc) + "/" + eid) if eid else None
+
+    # the graph itself: where it came from and what made it
+    out.add(graph_node, RDF.type, PROV.Entity)
+    out.add(graph_node, PROV.wasDerivedFrom, doc_node)
+    out.add(graph_node, PROV.wasAttributedTo, AGENT)
+    out.add(AGENT, RDF.type, PROV.SoftwareAgent)
+    out.add(AGENT, RDFS.label, _text(f"clausegraph {__version__}"))
+
+    # the document
+    out.add(doc_node, RDF.type, CG.Document)
+    out.add(doc_node, RDF.type, NIF.Context)
+    out.add(doc_node, CG.documentId, _text(doc))
+    out.add(doc_node, DCTERMS.identifier, _text(doc))
+    out.add(doc_node, RDFS.label, _text(document.title or doc))
+    if document.title:
+        out.add(doc_node, DCTERMS.title, _text(document.title))
+    out.add(doc_node, CG.documentKind, _text(document.kind.value))
+    out.add(doc_node, CG.sourceFormat, _text(document.format))
+    out.add(doc_node, NIF.beginIndex, _offset(0))
+    out.add(doc_node, NIF.endIndex, _offset(len(document.source)))
+    out.add(doc_node, NIF.isString, _text(document.source))
+
+    # the clause tree
+    for clause in document.clauses:
+        node = clause_node[clause.label]
+        out.add(node, RDF.type, CG.Clause)
+        out.anchor(node, document, clause.start, clause.end)
+        out.add(node, CG.label, _text(clause.label))
+        out.add(node, RDFS.label, _text(clause.label))
+        out.add(node, CG.eId, _text(eids[clause.label]))
+        out.add(node, CG.clauseKind, _text(clause.kind.value))
+        out.add(node, CG.order, Literal(clause.order, datatype=XSD.integer))
+        if clause.heading:
+            out.add(node, CG.heading, _text(clause.heading))
+        if clause.text:
+            out.add(node, CG.cleanText, _text(clause.text))
+        if clause.parent is not None and clause.parent in clause_node:
+            out.add(node, CG.parent, clause_node[clause.parent])
+
+    # defined terms, as SKOS concepts of the document's scheme
+    scheme = URIRef(document_iri(doc) + "/terms")
+    if document.terms:
+        out.add(scheme, RDF.type, SKOS.ConceptScheme)
+        out.add(scheme, RDFS.label, _text(f"Defined terms of {doc}"))
+        out.add(scheme, DCTERMS.source, doc_node)
+    for term in document.terms:
+        node = names.mint("term/" + iri_segment(term.term))
+        out.add(node, RDF.type, CG.DefinedTerm)
+        out.add(node, RDF.type, SKOS.Concept)
+        out.add(node, SKOS.inScheme, scheme)
+        out.add(node, SKOS.prefLabel, _text(term.term))
+        out.add(node, CG.termText, _text(term.term))
+        out.anchor(node, document, term.start, term.end)
+        out.add(node, CG.definedIn, clause_node.get(term.defined_in))
+        entity = term_keys.get((doc, term.term))
+        if entity:
+            out.add(node, CG.standsFor, URIRef(entity_iri(entity)))
+        if term.definition_end > term.definition_start:
+            definition = URIRef(str(node) + "/definition")
+            out.add(node, CG.hasDefinition, definition)
+            out.add(node, SKOS.definition, _text(term.definition))
+            out.add(definition, RDF.type, CG.Definition)
+            out.anchor(definition, document, term.definition_start, term.definition_end)
+            out.add(definition, CG.cleanText, _text(term.definition))
+        for label in term.used_in:
+            out.add(node, CG.usedIn, clause_node.get(label))
+        for use in term.uses:
+            use_node = URIRef(f"{node}/use/{use.start}-{use.end}")
+            out.add(use_node, RDF.type, CG.TermUse)
+            out.add(use_node, CG.ofTerm, node)
+            out.anchor(use_node, document, use.start, use.end)
+            where = document.clause_at(use.start)
+            if where is not None:
+                out.add(use_node, CG.inClause, clause_node[where.label])
+
+    # entity mentions
+    for mention in document.mentions:
+        node = names.mint(f"mention/{mention.start}-{mention.end}")
+        out.add(node, RDF.type, CG.Mention)
+        out.add(node, CG.mentionOf, URIRef(entity_iri(mention.entity)))
+        out.anchor(node, document, mention.start, mention.end)
+        out.add(node, CG.inClause, clause_node.get(mention.clause))
+
+    # parties and roles in this document
+    for entity in corpus.entities:
+        roles = sorted({role for d, role in entity.roles if d == doc})
+        is_party = doc in entity.parties_in
+        if doc not in entity.docs and not roles and not is_party:
+            continue
+        node = URIRef(f"{document_iri(doc)}/party/{iri_segment(entity.key)}")
+        out.add(node, RDF.type, CG.PartyRole)
+        if is_party:
+            out.add(node, RDF.type, CG.ContractParty)
+        out.add(node, CG.player, URIRef(entity_iri(entity.key)))
+        out.add(node, CG.inDocument, doc_node)
+        out.add(node, CG.isParty, Literal(is_party))
+        for role in roles:
+            out.add(node, CG.role, _text(role))
+
+    # obligations, prohibitions, permissions, rights, representations
+    keys_of = {e.key: _entity_keys(e, corpus, term_keys) for e in corpus.entities}
+    for statement in document.deontics:
+        node = names.mint(f"statement/{statement.start}-{statement.end}")
+        out.add(node, RDF.type, CG.DeonticStatement)  # the superclass too: queries need no reasoner
+        out.add(node, RDF.type, MODALITY_CLASS[statement.modality])
+        out.add(node, CG.modality, _text(statement.modality.value))
+        out.anchor(node, document, statement.start, statement.end)
+        out.add(node, CG.cleanText, _text(statement.text))
+        out.add(node, CG.inClause, clause_node.get(statement.clause))
+        out.add(node, CG.trigger, _text(statement.trigger))
+        out.add(node, CG.bearerName, _text(statement.bearer))
+        out.add(node, CG.bearerKey, _text(match_key(statement.bearer)))
+        if statement.bearer_entity:
+            out.add(node, CG.bearer, URIRef(entity_iri(statement.bearer_entity)))
+            for key in keys_of.get(statement.bearer_entity, ()):
+                out.add(node, CG.bearerKey, _text(key))
+        if statement.counterparty:
+            out.add(node, CG.counterpartyName, _text(statement.counterparty))
+        if statement.counterparty_entity:
+            out.add(node, CG.counterparty, URIRef(entity_iri(statement.counterparty_entity)))
+
+    # conditions
+    for condition in document.conditions:
+        node = names.mint(f"condition/{condition.start}-{condition.end}")
+        out.add(node, RDF.type, CG.Condition)
+        if condition.kind is ConditionKind.CONDITION_PRECEDENT:
+            out.add(node, RDF.type, CG.ConditionPrecedent)
+        out.add(node, CG.conditionKind, _text(condition.kind.value))
+        out.anchor(node, document, condition.start, condition.end)
+        out.add(node, CG.cleanText, _text(condition.text))
+        out.add(node, CG.inClause, clause_node.get(condition.clause))
+        out.add(node, CG.trigger, _text(condition.trigger))
+        if condition.governs:
+            out.add(node, CG.governsLabel, _text(condition.governs))
+            out.add(node, CG.governs, clause_node.get(condition.governs))
+
+    # cross-references, one node per (reference, target)
+    for reference in document.references:
+        node = names.mint(f"ref/{reference.start}-{reference.end}")
+        source = clause_node.get(reference.source)
+        out.add(node, RDF.type, CG.CrossReference)
+        out.anchor(node, document, reference.start, reference.end)
+        out.add(node, CG.sourceClause, source)
+        out.add(node, CG.inClause, source)
+        out.add(node, CG.referenceKind, _text(reference.kind))
+        if reference.designator:
+            out.add(node, CG.designator, _text(reference.designator))
+        if reference.target:
+            out.add(node, CG.targetLabel, _text(reference.target))
+            target = clause_in(reference.target_doc or doc, reference.target)
+            out.add(node, CG.targetClause, target)
+            if source is not None and target is not None:
+                out.add(source, CG.refersTo, target)
+        if reference.external:
+            authority = URIRef(authority_iri(reference.external))
+            out.add(node, CG.targetAuthority, authority)
+            if source is not None:
+                out.add(source, CG.citesAuthority, authority)
+
+    # lint findings
+    for number, finding in enumerate((f for f in corpus.findings if f.doc == doc), start=1):
+        node = names.mint(f"finding/{number}")
+        out.add(node, RDF.type, CG.Finding)
+        out.add(node, CG.inDocument, doc_node)
+        out.add(node, CG.findingKind, _text(finding.kind))
+        out.add(node, CG.message, _text(finding.message))
+        out.add(node, CG.cleanText, _text(finding.text))
+        if finding.clause:
+            out.add(node, CG.inClause, clause_node.get(finding.clause))
+        if finding.start is not None and finding.end is not None:
+            out.add(node, NIF.beginIndex, _offset(finding.start))
+            out.add(node, NIF.endIndex, _offset(finding.end))
+            out.add(node, NIF.anchorOf, _text(document.source[finding.start:finding.end]))
+    return out.triples
+
+
+def _corpus_triples(corpus: Corpus, built: set[str], term_keys: dict[tuple[str, str], str]) -> list[Triple]:
+    """Entities and outside authorities: one node each across the whole corpus."""
+    out = _Emitter()
+    graph_node = URIRef(ENTITIES_GRAPH)
+    out.add(graph_node, RDF.type, PROV.Entity)
+    out.add(graph_node, PROV.wasAttributedTo, AGENT)
+    out.add(AGENT, RDF.type, PROV.SoftwareAgent)
+    out.add(AGENT, RDFS.label, _text(f"clausegraph {__version__}"))
+    for entity in corpus.entities:
+        node = URIRef(entity_iri(entity.key))
+        out.add(node, RDF.type, CG.Entity)
+        out.add(node, CG.name, _text(entity.name))
+        out.add(node, RDFS.label, _text(entity.name))
+        out.add(node, CG.entityKind, _text(entity.kind.value))
+        for alias in entity.aliases:
+            out.add(node, CG.alias, _text(alias))
+        for title in entity.titles:
+            out.add(node, CG.jobTitle, _text(title))
+        for doc in entity.docs:
+            if doc in built:
+                out.add(node, CG.appearsIn, URIRef(document_iri(doc)))
+        for key in _entity_keys(entity, corpus, term_keys):
+            out.add(node, CG.matchKey, _text(key))
+    authorities = sorted({r.external for d in corpus.documents for r in d.references if r.external})
+    for name in authorities:
+        node = URIRef(authority_iri(name))
+        out.add(node, RDF.type, CG.ExternalAuthority)
+        out.add(node, CG.name, _text(name))
+        out.add(node, RDFS.label, _text(name))
+    return out.triples
+
+
+def _entity_keys(entity: Entity, corpus: Corpus, term_keys: dict[tuple[str, str], str]) -> list[str]:
+    """Every match key of an entity: name, aliases, the words of its mentions, its defined terms."""
+    names = [entity.name, *entity.aliases]
+    names += [term for (doc, term), key in term_keys.items() if key == entity.key]
+    names += [m.text for d in corpus.documents for m in d.mentions if m.entity == entity.key]
+    return sorted({match_key(n) for n in names if match_key(n)})
+
+
+def _terms_standing_for_entities(corpus: Corpus) -> dict[tuple[str, str], str]:
+    """(doc, term) → Entity.key for a defined term that names one entity of that document.
+
+    A term stands for an entity when the term is one of the entity's aliases (or the words of
+    its mentions), or when its definition begins with the entity's name ("COMPANY": "The
+    Hartford Financial Services Group, Inc., a Delaware corporation"). Ambiguous terms stand
+    for nothing: a missing edge is better than a wrong one.
+    """
+    mention_words: dict[str, set[str]] = defaultdict(set)
+    for document in corpus.documents:
+        for mention in document.mentions:
+            mention_words[mention.entity].add(match_key(mention.text))
+    found: dict[tuple[str, str], str] = {}
+    for document in corpus.documents:
+        here = [e for e in corpus.entities if document.doc_id in e.docs or document.doc_id in e.parties_in]
+        for term in document.terms:
+            key = match_key(term.term)
+            by_alias = {
+                e.key for e in here
+                if key in {match_key(a) for a in (e.name, *e.aliases)} | mention_words[e.key]
+            }
+            definition = match_key(term.definition)
+            by_definition = {
+                e.key for e in here
+                if match_key(e.name) and (definition + " ").startswith(match_key(e.name) + " ")
+            }
+            candidates = by_alias or by_definition
+            if len(candidates) == 1:
+                found[(document.doc_id, term.term)] = candidates.pop()
+    return found

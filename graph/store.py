@@ -1,0 +1,336 @@
+"""The persistent embedded store: write it at build time, open it read-only to answer queries.
+
+Interface (stable; ``serve.py`` and ``push.py`` rely on it — do not change):
+
+- ``open_store(folder: Path, read_only=True) -> GraphStore``: ``folder`` is what ``build``
+  wrote (``outputs/``, whose ``store/`` sub-folder holds the Oxigraph database) or the
+  ``store/`` folder itself. Raises ``StoreError`` (one clear line) when nothing was built.
+- ``GraphStore.query(sparql: str, bindings: dict[str, str | rdflib term | pyoxigraph term] | None
+  = None)`` runs SPARQL with the default graph as the union of all named graphs and returns
+  pyoxigraph's own result: ``QuerySolutions`` (SELECT; ``.serialize(format=QueryResultsFormat.JSON
+  | XML | CSV | TSV)``), ``QueryBoolean`` (ASK) or ``QueryTriples`` (CONSTRUCT / DESCRIBE;
+  ``.serialize(format=RdfFormat.TURTLE)``). A plain ``str`` binding is bound as a plain string
+  literal; bindings are substituted as RDF terms, never pasted into the query text.
+  Malformed SPARQL raises ``QueryError`` carrying the parser's message.
+- ``GraphStore.select(sparql, bindings)`` → ``list[dict[str, python value]]`` (convenience).
+- ``GraphStore.named_graphs() -> list[str]``: the named graph IRIs, sorted.
+- ``GraphStore.graph_nquads(graph_iri: str) -> bytes`` / ``graph_ntriples(graph_iri)``: one
+  named graph serialised (for the Graph Store Protocol's PUT).
+
+Files in an outputs folder: ``store/`` (Oxigraph on-disk store), ``dataset.nq`` (N-Quads),
+``dataset.trig`` (TriG), ``dataset.jsonld`` (JSON-LD).
+
+Named graphs: a document's graph is ``https://w3id.org/clausegraph/id/{doc}/graph``
+(``document_graph_iri(doc)``); corpus-wide entities live in
+``https://w3id.org/clausegraph/id/entities/graph``; the ontology (with its alignment) in
+``https://w3id.org/clausegraph/ontology``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from .errors import QueryError, StoreError
+
+ID_BASE = "https://w3id.org/clausegraph/id/"
+ONTOLOGY_GRAPH = "https://w3id.org/clausegraph/ontology"
+ENTITIES_GRAPH = ID_BASE + "entities/graph"
+STORE_DIR = "store"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATASET_FILES = {"nq": "dataset.nq", "trig": "dataset.trig", "jsonld": "dataset.jsonld"}
+
+
+def document_graph_iri(doc: str) -> str:
+    """The named graph that holds one document's triples."""
+    from urllib.parse import quote
+
+    return f"{ID_BASE}{quote(doc, safe='-._~')}/graph"
+
+
+# --- where the ontology and the named queries live --------------------------------------------
+
+
+def ontology_dir() -> Path:
+    """The ontology folder: package data ``clausegraph.ontology`` when installed, else the checkout's."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("clausegraph.ontology")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            if (Path(location) / "clausegraph.ttl").exists():
+                return Path(location)
+    checkout = Path(__file__).resolve().parent.parent / "ontology"
+    if (checkout / "clausegraph.ttl").exists():
+        return checkout
+    raise StoreError("the clausegraph ontology files are missing from this installation; reinstall clausegraph")
+
+
+def queries_dir() -> Path:
+    return ontology_dir() / "queries"
+
+
+# --- IRIs and match keys (shared by rdf.py, which writes them, and the queries that read them) --
+
+
+def iri_segment(text: str) -> str:
+    """One IRI path segment from free text, reversible and stable: spaces become '_'."""
+    from urllib.parse import quote
+
+    return quote(text.replace(" ", "_"), safe="-._~")
+
+
+def document_iri(doc: str) -> str:
+    return ID_BASE + iri_segment(doc)
+
+
+def entity_iri(key: str) -> str:
+    """One IRI per entity across the corpus, from its stable Entity.key."""
+    return f"{ID_BASE}entity/{iri_segment(key)}"
+
+
+def authority_iri(name: str) -> str:
+    return f"{ID_BASE}authority/{iri_segment(name)}"
+
+
+# Leading words that do not change whom a name means: "the Company" is "Company".
+MATCH_KEY_ARTICLES = ("the", "a", "an")
+# Compounds whose first part takes the plural: "attorneys-in-fact" → "attorney-in-fact".
+PLURAL_FIRST_COMPOUNDS = re.compile(r"-(?:in|of|at)-")
+
+
+def match_key(name: str) -> str:
+    """A normalised name: case, punctuation, a leading article and plurals do not matter.
+
+    "The Underwriters" → "underwriter"; "The Hartford Financial Services Group, Inc." →
+    "hartford financial service group inc". Applied to both the graph's names and the user's
+    input, so it only needs to be consistent, not linguistically right.
+    """
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = re.sub(r"[^\w&\-\s]+", " ", text)  # periods, commas, quotes, parentheses
+    words = text.split()
+    while len(words) > 1 and words[0] in MATCH_KEY_ARTICLES:
+        words = words[1:]
+    return " ".join(_singular_compound(w) for w in words)
+
+
+def _singular_compound(word: str) -> str:
+    if PLURAL_FIRST_COMPOUNDS.search(word):
+        first, rest = word.split("-", 1)
+        return _singular(first) + "-" + rest
+    return _singular(word)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+# --- RDF terms -----------------------------------------------------------------------------------
+
+
+def to_term(value: Any):
+    """A value as a pyoxigraph term: pyoxigraph terms as they are, rdflib terms converted,
+    ``str`` as a plain string literal, ``bool``/``int`` as typed literals."""
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    kind = type(value).__name__
+    if kind == "URIRef":
+        return ox.NamedNode(str(value))
+    if kind == "BNode":
+        return ox.BlankNode(str(value))
+    if kind == "Literal":
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype is not None:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise QueryError(f"cannot bind a {kind} value ({value!r}) as an RDF term")
+
+
+NUMERIC_TYPES = {XSD + t for t in ("integer", "nonNegativeInteger", "int", "long", "positiveInteger")}
+
+
+def to_python(term) -> Any:
+    """A pyoxigraph term as plain Python: IRIs and strings as str, integers as int, booleans as bool."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype is not None else ""
+        if datatype in NUMERIC_TYPES:
+            return int(term.value)
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return term.value
+
+
+def _quad(s, p, o, g) -> "ox.Quad":
+    graph = g if isinstance(g, ox.NamedNode) else ox.NamedNode(str(g))  # rdflib URIRef or str
+    return ox.Quad(to_term(s), to_term(p), to_term(o), graph)
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+PREFIXES = {
+    "cg": "https://w3id.org/clausegraph/ontology#",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": XSD,
+}
+
+
+def write_store(quads: Iterable[tuple], folder: Path) -> int:
+    """Write the on-disk store and the dataset files into ``folder`` (a build's staging folder).
+
+    ``quads`` are (subject, predicate, object, graph) in rdflib or pyoxigraph terms. The big
+    files are written by Oxigraph's own serializers (rdflib's Turtle writer takes seconds per
+    100k triples). Returns the number of quads.
+    """
+    store_path = folder / STORE_DIR
+    if store_path.exists():
+        shutil.rmtree(store_path)
+    store = ox.Store(str(store_path))
+    try:
+        store.bulk_extend(_quad(*q) for q in quads)
+        store.flush()
+        store.optimize()
+        count = len(store)
+        store.dump(str(folder / DATASET_FILES["nq"]), ox.RdfFormat.N_QUADS)
+        store.dump(str(folder / DATASET_FILES["trig"]), ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        store.dump(str(folder / DATASET_FILES["jsonld"]), ox.RdfFormat.JSON_LD)
+    finally:
+        del store  # releases the RocksDB files before build swaps the folder into place
+    return count
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def open_store(folder: Path, read_only: bool = True) -> "GraphStore":
+    """The store that ``build`` wrote: ``folder`` is the outputs folder or its ``store/``."""
+    folder = Path(folder)
+    path = folder / STORE_DIR if (folder / STORE_DIR).is_dir() else folder
+    if not (path / "CURRENT").exists():  # RocksDB's marker file: an Oxigraph store lives here
+        if (folder / "manifest.json").exists():
+            raise StoreError(
+                f"{folder}: built without an RDF store (no {STORE_DIR}/); rebuild with `clausegraph build`"
+            )
+        raise StoreError(f"{folder}: nothing built yet (no RDF store); run `clausegraph build` first")
+    try:
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the RDF store ({exc}); rebuild with `clausegraph build`") from exc
+    return GraphStore(store, path)
+
+
+VARIABLE_NAME = re.compile(r"^[?$]?([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+class GraphStore:
+    """An opened store: SPARQL with bound RDF terms, over the union of all named graphs."""
+
+    def __init__(self, store: "ox.Store", path: Path):
+        self.store = store
+        self.path = path
+
+    def query(self, sparql: str, bindings: dict[str, Any] | None = None):
+        """Run SPARQL; ``bindings`` map variable names to values bound as RDF terms.
+
+        A bound variable must be in the query's SELECT clause (Oxigraph substitutes values
+        for projected variables; SEP-0007); it then acts as a constant in every pattern.
+        """
+        substitutions = {}
+        for name, value in (bindings or {}).items():
+            match = VARIABLE_NAME.match(name)
+            if not match:
+                raise QueryError(f"{name!r} is not a SPARQL variable name")
+            if not re.search(rf"[?$]{match.group(1)}\b", sparql):
+                raise QueryError(f"the query has no variable ?{match.group(1)} to bind")
+            substitutions[ox.Variable(match.group(1))] = to_term(value)
+        try:
+            return self.store.query(sparql, substitutions=substitutions or None, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from exc
+        except RuntimeError as exc:
+            raise QueryError(str(exc)) from exc
+
+    def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """SELECT rows as dicts of plain Python values (unbound → None)."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_python(row[n]) for n in names} for row in result]
+
+    def run(self, name: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """A named query from ontology/queries/ (``obligations-by-party``) as rows."""
+        return self.select(load_query(name), bindings)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    def graph_nquads(self, graph_iri: str) -> bytes:
+        return self._dump_graph(graph_iri, ox.RdfFormat.N_QUADS)
+
+    def graph_ntriples(self, graph_iri: str) -> bytes:
+        return self._dump_graph(graph_iri, ox.RdfFormat.N_TRIPLES)
+
+    def _dump_graph(self, graph_iri: str, fmt) -> bytes:
+        graph = ox.NamedNode(graph_iri)
+        if fmt == ox.RdfFormat.N_TRIPLES:
+            return self.store.dump(format=fmt, from_graph=graph)
+        out = ox.Store()
+        out.extend(self.store.quads_for_pattern(None, None, None, graph))
+        return out.dump(format=fmt)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+# --- named queries ---------------------------------------------------------------------------------
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in queries_dir().glob("*.rq"))
+
+
+def load_query(name_or_file: str | Path) -> str:
+    """The text of a named query (``refs-from``) or of a ``.rq`` file the user gives."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.exists():
+        return _read_query(path)
+    named = queries_dir() / f"{path.stem if path.suffix == '.rq' else name_or_file}.rq"
+    if named.exists():
+        return _read_query(named)
+    if path.suffix == ".rq":
+        raise QueryError(f"{name_or_file}: no such query file")
+    raise QueryError(f"unknown query {name_or_file!r} (named queries: {', '.join(query_names())})")
+
+
+def _read_query(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read the query ({exc})") from exc
