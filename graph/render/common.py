@@ -1,0 +1,148 @@
+"""What the three page kinds share: where pages live, anchor ids, escaping, parties, colours.
+
+Layout of the pages inside an outputs folder::
+
+    index.html                     the corpus (documents, shared entities)
+    network.html                   the corpus-wide network (one node per section)
+    docs/DOC/reader.html           the document, hyperlinked
+    docs/DOC/network.html          the document's network
+    assets/                        vis-network, the pages' CSS and JavaScript (one copy)
+
+Anchors in a reader page (stable between builds, readable in a URL):
+
+- a clause: its citation label with every space turned into "_" —
+  ``reader.html#8(c)``, ``reader.html#Annex_I,_v(i)``, ``reader.html#Schedule_II,_(b)``;
+- a definition: ``def-`` + the term's slug (``def-time-of-delivery``), with ``-2``, ``-3``… for
+  a term defined again later in the document;
+- an entity's first mention: ``ent-`` + the slug of its key;
+- a reference: ``ref-N``, a lint finding ``finding-N`` (N in reading order).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+
+READER = "reader.html"
+NETWORK = "network.html"
+INDEX = "index.html"
+ASSETS = "assets"
+
+# Categorical colours (Tableau 10: readable on white, distinguishable in greyscale-ish print).
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
+    "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac",
+)
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an|each|any|such)\s+", re.I)
+
+
+def esc(text) -> str:
+    """HTML-escape text for element content and (double-quoted) attribute values."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def clause_id(label: str) -> str:
+    """The anchor id of a clause in its reader page: the label, spaces as "_" ("Annex_I,_v(i)")."""
+    return label.replace(" ", "_")
+
+
+def clause_href(label: str) -> str:
+    """``#…`` fragment for a clause (percent-encoding only what a fragment cannot hold)."""
+    from urllib.parse import quote
+
+    return "#" + quote(clause_id(label), safe="()_,.-~!*'$;:@/?+=")
+
+
+def slug(text: str) -> str:
+    """``Time of Delivery`` -> ``time-of-delivery``; never empty."""
+    return _SLUG_JUNK.sub("-", text.lower()).strip("-") or "x"
+
+
+def doc_page(doc: str, page: str, *, from_doc: str | None) -> str:
+    """Relative URL of a document's page, seen from another document's folder or from the top."""
+    if from_doc is None:
+        return f"docs/{doc}/{page}"
+    if from_doc == doc:
+        return page
+    return f"../{doc}/{page}"
+
+
+def script_json(data) -> str:
+    """JSON safe inside a <script> element: no "</script>", "<!--" or "&" can appear in it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def party_key(name: str) -> str:
+    """Group the ways a document names one party: "the Underwriters" ~ "Underwriter"."""
+    key = _LEADING_ARTICLE.sub("", " ".join(name.split())).lower()
+    if key.endswith("s") and len(key) > 3 and not key.endswith("ss"):
+        key = key[:-1]
+    return key
+
+
+def bearer_groups(deontics, entities_by_key: dict) -> dict[str, str]:
+    """Party key -> display name, for the bearers and counterparties of a document's statements.
+
+    A statement whose bearer resolved to an entity is grouped by the entity; otherwise by the
+    bearer's words. The display name is the commonest way the document writes it ("Company").
+    """
+    forms: dict[str, Counter] = {}
+    for d in deontics:
+        for key, words in ((bearer_key(d), d.bearer), (counterparty_key(d), d.counterparty)):
+            if key and words:
+                forms.setdefault(key, Counter())[_LEADING_ARTICLE.sub("", words.strip())] += 1
+    names = {}
+    for key, counter in forms.items():
+        (best, _), = counter.most_common(1)
+        names[key] = best
+    return dict(sorted(names.items(), key=lambda kv: (-sum(forms[kv[0]].values()), kv[1])))
+
+
+def bearer_key(d) -> str:
+    return f"entity:{d.bearer_entity}" if d.bearer_entity else party_key(d.bearer or "")
+
+
+def counterparty_key(d) -> str | None:
+    if d.counterparty_entity:
+        return f"entity:{d.counterparty_entity}"
+    return party_key(d.counterparty) if d.counterparty else None
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def nav(doc: str | None, current: str, title: str) -> str:
+    """The bar at the top of every page: index · reader · network for this document."""
+    up = "../../" if doc else ""
+    links = [(up + INDEX, "Corpus index", "index")]
+    if doc:
+        links += [(READER, "Reader", "reader"), (NETWORK, "Network", "network")]
+    else:
+        links += [(NETWORK, "Corpus network", "corpus-network")]
+    items = "".join(
+        f'<a class="nav-link{" current" if key == current else ""}" href="{esc(href)}">{esc(text)}</a>'
+        for href, text, key in links
+    )
+    return f'<nav class="cg-nav"><span class="brand">clausegraph</span>{items}<span class="nav-title">{esc(title)}</span></nav>'
+
+
+def page(title: str, body: str, *, depth: int, scripts: tuple[str, ...] = (), styles: tuple[str, ...] = (),
+         inline_style: str = "", body_class: str = "") -> str:
+    """A complete HTML page; ``depth`` is how many folders below the outputs folder it sits."""
+    up = "../" * depth
+    links = "".join(f'<link rel="stylesheet" href="{up}{ASSETS}/{s}">' for s in ("pages.css", *styles))
+    js = "".join(f'<script src="{up}{ASSETS}/{s}"></script>' for s in scripts)
+    extra = f"<style>{inline_style}</style>" if inline_style else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title>{links}{extra}</head>"
+        f'<body class="{esc(body_class)}">{body}{js}</body></html>\n'
+    )
