@@ -523,7 +523,7 @@ def _preview(text: str | None, limit: int = PREVIEW_CHARS) -> str:
 
 
 def _print_table(headers: list[str], rows: list[list]) -> None:
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    cells = [[("" if v is None else " ".join(str(v).split())) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     widths[-1] = len(headers[-1])  # the last column runs free
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())

@@ -299,8 +299,11 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         out.add(node, RDF.type, CG.DefinedTerm)
         out.add(node, RDF.type, SKOS.Concept)
         out.add(node, SKOS.inScheme, scheme)
-        out.add(node, SKOS.prefLabel, _text(term.term))
-        out.add(node, CG.termText, _text(term.term))
+        # The label reads as the term does ("DESIGNATED SECURITIES"); the anchor keeps the
+        # exact source words, line break included.
+        label = " ".join(term.term.split())
+        out.add(node, SKOS.prefLabel, _text(label))
+        out.add(node, CG.termText, _text(label))
         out.anchor(node, document, term.start, term.end)
         out.add(node, CG.definedIn, clause_node.get(term.defined_in))
         entity = term_keys.get((doc, term.term))
