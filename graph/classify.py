@@ -45,7 +45,9 @@ def document_title(clean_text: str, kind: DocumentKind) -> str | None:
         if k is kind:
             for line in lines:
                 if re.search(pattern, line) and len(line) <= 100:
-                    return line
+                    # "CREDIT AGREEMENT among" (the next line's "among" joined on): drop the
+                    # trailing lower-case words.
+                    return re.sub(r"(\s+[a-z][\w,]*)+$", "", line) if not line.islower() else line
     for m in _TITLE_LINE.finditer(head):
         line = m.group().strip()
         if re.match(r"^(EXHIBIT|EX-)\s*[\d.]+$", line) or re.fullmatch(r"[\d$,.%\s-]+", line):

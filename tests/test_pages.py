@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from clausegraph.model import Condition, Deontic, Entity, Finding, Mention, Reference, Span, Term, record_json
 from clausegraph.render import write_pages
-from clausegraph.render.common import clause_href, clause_id, script_json, slug
+from clausegraph.render.common import clause_href, clause_id, party_key, script_json, slug
 from clausegraph.render.network import (
     aggregate,
     document_graph,
@@ -513,7 +513,7 @@ def test_index_lists_documents_with_counts(fixture_outputs):
     outputs = load_outputs(fixture_outputs)
     doc = outputs.document(UA)
     assert cells[1] == "underwriting agreement"
-    assert "Company" in cells[2]
+    assert "The Hartford Financial Services Group, Inc. issuer" in cells[2]  # the party, not "Company"
     assert cells[3:7] == [str(len(doc.clauses)), str(len(doc.terms)), str(len(doc.deontics)), str(len(doc.references))]
     hrefs = {a["href"] for a in ua.find_all("a")}
     assert {f"docs/{UA}/reader.html", f"docs/{UA}/network.html"} <= hrefs
@@ -556,3 +556,53 @@ def test_missing_outputs_is_a_clear_error(tmp_path):
 
     with pytest.raises(StoreError, match="no manifest.json"):
         write_pages(tmp_path)
+
+
+def test_index_parties_are_the_documents_parties_with_roles(built):
+    """The Parties column lists each document's party entities by name with their roles there, not bearer nouns."""
+    _, out = built
+    outputs = load_outputs(out)
+    page = soup(out / "index.html")
+    for row in page.select("table.docs tbody tr"):
+        doc = row.select_one(".doc-id").get_text(strip=True)
+        cell = row.select_one("td.parties")
+        parties = [e for e in outputs.entities if doc in e.parties_in]
+        if not parties:
+            continue
+        shown = [li.select_one("a.entity").get_text(strip=True) for li in cell.select("ul.party-list li")]
+        assert shown == [e.name for e in parties], doc
+        for li, e in zip(cell.select("ul.party-list li"), parties):
+            roles = sorted({r for d, r in e.roles if d == doc})
+            assert (li.select_one(".roles").get_text() if roles else None) == (", ".join(roles) if roles else None)
+    ua = next(r for r in page.select("table.docs tbody tr") if UA in r.get_text()).select_one("td.parties")
+    for bearer_noun in ("Underwriters", "Representatives", "indemnifying party", "indemnified party"):
+        assert bearer_noun not in [a.get_text() for a in ua.select("a.entity")]
+
+
+def test_index_press_release_shows_the_names_it_names(built):
+    """A document with no parties (a press release) lists the organisations and people it names instead."""
+    _, out = built
+    outputs = load_outputs(out)
+    release = "hig-q2-2004-earnings-release"
+    assert not [e for e in outputs.entities if release in e.parties_in]
+    row = next(r for r in soup(out / "index.html").select("table.docs tbody tr") if release in r.get_text())
+    names = [a.get_text() for a in row.select("td.parties .names a.entity")]
+    named = {e.name for e in outputs.entities if release in e.docs}
+    assert names and set(names) <= named
+    assert "The Hartford Financial Services Group, Inc." in names
+    for a in row.select("td.parties a.entity"):
+        assert a["href"].startswith(f"docs/{release}/reader.html")
+
+
+@pytest.mark.parametrize("name, key", [
+    ("the Underwriters", "underwriter"),
+    ("Underwriter", "underwriter"),
+    ("indemnified parties", "indemnified party"),
+    ("an indemnified party", "indemnified party"),
+    ("the Company", "company"),
+    ("Business", "business"),
+])
+def test_party_key_groups_plural_and_singular(name, key):
+    """Bearer nouns group singular with plural, "parties" with "party"."""
+    assert party_key(name) == key
+

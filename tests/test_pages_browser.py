@@ -92,7 +92,8 @@ def click_reference_in_12(browser, out: Path):
     link.click()
     rec.page.wait_for_function("location.hash === '#8(c)'")
     top = rec.page.evaluate("document.getElementById('8(c)').getBoundingClientRect().top")
-    assert 0 <= top < 400  # scrolled to the top of the window, below the sticky bars
+    bars = rec.page.evaluate("(document.querySelector('.party-bar') || document.querySelector('.cg-nav')).getBoundingClientRect().bottom")
+    assert bars <= top < 400  # scrolled to the top of the window, below the sticky bars
     return rec
 
 
@@ -255,3 +256,190 @@ def test_markup_in_a_contract_runs_nothing(browser, evil_outputs, page):
         assert any('<script>window.__pwned = 1; alert("pwned")</script>' in t for t in panel_texts)
         assert '<img src=x onerror="window.__pwned=4">Supplier' in panel_texts
     shot(rec, f"evil-{page.replace('.html', '')}.png")
+
+
+# --- a new user's walk through the real build ---------------------------------------------------
+
+
+def test_reader_referred_to_by_leads_back_to_the_reference(browser, built):
+    """8(c)'s "referred to by 12" link lands on the reference inside Section 12."""
+    _, out = built
+    needs_tagging(out, "refs")
+    rec = open_page(browser, out / "docs" / UA / "reader.html")
+    page = rec.page
+    back = page.locator('section[id="8(c)"] > .cl-meta .refby a', has_text="12").first
+    back.click()
+    page.wait_for_function("location.hash.startsWith('#ref-')")
+    target = page.locator(":target")
+    assert target.evaluate("el => el.closest('section').id") == "12"
+    assert target.get_attribute("data-target") == "8(c)"
+    bars = page.evaluate("document.querySelector('.party-bar').getBoundingClientRect().bottom")
+    assert target.evaluate("el => el.getBoundingClientRect().top") >= bars  # not under the sticky bars
+    assert rec.errors == []
+
+
+def test_reader_external_reference_shows_its_act(browser, built):
+    """A statute reference in the real reader shows its act next to it and in its hover text."""
+    _, out = built
+    needs_tagging(out, "refs")
+    rec = open_page(browser, out / "docs" / UA / "reader.html")
+    ext = rec.page.locator("span.ref.ext").first
+    act = ext.evaluate("el => el.nextElementSibling && el.nextElementSibling.textContent")
+    assert act in {"Securities Act of 1933", "Securities Exchange Act of 1934", "Trust Indenture Act of 1939"} or "Act" in act
+    assert rec.page.locator("span.act").first.is_visible()
+    ext.hover()
+    assert ("cites the " + act) in rec.page.locator("#cg-tip").text_content()
+
+
+def test_reader_underwriters_filter(browser, built):
+    """"Underwriters" in the real reader's party bar keeps only the Underwriters' obligations highlighted."""
+    _, out = built
+    needs_tagging(out, "obligations")
+    rec = open_page(browser, out / "docs" / UA / "reader.html")
+    page = rec.page
+    page.locator("button.party-filter", has_text="Underwriters").click()
+    on = page.eval_on_selector_all("mark.ob:not(.off)", "ms => ms.map(m => m.dataset.party)")
+    assert on and set(on) == {"underwriter"}
+    assert page.locator("mark.ob.off").count() > 0
+    assert page.locator("button.party-filter.on").text_content().startswith("Underwriters")
+    shot(rec, "reader-underwriters.png")
+
+
+def test_reader_lint_findings_link_to_where_they_occur(browser, built):
+    """Each lint finding at the top of the real reader links to an element that exists and scrolls there."""
+    _, out = built
+    rec = open_page(browser, out / "docs" / UA / "reader.html")
+    page = rec.page
+    links = page.locator("details.findings li a")
+    if links.count() == 0:
+        pytest.skip("no lint findings for this document")
+    for i in range(links.count()):
+        href = links.nth(i).get_attribute("href")
+        links.nth(i).click()
+        page.wait_for_function(f"location.hash === {json.dumps(href)}")
+        top = page.evaluate("document.querySelector(':target').getBoundingClientRect().top")
+        assert 0 <= top < 900, href
+
+
+def test_reader_names_the_parties(browser, built):
+    """The reader's head names the document's parties; each linked name lands on its first mention."""
+    _, out = built
+    rec = open_page(browser, out / "docs" / UA / "reader.html")
+    page = rec.page
+    assert page.locator("p.who .who-label").text_content() == "Parties:"
+    assert "The Hartford Financial Services Group, Inc." in page.locator("p.who").text_content()
+    for href in page.eval_on_selector_all("p.who a", "as => as.map(a => a.getAttribute('href'))"):
+        assert page.evaluate("h => !!document.getElementById(h.slice(1))", href), href
+
+
+def test_pages_link_to_each_other(browser, built):
+    """Index → reader → network → (side panel) reader → index, by clicking links as a user would."""
+    _, out = built
+    rec = open_page(browser, out / "index.html")
+    page = rec.page
+    page.locator("table.docs tr", has_text=UA).locator("a", has_text="reader").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"docs/{UA}/reader.html")
+    page.locator('section[id="8(c)"] > a.to-net').click()
+    page.wait_for_selector("body[data-drawn]", state="attached")
+    assert page.evaluate("document.body.getAttribute('data-selected')") == "c:8(c)"
+    page.locator("#cg-panel-reader").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"docs/{UA}/reader.html#8(c)")
+    page.locator(".cg-nav a", has_text="Corpus index").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/index.html")
+    page.locator("table.docs tr", has_text=UA).locator("a", has_text="network").click()
+    page.wait_for_selector("body[data-drawn]", state="attached")
+    assert page.url.endswith(f"docs/{UA}/network.html")
+    assert rec.errors == [] and rec.network_requests == []
+
+
+def test_network_hidden_edge_type_loads_when_ticked(browser, built):
+    """"uses" edges are not in vis at first; ticking loads and draws them, unticking removes them."""
+    _, out = built
+    needs_tagging(out, "terms")
+    rec = open_page(browser, out / "docs" / UA / "network.html")
+    page = rec.page
+    count = "t => cgNetwork.body.data.edges.get({filter: e => e.cgType === t}).length"
+    assert page.evaluate(count, "uses") == 0
+    assert page.evaluate(count, "refers to") > 0
+    box = page.locator('input[data-filter="edge"][value="uses"]')
+    box.check()
+    expected = int(box.locator("xpath=..").locator(".count").text_content())
+    assert page.evaluate(count, "uses") == expected > 0
+    page.locator('input[data-filter="edge"][value="refers to"]').uncheck()
+    assert page.evaluate(count, "refers to") == 0
+    box.uncheck()
+    assert page.evaluate(count, "uses") == 0
+    assert rec.errors == []
+
+
+def test_network_underwriters_party_filter(browser, built):
+    """Choosing "Underwriters" in the real network keeps the Underwriters and the clauses they bear, hides the Company."""
+    _, out = built
+    needs_tagging(out, "obligations")
+    rec = open_page(browser, out / "docs" / UA / "network.html")
+    page = rec.page
+    option = page.locator("#cg-party option", has_text="Underwriters").first.get_attribute("value")
+    page.select_option("#cg-party", option)
+    hidden = "id => !!cgNetwork.body.data.nodes.get(id).hidden"
+    assert page.evaluate(hidden, option) is False
+    company = page.locator("#cg-party option", has_text="Company").first.get_attribute("value")
+    assert page.evaluate(hidden, company) is True
+    borne = page.evaluate("p => cgNetwork.body.data.edges.get({filter: e => e.from === p && e.cgType === 'bears'}).map(e => e.to)", option)
+    assert borne and not any(page.evaluate(hidden, c) for c in borne)
+    shown = page.evaluate("cgNetwork.body.data.nodes.get({filter: n => !n.hidden}).length")
+    assert shown < page.evaluate("cgNetwork.body.data.nodes.length")
+    shot(rec, "network-underwriters.png")
+
+
+def test_network_search_by_label_selects_it(browser, built):
+    """Typing a citation label and Enter selects that clause and opens its side panel with its text."""
+    _, out = built
+    rec = open_page(browser, out / "docs" / UA / "network.html")
+    page = rec.page
+    page.fill("#cg-search", "8(c)")
+    page.press("#cg-search", "Enter")
+    page.wait_for_selector("#cg-panel:not([hidden])")
+    assert page.evaluate("document.body.getAttribute('data-selected')") == "c:8(c)"
+    assert page.locator("#cg-results li").first.text_content().startswith("8(c)")
+    assert page.locator("#cg-panel-text").text_content().strip().startswith("(c)")
+    assert page.locator("#cg-panel-reader").get_attribute("href") == "reader.html#8(c)"
+
+
+def test_network_physics_toggle_and_legend(browser, built):
+    """Physics starts off and the toggle turns it on; the legend has a row per node and edge type with counts."""
+    _, out = built
+    rec = open_page(browser, out / "docs" / UA / "network.html")
+    page = rec.page
+    assert page.evaluate("cgNetwork.physics.options.enabled") is False
+    page.locator("#cg-physics").check()
+    assert page.evaluate("cgNetwork.physics.options.enabled") is True
+    page.locator("#cg-physics").uncheck()
+    assert page.evaluate("cgNetwork.physics.options.enabled") is False
+    node_rows = page.locator('fieldset.legend input[data-filter="node"]').count()
+    edge_rows = page.locator('fieldset.legend input[data-filter="edge"]').count()
+    assert node_rows >= 4 and edge_rows == 8
+    clauses = int(page.locator('label.legend-row:has(input[value="clause"]) .count').text_content())
+    assert clauses == page.evaluate("cgNetwork.body.data.nodes.get({filter: n => n.cgType === 'clause'}).length")
+    assert rec.errors == []
+
+
+def test_credit_agreement_network_leaves_uses_out(browser, tmp_path_factory):
+    """A ~1,000-node network (the ametek credit agreement) draws with its "uses" edges left out of vis."""
+    source = Path(__file__).resolve().parents[2] / "shared" / "corpus-extra" / "credit_agreement_ametek_1994.txt"
+    if not source.exists():
+        pytest.skip(f"{source} not here")
+    from clausegraph.build import build
+
+    out = tmp_path_factory.mktemp("credit") / "outputs"
+    report = build([source], out)
+    assert report.ok, report.errors
+    doc = next((out / "docs").iterdir()).name
+    rec = open_page(browser, out / "docs" / doc / "network.html")
+    assert rec.errors == []
+    loaded = rec.page.evaluate("cgNetwork.body.data.edges.length")
+    uses = int(rec.page.locator('label.legend-row:has(input[value="uses"]) .count').text_content())
+    assert uses > 1000 and rec.page.evaluate("cgNetwork.body.data.edges.get({filter: e => e.cgType === 'uses'}).length") == 0
+    assert loaded > 0

@@ -79,9 +79,12 @@ def script_json(data) -> str:
 
 
 def party_key(name: str) -> str:
-    """Group the ways a document names one party: "the Underwriters" ~ "Underwriter"."""
+    """Group the ways a document names one party: "the Underwriters" ~ "Underwriter",
+    "indemnified parties" ~ "indemnified party"."""
     key = _LEADING_ARTICLE.sub("", " ".join(name.split())).lower()
-    if key.endswith("s") and len(key) > 3 and not key.endswith("ss"):
+    if key.endswith("ies") and len(key) > 4:  # "indemnified parties" ~ "indemnified party"
+        key = key[:-3] + "y"
+    elif key.endswith("s") and len(key) > 3 and not key.endswith("ss"):
         key = key[:-1]
     return key
 

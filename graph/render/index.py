@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from .common import NETWORK, READER, bearer_groups, doc_page, esc, nav, page, slug
+from .common import NETWORK, READER, doc_page, esc, nav, page, slug
 from .outputs import Outputs, kind_text
+
+# A document without parties lists the entities it names: organisations first, then people.
+NAMES_ORDER = {"organization": 0, "person": 2}  # other kinds (exchange, government body…) between
+NAMES_MAX = 8  # e.g. a press release naming 12 entities shows 8 "and 4 more"
 
 
 def render_index(outputs: Outputs) -> str:
-    entities = {e.key: e for e in outputs.entities}
+    mentioned = {(m.doc, m.entity) for d in outputs.documents for m in d.mentions}
     rows = []
     for doc in outputs.documents:
-        parties = list(bearer_groups(doc.deontics, entities).values())
-        for e in outputs.entities:
-            if doc.doc in e.parties_in and e.name not in parties and not any(a in parties for a in e.aliases):
-                parties.append(e.name)
         reader = doc_page(doc.doc, READER, from_doc=None)
         network = doc_page(doc.doc, NETWORK, from_doc=None)
         rows.append(
@@ -21,7 +21,7 @@ def render_index(outputs: Outputs) -> str:
             f'<td><a class="doc-title" href="{esc(reader)}">{esc(doc.title or doc.doc)}</a>'
             f'<div class="doc-id">{esc(doc.doc)}</div></td>'
             f'<td>{esc(doc.kind)}</td>'
-            f'<td>{esc(", ".join(parties)) or "<span class=none>—</span>"}</td>'
+            f'<td class="parties">{_parties_cell(outputs, doc.doc, mentioned)}</td>'
             f'<td class="num">{len(doc.clauses)}</td><td class="num">{len(doc.terms)}</td>'
             f'<td class="num">{len(doc.deontics)}</td><td class="num">{len(doc.references)}</td>'
             f'<td class="links"><a href="{esc(reader)}">reader</a> · <a href="{esc(network)}">network</a></td>'
@@ -45,6 +45,38 @@ def render_index(outputs: Outputs) -> str:
     return page("clausegraph — corpus", body, depth=0, body_class="index-page")
 
 
+def _entity_link(entity, doc: str, mentioned: set) -> str:
+    """The entity's name, linked to its first mention in the document's reader when there is one."""
+    href = doc_page(doc, READER, from_doc=None)
+    if (doc, entity.key) in mentioned:
+        href += f"#ent-{slug(entity.key)}"
+    return f'<a class="entity" href="{esc(href)}">{esc(entity.name)}</a>'
+
+
+def _parties_cell(outputs: Outputs, doc: str, mentioned: set) -> str:
+    """The document's parties (entities whose ``parties_in`` holds it) with their roles in it.
+
+    A document without parties (a press release) shows the organisations and people it names
+    instead, under "Names", so that the index still says who the document is about.
+    """
+    parties = [e for e in outputs.entities if doc in e.parties_in]
+    if parties:
+        items = []
+        for e in parties:
+            roles = sorted({r for d, r in e.roles if d == doc})
+            extra = f' <span class="roles">{esc(", ".join(roles))}</span>' if roles else ""
+            items.append(f"<li>{_entity_link(e, doc, mentioned)}{extra}</li>")
+        return f'<ul class="party-list">{"".join(items)}</ul>'
+    named = sorted((e for e in outputs.entities if doc in e.docs),
+                   key=lambda e: (NAMES_ORDER.get(kind_text(e.kind), 1), e.name.lower()))
+    if not named:
+        return '<span class="none">—</span>'
+    shown = named[:NAMES_MAX]
+    more = f' <span class="more">and {len(named) - NAMES_MAX} more</span>' if len(named) > NAMES_MAX else ""
+    links = ", ".join(_entity_link(e, doc, mentioned) for e in shown)
+    return f'<div class="names"><span class="names-label">No parties · names:</span> {links}{more}</div>'
+
+
 def _shared_entities(outputs: Outputs) -> str:
     mentioned = {(m.doc, m.entity) for d in outputs.documents for m in d.mentions}
     shared = sorted((e for e in outputs.entities if len(e.docs) > 1), key=lambda e: (-len(e.docs), e.name))
@@ -59,7 +91,7 @@ def _shared_entities(outputs: Outputs) -> str:
                 href += f"#ent-{slug(e.key)}"
             party = " (party)" if doc in e.parties_in else ""
             links.append(f'<a href="{esc(href)}">{esc(doc)}</a>{party}')
-        roles = sorted({r for _, r in e.roles})
+        roles = sorted({r for _, r in e.roles} - {kind_text(e.kind)})  # "exchange exchange" says it once
         extra = f' <span class="roles">{esc(", ".join(roles))}</span>' if roles else ""
         items.append(f'<li><span class="entity">{esc(e.name)}</span> <span class="kind">{esc(kind_text(e.kind))}</span>'
                      f'{extra}<div class="in">in {", ".join(links)}</div></li>')

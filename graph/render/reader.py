@@ -128,9 +128,10 @@ def render_reader(outputs: Outputs, doc: DocOutputs, incoming) -> str:
         nav(doc.doc, "reader", doc.doc)
         + '<header class="doc-head">'
         + f'<h1>{esc(title)}</h1><p class="doc-meta"><span class="kind">{esc(doc.kind)}</span>'
-        + f' · {len(doc.clauses)} clauses · {len(doc.terms)} defined terms'
-        + f' · {len(doc.references)} references · {len(doc.deontics)} obligations'
+        + f' · {_count(len(doc.clauses), "clause")} · {_count(len(doc.terms), "defined term")}'
+        + f' · {_count(len(doc.references), "reference")} · {_count(len(doc.deontics), "obligation")}'
         + f' · <a href="{NETWORK}">open the network</a></p>'
+        + _who_html(ctx)
         + _findings_html(ctx)
         + _terms_html(ctx)
         + "</header>"
@@ -456,6 +457,30 @@ def _findings_html(ctx: _Context) -> str:
         items.append(f'<li><span class="badge">{esc(f.kind)}</span> {esc(f.message)}{words} {where}</li>')
     return (f'<details class="findings" open><summary>Lint findings ({len(findings)})</summary>'
             f'<ul>{"".join(items)}</ul></details>')
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _who_html(ctx: _Context) -> str:
+    """ "Parties: Banc One Capital Markets, Inc. (representative, underwriter), …", or for a
+    document without parties (a press release) the entities it names; each links to its first
+    mention in the text."""
+    doc = ctx.doc.doc
+    mentioned = {m.entity for m in ctx.doc.mentions}
+    parties = [e for e in ctx.outputs.entities if doc in e.parties_in]
+    label, entities = ("Parties", parties) if parties else ("Names", [e for e in ctx.outputs.entities if doc in e.docs])
+    if not entities:
+        return ""
+    items = []
+    for e in entities:
+        roles = sorted({r for d, r in e.roles if d == doc}) if parties else []
+        name = esc(e.name)
+        if e.key in mentioned:
+            name = f'<a href="#ent-{esc(slug(e.key))}">{name}</a>'
+        items.append(name + (f' <span class="roles">{esc(", ".join(roles))}</span>' if roles else ""))
+    return f'<p class="who"><span class="who-label">{label}:</span> {" · ".join(items)}</p>'
 
 
 def _terms_html(ctx: _Context) -> str:

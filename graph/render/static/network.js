@@ -32,7 +32,17 @@
     if (inc[e.to]) inc[e.to].push(e);
   });
 
-  var nodes = new vis.DataSet(rawNodes), edges = new vis.DataSet(rawEdges);
+  // Edge types whose checkbox starts unticked ("uses": 2,800 of a credit agreement's 4,700
+  // edges) are not handed to vis at all until asked for: vis lays out, hit-tests and draws
+  // every edge in its DataSet, hidden or not, and they would double the first draw.
+  var shownNodeTypes = {}, shownEdgeTypes = {}, partyKeep = null;
+  var filterBoxes = document.querySelectorAll("input[data-filter]");
+  filterBoxes.forEach(function (box) {
+    (box.getAttribute("data-filter") === "node" ? shownNodeTypes : shownEdgeTypes)[box.value] = box.checked;
+  });
+  function edgeTypeLoaded(e) { return shownEdgeTypes[e.cgType] !== false; }
+  function loadedEdges() { return rawEdges.filter(edgeTypeLoaded); }
+  var nodes = new vis.DataSet(rawNodes), edges = new vis.DataSet(loadedEdges());
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.cgNetwork = network;  // for tests and the curious
@@ -42,12 +52,17 @@
   });
 
   // --- visibility: node types, edge types, party -------------------------------------------
-  var shownNodeTypes = {}, shownEdgeTypes = {}, partyKeep = null;
-  document.querySelectorAll("input[data-filter]").forEach(function (box) {
-    (box.getAttribute("data-filter") === "node" ? shownNodeTypes : shownEdgeTypes)[box.value] = box.checked;
+  filterBoxes.forEach(function (box) {
     box.addEventListener("change", function () {
-      (box.getAttribute("data-filter") === "node" ? shownNodeTypes : shownEdgeTypes)[box.value] = box.checked;
+      var isNode = box.getAttribute("data-filter") === "node";
+      (isNode ? shownNodeTypes : shownEdgeTypes)[box.value] = box.checked;
+      if (!isNode) {  // load or unload that edge type's edges
+        var ofType = rawEdges.filter(function (e) { return e.cgType === box.value; });
+        if (box.checked) edges.add(ofType.filter(function (e) { return !edges.get(e.id); }));
+        else edges.remove(ofType.map(function (e) { return e.id; }));
+      }
       applyVisibility();
+      if (!isNode && box.checked) highlight(document.body.getAttribute("data-selected"));
     });
   });
 
@@ -74,8 +89,8 @@
 
   function applyVisibility() {
     var nodeUpdates = rawNodes.map(function (n) { return { id: n.id, hidden: !nodeVisible(n) }; });
-    var edgeUpdates = rawEdges.map(function (e) {
-      var ok = shownEdgeTypes[e.cgType] !== false && nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);
+    var edgeUpdates = loadedEdges().map(function (e) {
+      var ok = nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);
       return { id: e.id, hidden: !ok };
     });
     nodes.update(nodeUpdates); edges.update(edgeUpdates);
@@ -92,7 +107,7 @@
   function highlight(centre) {
     if (!centre) {
       nodes.update(rawNodes.map(function (n) { return { id: n.id, color: n.baseColor, font: { color: "#222" } }; }));
-      edges.update(rawEdges.map(function (e) { return { id: e.id, color: e.baseColor }; }));
+      edges.update(loadedEdges().map(function (e) { return { id: e.id, color: e.baseColor }; }));
       return;
     }
     var near = {}; near[centre] = true;
@@ -101,7 +116,7 @@
       return near[n.id] ? { id: n.id, color: n.baseColor, font: { color: "#222" } }
                         : { id: n.id, color: FADED, font: { color: "rgba(120,120,120,0.4)" } };
     }));
-    edges.update(rawEdges.map(function (e) {
+    edges.update(loadedEdges().map(function (e) {  // update() would add the unloaded ones
       var on = e.from === centre || e.to === centre;
       return { id: e.id, color: on ? e.baseColor : { color: FADED, highlight: FADED, hover: FADED } };
     }));
