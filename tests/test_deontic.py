@@ -123,6 +123,15 @@ CASES = [
             ("Annex I, p1", "obligation", "Underwriters", "Company"),
         ],
     ),
+    # credit_agreement_ametek_1994, 4.04(a): the taxes are owed to no party of the agreement, so
+    # no counterparty is guessed from the document's other bearers.
+    (
+        "4.04 Taxes. (a) The Borrower agrees to pay the full amount of such Taxes. "
+        "(b) Each Bank shall deliver the forms to the Borrower. (c) The Administrative Agent shall notify the Borrower.",
+        [("4.04", SECTION, None, "4.04"), ("4.04(a)", SUB, "4.04", "(a)"), ("4.04(b)", SUB, "4.04", "(b)"), ("4.04(c)", SUB, "4.04", "(c)")],
+        [("4.04(a)", "obligation", "Borrower", None), ("4.04(b)", "obligation", "Bank", "Borrower"),
+         ("4.04(c)", "obligation", "Administrative Agent", "Borrower")],
+    ),
 ]
 
 

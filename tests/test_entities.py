@@ -62,6 +62,10 @@ CASES = [
       "Amy B. Gallent": (EntityKind.PERSON, True, {"attorney-in-fact"}),
       "Amanda Grabowski Aquino": (EntityKind.PERSON, True, {"attorney-in-fact"}),
       "Edward J. Kelly, III": (EntityKind.PERSON, True, {"principal", "signatory"})}),
+    # credit_agreement_ametek_1994, "Stock Option Plans": a plan "of AMETEK, Inc." names the company
+    ("the 1987 Employees' Stock Incentive Plan of AMETEK, Inc., as amended; and any similar plans.",
+     DocumentKind.OTHER_CONTRACT, P,
+     {"AMETEK, Inc.": (EntityKind.ORGANIZATION, False, set())}),
 ]
 
 
@@ -78,6 +82,17 @@ def test_entities_in_snippets(text, doc_kind, clause_kind, expected):
         assert roles <= set(got[name].roles), (name, got[name].roles)
     for m in mentions:
         assert document.source[m.start:m.end] == m.text
+
+
+def test_defined_term_is_no_organisation():
+    """'"Affected Company" shall mean …' (credit_agreement_ametek_1994, Section 10) names no company."""
+    from clausegraph.tagging.terms import tag_terms
+
+    text = ('"Affected Company" shall mean with respect to any Reinvestment Event the Subsidiary that owns '
+            'the assets.\nThe Affected Company shall reinvest the proceeds.')
+    document = snippet_document(text, [("10", ClauseKind.SECTION, None, text[:5])], kind=DocumentKind.OTHER_CONTRACT)
+    mentions = find_mentions(document, tag_terms(document))
+    assert "Affected Company" not in {m.name for m in mentions}
 
 
 def test_defined_term_uses_become_alias_mentions():

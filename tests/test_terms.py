@@ -86,6 +86,56 @@ DEFINITION_FORMS = [
      "Banks", "the lending institutions listed on Schedule I hereto"),
 ]
 
+# The Welltower indenture's opening (corpus-extra, line 893): the name comes before the
+# appositive (", a corporation duly organized …", ", having its principal offices at …"), never
+# the State named inside it; a collective term in the same parenthesis names no one thing.
+WELLTOWER_PREAMBLE = (
+    "This Indenture, dated as of ________, 20__, between Welltower Inc., a corporation duly organized and "
+    "existing under the laws of the State of Delaware (the \u201cIssuer\u201d), having its principal offices at "
+    "4500 Dorr Street, Toledo, Ohio 43615, Welltower OP LLC, a limited liability company duly organized and "
+    "existing under the laws of the State of Delaware (the \u201cGuarantor\u201d and together with the Issuer, "
+    "the \u201cObligors\u201d), having its principal offices at 4500 Dorr Street, Toledo, Ohio 43615, and The Bank "
+    "of New York Mellon Trust Company, N.A., a national banking association, as Trustee (the \u201cTrustee\u201d), "
+    "having its principal offices at 311 S. Wacker Drive, Suite 6200B, Floor 62, Chicago, Illinois 60606.\n"
+)
+APPOSITIVE_NAMES = [
+    # ", a corporation duly organized and existing under the laws of …"
+    ("Issuer", "Welltower Inc."),
+    # after ", having its principal offices at …43615," comes the next party's own name
+    ("Guarantor", "Welltower OP LLC"),
+    # two appositives: ", a national banking association" and ", as Trustee"
+    ("Trustee", "The Bank of New York Mellon Trust Company, N.A."),
+    # "and together with the Issuer, the “Obligors”": a group, so no single name
+    ("Obligors", None),
+]
+
+
+@pytest.mark.parametrize("term, name", APPOSITIVE_NAMES)
+def test_name_before_appositive(term, name):
+    """A party's term stands for the name before its appositive, never for the State in it."""
+    document = make_document(WELLTOWER_PREAMBLE)
+    found = [t for t in document.terms if t.term == term]
+    assert found, [t.term for t in document.terms]
+    assert found[0].stands_for == name
+    assert "State of Delaware" != found[0].stands_for
+
+
+# "shall have the meaning provided in …" points elsewhere: the term is defined, it names nothing.
+POINTER_DEFINITIONS = [
+    # credit_agreement_ametek_1994, Section 10
+    ('"Dividends" shall have the meaning provided in Section 8.06.\n', "Dividends"),
+    # indenture_welltower_form_2025, Section 101
+    ("\u201cDefeasance\u201d has the meaning specified in Section 1402.\n", "Defeasance"),
+]
+
+
+@pytest.mark.parametrize("snippet, term", POINTER_DEFINITIONS)
+def test_pointer_definitions_stand_for_nothing(snippet, term):
+    """A definition by reference to another section is kept, with no stands_for."""
+    document = make_document(snippet)
+    found = [t for t in document.terms if t.term == term]
+    assert found and found[0].stands_for is None
+
 
 @pytest.mark.parametrize("snippet, term, definition", DEFINITION_FORMS)
 def test_definition_forms(snippet, term, definition):

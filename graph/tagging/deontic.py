@@ -293,6 +293,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if compound:
             first = max(a, m.start() - COMPOUND_LOOKBACK) + compound.start("other")
             bearers.insert(0, (first, compound.group("p2")))
+        alternatives = bool(compound) and not re.search(r"\band\b", compound.group())
         head = bearers[0][0]
         before = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[max(a, head - 30):head])
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
@@ -303,8 +304,13 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             continue  # a lead-in: its items carry the statements
         end = statement_end(text, m.end(), b)
         for i, (start, party) in enumerate(bearers):
-            named = [p for _, p in bearers if p != party]
+            # "the Representatives or the Company shall have the right to postpone": either holds
+            # the right against the other. Joined by "and" ("The Administrative Agent and/or each
+            # Co-Agent may resign") they act alongside each other: a co-subject is no counterparty.
+            named = [p for _, p in bearers if p != party] if alternatives else []
             counter = named[0] if named else _counterparty(text, m.end(), end, party, parties, text[sentence_start(text, start, a):start])
+            if counter and not named and any(_singular(counter) == _singular(p) for _, p in bearers):
+                counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
     for pattern, modality, rule in rules.statements:
         for m in pattern.finditer(text, a, b):
@@ -478,10 +484,9 @@ def _bring_downs(text, units, stmts, rules, conditional) -> list[_Stmt]:
 
 def _records(document: Document, stmts: list[_Stmt], mentions, rules: _Rules) -> list[Deontic]:
     """Fill missing counterparties with the other side; resolve bearers to entity keys."""
-    sides = Counter(_singular(s.bearer) for s in stmts)
-    written: dict[str, Counter] = {}
+    doc_sides: dict[str, Counter] = {}
     for s in stmts:
-        written.setdefault(_singular(s.bearer), Counter())[s.bearer] += 1
+        doc_sides.setdefault(_singular(s.bearer), Counter())[s.bearer] += 1
     entity_of = {}
     for m in mentions:
         for form in (m.name, re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text))):
@@ -492,10 +497,15 @@ def _records(document: Document, stmts: list[_Stmt], mentions, rules: _Rules) ->
         if counter is None:
             counter = rules.counterparts.get(_singular(s.bearer).replace("partie", "party"))
         if counter is None:
+            # A statement that names no one it is owed to: the document's most frequent other
+            # bearer is a guess, wrong in multi-party contracts ("the Borrower agrees to pay the
+            # full amount of such Taxes" is owed to no Bank): null rather than a guess.
             own = _singular(s.bearer)
-            others = [k for k, _ in sides.most_common() if k != own and k not in ("indemnifying party", "indemnified party")]
-            if others and own not in ("indemnifying party", "indemnified party"):
-                counter = written[others[0]].most_common(1)[0][0]
+            skip = ("indemnifying party", "indemnified party")
+            # A two-sided document (Company and Underwriters) leaves no doubt who the other side is.
+            doc_others = {k: v for k, v in doc_sides.items() if k != own and k not in skip}
+            if len(doc_others) == 1 and own not in skip:
+                counter = next(iter(doc_others.values())).most_common(1)[0][0]
         key = (s.clause, s.modality, s.bearer, s.a)
         if key in seen or s.b <= s.a:
             continue

@@ -111,6 +111,11 @@ _AS_ROLE = re.compile(
     r"(?:(?:Administrative|Collateral|Syndication|Documentation|Paying|Escrow|Transfer|Indenture)\s+)?"
     r"(?:Trustee|Agent|Registrar|Depositary|Custodian)\b"
 )
+# Words for a company's instruments, not for organisations: "Stock Option Plan of AMETEK, Inc.",
+# "Certificate of Incorporation of X Corp.".
+INSTRUMENT_OF = re.compile(
+    r"\b(?:Plan|Plans|Program|Agreement|Indenture|Certificate|Articles|Bylaws|By-laws|Charter|Policy|Notes?|Debentures|Stock|Shares)\s+of\s+(?:the\s+)?(?=[A-Z])"
+)
 _MORE_SUFFIX = re.compile(r",?[ ](?:N\.A\.|National Association|Inc\.|LLC|L\.P\.)(?![\w&])")
 _TABLE_ROW = re.compile(r"^(?P<name>\S.*?\S)[ \t]{2,}\$?[\d,]+(?:\.\d+)?[ \t]*$")
 _TERM_FALLBACK = re.compile(r"\(\s*(?:the|each,?\s+an?|collectively,?\s+the|an?)?\s*[\"“](?P<term>[^\"”\n]{1,60})[\"”]\s*\)")
@@ -242,7 +247,7 @@ def find_mentions(document: Document, terms=(), rules: _Rules | None = None) -> 
     text = document.clean
     found: list[_Found] = []
     found += _known_bodies(text, rules)
-    found += _organisations(text, rules)
+    found += _not_defined_terms(_organisations(text, rules), terms)
     found += _law_firms(text)
     found += _underwriter_tables(document)
     found += _people(text, rules, document.kind)
@@ -332,8 +337,26 @@ def _organisations(text: str, rules: _Rules) -> list[_Found]:
     return found
 
 
+def _not_defined_terms(found: list[_Found], terms) -> list[_Found]:
+    """Drop organisation candidates that are a defined term of this document.
+
+    '"Affected Company" shall mean …' ends in an organisation suffix, but a quoted defined term
+    is a label the document gives itself, not a name of anyone.
+    """
+    labels = {collapse(t.term).casefold() for t in terms}
+    return [f for f in found if f.name.casefold() not in labels]
+
+
 def _clean_org_name(start: int, name: str, rules: _Rules, suffix: bool = True) -> tuple[int, str] | None:
     """Trim sentence openers and leading defined terms; None when nothing distinctive is left."""
+    # "the 1991 Stock Incentive Plan of AMETEK, Inc.": an instrument of a company names the
+    # company after "of", not an organisation of its own.
+    instrument = None
+    for instrument in INSTRUMENT_OF.finditer(name):
+        pass
+    if instrument:
+        start += instrument.end()
+        name = name[instrument.end():]
     # "From time to time The Hartford ...": drop openers and joining words.
     while True:
         lead = re.match(r"^(\S+)\s+", name)

@@ -45,6 +45,15 @@ MAX_PAREN_LEAD = 120
 MAX_QUALIFIER = 110
 # A "means" definition runs to the end of its sentence, at most this long (for the record).
 MAX_DEFINITION_CHARS = 600
+# Appositives peeled off a name before its parenthesis: "The Bank of New York Mellon Trust
+# Company, N.A., a national banking association, as Trustee (the “Trustee”)" has two; three
+# leaves room for ", having its principal offices at …".
+MAX_APPOSITIVES = 3
+# A second quoted term in one parenthesis that groups the first with another party:
+# '(the “Guarantor” and together with the Issuer, the “Obligors”)'.
+COLLECTIVE_LEAD = re.compile(r"\b(?:together|collectively|along)\s+with\b", re.I)
+# Defining verbs that point to another place for the meaning: "shall have the meaning provided in".
+MEANING_VERB = re.compile(r"(?:has|have|shall\s+have)\s+(?:the\s+)?(?:respective\s+)?meanings?|(?:have|has)\s+meanings?", re.I)
 ATTACHMENT_KINDS = {ClauseKind.ANNEX, ClauseKind.SCHEDULE, ClauseKind.EXHIBIT, ClauseKind.APPENDIX}
 
 
@@ -99,7 +108,10 @@ def rules() -> _Rules:
             r"(?:,?\s*[^\"“”.;:()\n]{0,%d}?,?\s+)?(?P<verb>\b%s)\b" % (MAX_TERM_CHARS, MAX_QUALIFIER, _alt(g, "means_verb")),
             re.I,
         ),
-        appositive=re.compile(r",\s+(?:%s)\s*$" % _alt(g, "appositive")),
+        # The last appositive before the end (greedy lead): ", having its principal offices at
+        # 4500 Dorr Street, Toledo, Ohio 43615, Welltower OP LLC, a limited liability company …"
+        # must peel only the company's own appositive.
+        appositive=re.compile(r"(?s:.*)(?P<apposition>,\s+(?:%s)\s*$)" % _alt(g, "appositive")),
         name_suffix=re.compile(r"^(?:%s),?$" % _alt(g, "name_suffix")),
         name_connector=re.compile(r"^(?:%s)$" % _alt(g, "name_connector")),
         quantifier=re.compile(r"\b(?:%s)\b" % _alt(g, "np_quantifier"), re.I),
@@ -124,6 +136,9 @@ class _Def:
     def_start: int
     def_end: int
     paren_end: int | None = None  # clean offset just after the closing parenthesis
+    # "“Dividends” shall have the meaning provided in Section 8.06": the definition points
+    # elsewhere, so it names nothing (no stands_for).
+    pointer: bool = False
 
 
 # Periods after these words do not end a sentence ("Inc.", "No. 333-108067", "Cap. 571").
@@ -238,6 +253,10 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
             close = _close_paren(text, q_end)
             if close is None:
                 return None
+            if last_quote >= 0 and COLLECTIVE_LEAD.search(lead):
+                # '(the “Guarantor” and together with the Issuer, the “Obligors”)' names a group,
+                # not the thing before the parenthesis: no definition rather than a wrong one.
+                return _Def(term, start, end, "", start, start, paren_end=close + 1)
             definition, d_start, d_end = _thing_before(text, paren, sentence, known_forms, found)
             after = r.postmodifier.match(text, close + 1)
             if after and definition:
@@ -253,10 +272,12 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
     after = r.means.match(text, q_end)
     if after and r.clause_start.search(before):
         d_start = after.end()
-        while d_start < len(text) and text[d_start].isspace():
+        # '“Obligors” means, collectively, the Issuer …': the comma is not part of the definition.
+        while d_start < len(text) and (text[d_start].isspace() or text[d_start] == ","):
             d_start += 1
         d_end = _definition_end(text, d_start)
-        return _Def(term, start, end, text[d_start:d_end], d_start, d_end)
+        pointer = bool(MEANING_VERB.match(after.group("verb")))
+        return _Def(term, start, end, text[d_start:d_end], d_start, d_end, pointer=pointer)
     return None
 
 
@@ -277,11 +298,11 @@ def _thing_before(text, paren, sentence, known_forms, found) -> tuple[str, int, 
         window_end -= 1
     # Peel appositives (", as amended", ", a Delaware corporation"); they stay in the definition.
     name_end = window_end
-    for _ in range(2):
-        m = r.appositive.search(text, sentence, name_end)
+    for _ in range(MAX_APPOSITIVES):
+        m = r.appositive.match(text, sentence, name_end)
         if not m:
             break
-        name_end = m.start()
+        name_end = m.start("apposition")
     name_start = _proper_name_start(text, sentence, name_end, known_forms)
     if name_start is not None:
         return text[name_start:window_end], name_start, window_end
@@ -462,11 +483,11 @@ def stands_for(definition: str) -> str:
     """The name a definition gives: "the Securities Act of 1933, as amended" → "Securities Act of 1933"."""
     r = rules()
     text = " ".join(definition.split())
-    for _ in range(2):
-        m = r.appositive.search(text)
+    for _ in range(MAX_APPOSITIVES):
+        m = r.appositive.match(text)
         if not m:
             break
-        text = text[: m.start()]
+        text = text[: m.start("apposition")]
     text = re.sub(r"^(?:the|a|an)\s+", "", text)
     return text.strip(" ,")
 
@@ -592,7 +613,7 @@ def tag_terms(document: Document) -> list[Term]:
                 definition=" ".join(d.definition.split()),
                 definition_start=ds,
                 definition_end=de,
-                stands_for=stands_for(d.definition) or None,
+                stands_for=None if d.pointer else stands_for(d.definition) or None,
                 scope=_scope_of(document, label),
             )
         )
