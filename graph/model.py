@@ -244,10 +244,7 @@ class Document:
     conditions: tuple[Condition, ...] = field(default=(), repr=False)
 
     def clause(self, label: str) -> Clause | None:
-        return self._by_label().get(label)
-
-    def _by_label(self) -> dict[str, Clause]:
-        return {c.label: c for c in self.clauses}
+        return next((c for c in self.clauses if c.label == label), None)
 
     def source_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
         """Source offsets of the clean span [clean_start, clean_end): exact words, no padding."""

@@ -194,7 +194,6 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) 
     rules = rules or _rules()
     text = document.clean
     units = clause_units(document)
-    by_label = {u.clause.label: u for u in units}
     parties = _party_pattern(rules, mentions)
 
     # Which clauses are items of a lead-in, and which hold conditions rather than duties.

@@ -20,18 +20,16 @@ Every mention carries what this document says about its entity (name, kind, role
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc
 
+from .rules import PATTERN_DIR, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
 from .pipeline_keys import CONTEXT, RESULTS
 
-PATTERNS = Path(__file__).parent / "patterns"
 
 # How far after a name we look for its role ("..., counsel for the Underwriters"): characters.
 ROLE_CONTEXT_CHARS = 120
@@ -44,13 +42,8 @@ ATTORNEY_ROLE = "attorney-in-fact"
 
 
 def load_patterns(name: str) -> list[dict]:
-    """Rows of ``patterns/NAME.jsonl`` (one JSON object per line, blank lines ignored)."""
-    rows = []
-    with open(PATTERNS / name, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                rows.append(json.loads(line))
-    return rows
+    """Rows of ``patterns/NAME.jsonl``."""
+    return read_rows(PATTERN_DIR / name)
 
 
 def normalise_name(name: str) -> str:

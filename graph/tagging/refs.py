@@ -17,7 +17,6 @@ an outside instrument gives one record however many designators it names.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,11 +24,13 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from .rules import PATTERN_DIR, by_label, read_rows
+from ..segment import roman_value, to_roman
 from ..model import Clause, ClauseKind, Document, Reference, Term
 from .pipeline_keys import CONTEXT, RESULTS
 from .terms import term_forms
 
-PATTERNS = Path(__file__).parent / "patterns" / "refs.jsonl"
+PATTERNS = PATTERN_DIR / "refs.jsonl"
 SPAN_GROUP = "cg_refs"
 
 # A range "Sections 5 through 8" expands to at most this many targets (a typo such as
@@ -50,13 +51,8 @@ NUMBER_WORDS = {
 
 
 def load_patterns(path: Path = PATTERNS) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                groups.setdefault(row["label"], []).append(row)
-    return groups
+    """The pattern rows of ``path`` grouped by label."""
+    return by_label(read_rows(path))
 
 
 _NUM = r"\d+(?:\.\d+)*[A-Za-z]?(?![\w-])"
@@ -434,11 +430,11 @@ def _absolute(designator: str, kind: str, ctx: _Context) -> str | None:
         candidates = [f"Article {designator}"]
         if all(w in NUMBER_WORDS for w in word):
             candidates.append(f"Article {sum(NUMBER_WORDS[w] for w in word)}")
-        roman = _roman_to_int(designator)
+        roman = roman_value(designator)
         if roman:
             candidates.append(f"Article {roman}")
         if designator.isdigit():
-            candidates.append(f"Article {_int_to_roman(int(designator))}")
+            candidates.append(f"Article {to_roman(int(designator)).upper()}")
         return next((c for c in candidates if c in labels), None)
     return designator if designator in labels else None
 
@@ -478,25 +474,6 @@ def _expand_range(first: str, last: str, ctx: _Context) -> list[str]:
         label = f"{a.group('p')}{str(n).zfill(width)}"
         if label in ctx.by_label:
             out.append(label)
-    return out
-
-
-def _roman_to_int(s: str) -> int | None:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    if not s or any(ch not in values for ch in s):
-        return None
-    total = 0
-    for a, b in zip(s, s[1:] + " "):
-        total += -values[a] if values[a] < values.get(b, 0) else values[a]
-    return total
-
-
-def _int_to_roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += numeral
-            n -= value
     return out
 
 

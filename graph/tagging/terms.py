@@ -16,7 +16,6 @@ main definition. The phrasing rules live in ``patterns/terms.jsonl``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,10 +23,11 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from .rules import PATTERN_DIR, by_label, read_rows
 from ..model import ClauseKind, Document, Span, Term
 from .pipeline_keys import CONTEXT, RESULTS
 
-PATTERNS = Path(__file__).parent / "patterns" / "terms.jsonl"
+PATTERNS = PATTERN_DIR / "terms.jsonl"
 # doc.user_data key: {casefolded term form: what it stands for}, e.g. {"act": "Securities Act of 1933"}.
 TERM_LOOKUP = "clausegraph.term_lookup"
 SPAN_GROUP = "cg_terms"
@@ -59,13 +59,7 @@ ATTACHMENT_KINDS = {ClauseKind.ANNEX, ClauseKind.SCHEDULE, ClauseKind.EXHIBIT, C
 
 def load_patterns(path: Path = PATTERNS) -> dict[str, list[dict]]:
     """The pattern rows of ``path`` grouped by label."""
-    groups: dict[str, list[dict]] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                row = json.loads(line)
-                groups.setdefault(row["label"], []).append(row)
-    return groups
+    return by_label(read_rows(path))
 
 
 def _alt(groups: dict[str, list[dict]], label: str) -> str:
@@ -494,7 +488,7 @@ def stands_for(definition: str) -> str:
 
 def _scope_of(document: Document, label: str) -> str | None:
     """The attachment a clause sits in (its definitions scope that attachment), else None."""
-    by_label = document._by_label()
+    by_label = {c.label: c for c in document.clauses}
     clause = by_label.get(label)
     while clause is not None:
         if clause.kind in ATTACHMENT_KINDS:
