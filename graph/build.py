@@ -27,7 +27,10 @@ from .errors import ClauseGraphError, InputError
 from .load import load
 from .lint import lint
 from .model import Corpus, Document, record_json
+from .rdf import corpus_graphs
+from .render import write_pages
 from .resolve import resolve_corpus
+from .store import write_store
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -207,16 +210,10 @@ def _write_outputs(report: BuildReport) -> None:
         corpus = report.corpus or Corpus(documents=tuple(report.documents))
         _write_json(staging / "entities.json", [record_json(e) for e in corpus.entities])
         _write_json(staging / "lint.json", [record_json(f) for f in corpus.findings])
-        # --- RDF dataset and embedded store (issue 4, rdf.py/store.py): staged like the rest ---
-        from .rdf import corpus_graphs
-        from .store import write_store
-
+        # The dataset files and the store are staged like everything else.
         write_store(corpus_graphs(corpus).quads(), staging)
-        # --- end of RDF dataset and store ---
         _write_json(staging / "manifest.json", manifest)
-        from .render import write_pages  # [pages, issue 5] HTML pages read the files just written
-
-        write_pages(staging)  # [pages, issue 5]
+        write_pages(staging)  # the pages read the files just written, not the records
         _swap_into_place(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
