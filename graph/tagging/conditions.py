@@ -23,6 +23,7 @@ from ..model import Condition, ConditionKind, Document
 from .deontic import _rules as _deontic_rules
 from .deontic import clause_units, sentence_start, statement_end
 from .entities import _clean_index, collapse, load_patterns
+from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
 # Longest condition text kept (characters); the condition's own words come first.
@@ -54,13 +55,7 @@ class ConditionComponent:
         deontics = doc.user_data[RESULTS].get("deontics") or []
         records = find_conditions(document, deontics)
         doc.user_data[RESULTS]["conditions"] = records
-        spans = []
-        for r in records:
-            a, b = _clean_index(document, r.start), _clean_index(document, r.end - 1) + 1
-            span = doc.char_span(a, b, label=r.kind.value, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["cg_conditions"] = spans
+        doc.spans["cg_conditions"] = span_group(doc, document, records, lambda r: r.kind.value)
         return doc
 
 

@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from ..model import Clause, ClauseKind, Deontic, Document, Modality
 from .entities import _clean_index, collapse, load_patterns
+from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
 # Longest statement text kept when no ';' or sentence end comes first (characters).
@@ -160,13 +161,7 @@ class DeonticComponent:
         mentions = doc.user_data[RESULTS].get("mentions") or []
         records = find_deontics(document, mentions, self.rules)
         doc.user_data[RESULTS]["deontics"] = records
-        spans = []
-        for r in records:
-            a, b = _clean_index(document, r.start), _clean_index(document, r.end - 1) + 1
-            span = doc.char_span(a, b, label=r.modality.value, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["cg_deontics"] = spans
+        doc.spans["cg_deontics"] = span_group(doc, document, records, lambda r: r.modality.value)
         return doc
 
 

@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
+from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
 
@@ -216,13 +217,7 @@ class EntityComponent:
         terms = doc.user_data[RESULTS].get("terms") or []
         mentions = find_mentions(document, terms, self.rules)
         doc.user_data[RESULTS]["mentions"] = mentions
-        spans = []
-        for m in mentions:
-            a, b = _clean_index(document, m.start), _clean_index(document, m.end - 1) + 1
-            span = doc.char_span(a, b, label=m.entity, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["cg_mentions"] = spans
+        doc.spans["cg_mentions"] = span_group(doc, document, mentions, lambda m: m.entity)
         return doc
 
 

@@ -16,7 +16,6 @@ an outside instrument gives one record however many designators it names.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,7 @@ from spacy.tokens import Doc
 from .rules import PATTERN_DIR, by_label, read_rows
 from ..segment import roman_value, to_roman
 from ..model import Clause, ClauseKind, Document, Reference, Term
+from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 from .terms import term_forms
 
@@ -519,15 +519,7 @@ class ReferenceComponent:
         terms = doc.user_data[RESULTS].get("terms", [])
         refs = tag_references(document, terms)
         doc.user_data[RESULTS]["references"] = refs
-        offsets = document.clean_offsets
-        spans = []
-        for ref in refs:
-            a = bisect.bisect_left(offsets, ref.start, 0, len(offsets) - 1)
-            b = bisect.bisect_left(offsets, ref.end, 0, len(offsets) - 1)
-            span = doc.char_span(a, b, label=ref.kind.upper(), alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[SPAN_GROUP] = spans
+        doc.spans[SPAN_GROUP] = span_group(doc, document, refs, lambda r: r.kind.upper())
         return doc
 
 

@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, by_label, read_rows
 from ..model import ClauseKind, Document, Span, Term
+from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
 PATTERNS = PATTERN_DIR / "terms.jsonl"
@@ -636,20 +637,5 @@ class TermComponent:
         terms = tag_terms(document)
         doc.user_data[RESULTS]["terms"] = terms
         doc.user_data[TERM_LOOKUP] = term_lookup(terms)
-        doc.spans[SPAN_GROUP] = _span_group(doc, document, terms)
+        doc.spans[SPAN_GROUP] = span_group(doc, document, terms, lambda t: "TERM")
         return doc
-
-
-def _span_group(doc: Doc, document: Document, terms: list[Term]):
-    """The defining occurrences as spaCy spans (clean offsets; skipped where tokens split them)."""
-    import bisect
-
-    offsets = document.clean_offsets
-    spans = []
-    for t in terms:
-        a = bisect.bisect_left(offsets, t.start, 0, len(offsets) - 1)
-        b = bisect.bisect_left(offsets, t.end, 0, len(offsets) - 1)
-        span = doc.char_span(a, b, label="TERM", alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    return spans
