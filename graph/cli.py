@@ -204,6 +204,15 @@ def _print_records(command: str, rows: list[dict]) -> None:
     _print_json([{f: r[f] for f in SPEC_FIELDS[command]} for r in rows])
 
 
+def _answer(args, command: str, rows: list[dict], headers: list[str], cells) -> int:
+    """--json: the SPEC fields of each record; otherwise a table of ``cells(row)``."""
+    if args.json:
+        _print_records(command, rows)
+    else:
+        _print_table(headers, [cells(r) for r in rows])
+    return 0
+
+
 def _ref_record(row: dict, doc: str | None = None) -> dict:
     return {
         "source": row["source"], "text": row["text"], "start": row["start"], "end": row["end"],
@@ -261,14 +270,8 @@ def _cmd_terms(args) -> int:
         }
         for r in store.run("terms", {"doc": args.doc})
     ]
-    if args.json:
-        _print_records("terms", rows)
-        return 0
-    _print_table(
-        ["term", "defined in", "uses", "definition"],
-        [[r["term"], r["defined_in"], len(r["used_in"]), _preview(r["definition"])] for r in rows],
-    )
-    return 0
+    return _answer(args, "terms", rows, ["term", "defined in", "uses", "definition"],
+                   lambda r: [r["term"], r["defined_in"], len(r["used_in"]), _preview(r["definition"])])
 
 
 def _cmd_parties(args) -> int:
@@ -283,14 +286,8 @@ def _cmd_parties(args) -> int:
          "aliases": _split(r["aliases"]), "docs": _split(r["docs"])}
         for r in found
     ]
-    if args.json:
-        _print_records("parties", rows)
-        return 0
-    _print_table(
-        ["name", "kind", "party", "roles", "documents"],
-        [[r["name"], r["kind"], "yes" if r["party"] else "no", ", ".join(r["roles"]), len(r["docs"])] for r in rows],
-    )
-    return 0
+    return _answer(args, "parties", rows, ["name", "kind", "party", "roles", "documents"],
+                   lambda r: [r["name"], r["kind"], "yes" if r["party"] else "no", ", ".join(r["roles"]), len(r["docs"])])
 
 
 def _cmd_obligations(args) -> int:
@@ -307,37 +304,23 @@ def _cmd_obligations(args) -> int:
         key = match_key(args.party)
         if not key:
             raise QueryError(f"--party {args.party!r}: give a party's name, alias or defined term")
-        found = store.run("obligations-by-party", dict(bind, partyKey=key))
+        rows = store.run("obligations-by-party", dict(bind, partyKey=key))
     else:
-        found = store.run("obligations", bind)
-    rows = found
-    if args.json:
-        _print_records("obligations", rows)
-        return 0
-    _print_table(
-        ["doc", "clause", "modality", "bearer", "counterparty", "text"],
-        [[r["doc"], r["clause"], r["modality"], r["bearer"], r["counterparty"], _preview(r["text"])] for r in rows],
-    )
-    return 0
+        rows = store.run("obligations", bind)
+    return _answer(args, "obligations", rows, ["doc", "clause", "modality", "bearer", "counterparty", "text"],
+                   lambda r: [r["doc"], r["clause"], r["modality"], r["bearer"], r["counterparty"], _preview(r["text"])])
 
 
 def _cmd_conditions(args) -> int:
     store = _open(args)
     if args.label is None:
         _check_document(store, args.doc)
-        found = store.run("conditions", {"doc": args.doc})
+        rows = store.run("conditions", {"doc": args.doc})
     else:
         _check_clause(store, args.doc, args.label)
-        found = store.run("conditions-of-clause", {"doc": args.doc, "label": args.label})
-    rows = found
-    if args.json:
-        _print_records("conditions", rows)
-        return 0
-    _print_table(
-        ["clause", "kind", "governs", "text"],
-        [[r["clause"], r["kind"], r["governs"], _preview(r["text"])] for r in rows],
-    )
-    return 0
+        rows = store.run("conditions-of-clause", {"doc": args.doc, "label": args.label})
+    return _answer(args, "conditions", rows, ["clause", "kind", "governs", "text"],
+                   lambda r: [r["clause"], r["kind"], r["governs"], _preview(r["text"])])
 
 
 def _cmd_lint(args) -> int:
@@ -347,14 +330,8 @@ def _cmd_lint(args) -> int:
         _check_document(store, args.doc)
         bind["doc"] = args.doc
     rows = store.run("lint", bind)
-    if args.json:
-        _print_records("lint", rows)
-        return 0
-    _print_table(
-        ["doc", "kind", "clause", "message"],
-        [[r["doc"], r["kind"], r["clause"], _preview(r["message"], 90)] for r in rows],
-    )
-    return 0
+    return _answer(args, "lint", rows, ["doc", "kind", "clause", "message"],
+                   lambda r: [r["doc"], r["kind"], r["clause"], _preview(r["message"], 90)])
 
 
 def _cmd_query(args) -> int:
