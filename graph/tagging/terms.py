@@ -411,7 +411,9 @@ def _is_designator_paren(text: str, pos: int) -> bool:
 def _called_phrase(text, sentence, end) -> tuple[str, int, int]:
     """What "… is hereinafter called the X" names: the clause's subject, from its determiner."""
     r = rules()
-    head = text[sentence:end]
+    # The verb before "called" is not part of what is named: "such time and date being".
+    head = re.sub(r"\s+(?:is|are|being|shall\s+be)\s*$", "", text[sentence:end])
+    end = sentence + len(head)
     # ", such time and date being herein called …": a short phrase after the last comma.
     last_comma = head.rfind(",")
     if last_comma >= 0:
@@ -420,8 +422,6 @@ def _called_phrase(text, sentence, end) -> tuple[str, int, int]:
         if m and len(tail.split()) <= 8:
             d_start = sentence + last_comma + 1 + (len(tail) - len(tail.lstrip()))
             return text[d_start:end].strip(), d_start, end
-    head = re.sub(r"\s+(?:is|are|being|shall\s+be)\s*$", "", head)
-    end = sentence + len(head)
     starts = [m.start() for m in (r.quantifier.search(head), r.article.search(head)) if m]
     d_start = sentence + (min(starts) if starts else len(head) - len(head.lstrip()))
     return text[d_start:end].strip(), d_start, end
