@@ -9,8 +9,15 @@ Rules (patterns in ``patterns/deontic.jsonl``), applied clause by clause:
   Company may otherwise have", "If any Underwriter shall default"), nor limits of liability
   ("shall not be required to", "shall not be liable") or future-perfect conditions ("shall have
   furnished");
+- a capitalised modifier or a list belongs to the subject ("as ... the Required Banks may
+  request", "as the Administrative Agent, any Co-Agent or any Bank may request" stay relative
+  clauses); a subject inside an opening "If ..."/"To the extent ..." clause is no bearer;
 - passive voice with a party as agent ("shall be delivered by or on behalf of the Company")
-  is that party's obligation;
+  is that party's obligation, a prohibition when the subject is "no ..." ("no such Indebtedness
+  shall be guaranteed by the Borrower"); without an agent the party named is acted upon and
+  bears nothing ("all affected Banks must be treated the same");
+- a counterparty is looked for only before an exception, proviso or list of cases ("except (i)
+  ...", "(a) as has become ..."), never in a capacity ("resign as the Administrative Agent");
 - umbrella lead-ins ("The Company agrees with each of the Underwriters ...:", "Each
   Underwriter ... represents and agrees that:") make each following item a statement of the
   lead-in's party; "not to ..." items are prohibitions;
@@ -48,6 +55,31 @@ CHOICE_VERBS = re.compile(r"\bbe\s+(?:selected|chosen|designated|appointed|deter
 # "to prepare", not "to the", "to time" or "to 12:00": an infinitive that carries a duty.
 INFINITIVE = r"(?:^|\s)([Tt]o\s+(?!(?:the|and|such|any|time|date|an?|its|their|each|all|or|which)\b)[a-z]+)"
 ITEM_MARKER = re.compile(r"^\s*(?:\d+\.|[ivxlc]+\.|\([a-zA-Z0-9]+\)|[A-Za-z0-9]+\.)\s+")
+# Capitalised words that modify a party noun and belong to its phrase: "the Required Banks",
+# "such Participating Bank", "any Subsidiary Guarantor" (at most three, after a determiner).
+PARTY_MODIFIERS = re.compile(r"(?<![\w-])((?:[A-Z][\w'-]*\s+){1,3})$")
+PARTY_DETERMINER = re.compile(r"\b(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Nn]o|[Aa]ll|[Aa]n?)\s+$")
+# Capitalised words that open a sentence or clause rather than modify a party ("If Banks shall").
+NOT_MODIFIERS = {"the", "each", "such", "any", "no", "all", "a", "an", "and", "or", "but", "then", "thereafter", "thereupon", "notwithstanding", "provided", "except", "section", "article"}
+# A subject inside an opening conditional clause is no bearer: "If and to the extent such
+# Participating Bank shall not have so made its Percentage ... available, ..." (no comma yet).
+CONDITIONAL_OPENING = re.compile(
+    r"^\s*(?:\([a-z0-9]{1,4}\)\s*)?(?:(?:and\s+)?provided\s*(?:,\s*further\s*,\s*)?(?:that\s+)?)?"
+    r"(?:if|unless|in\s+the\s+event|in\s+case|to\s+the\s+extent|so\s+long\s+as|whenever|when|until|once)\b[^,;:]*$",
+    re.I,
+)
+# A passive without an agent: the subject undergoes the act, it does not bear it ("all affected
+# Banks must be treated the same"; "... accepted by the Borrower or any Subsidiary Guarantor
+# shall be pledged"). With "by <party>" the passive rule reads the agent instead.
+AGENTLESS_PASSIVE = re.compile(r"\s*(?:not\s+)?be\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|en)|paid|made|held|kept|sold|bound|set|put|given|taken)\b(?!\s+by\b)")
+# Where the words after the verb stop naming whom the statement is owed to: an exception or
+# proviso ("except (i) pursuant to ... the Collateral Agent"), or a list of cases ("may disclose
+# any such information (a) as has become ...").
+COUNTERPARTY_STOP = re.compile(r"\bexcept\b|\bother\s+than\b|\bunless\b|\bprovided\b|\(\s*(?:[a-hj-z]|i{1,3}|iv|v|vi{0,3}|ix|x|\d{1,2}|[A-Z])\s*\)")
+# A subject opened by "no" takes the passive's agent as the one forbidden: "no such
+# Indebtedness shall be guaranteed by the Borrower".
+CLAUSE_BOUNDARY = re.compile(r"[,;:]|\([a-zA-Z0-9]{1,4}\)")
+NEGATED_SUBJECT = re.compile(r"^\s*(?:that\s+)?(?:no|neither)\s+[^,;:]*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -276,22 +308,58 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             continue
         if modality is Modality.OBLIGATION and re.match(r"\s*be\s+[a-z]+(?:ed|en)\s+by\b", after):
             continue  # passive with its own agent: read by the passive rule
+        if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
+            continue  # "Banks must be treated the same": the party is acted upon
         det = (m.group("det") or "").strip().lower()
         if det == "no" and modality in (Modality.OBLIGATION, Modality.PERMISSION):
             modality = Modality.PROHIBITION
-        bearers = [(m.start(), m.group("party"))]
+        own_start = m.start()
+        if not m.group("det"):
+            # "the Required Banks may", "such Participating Bank shall": the phrase starts earlier.
+            # Only after a determiner: in "the Letter of Credit Issuer" the words before the
+            # party are part of its name, and "of" there does not make it an object.
+            modifiers = _modifier_start(text, max(a, own_start - 60), own_start, rules)
+            det = PARTY_DETERMINER.search(text, max(a, modifiers - 8), modifiers)
+            if det and modifiers < m.start():
+                own_start = det.start()
+                if det.group().strip().lower() == "no" and modality in (Modality.OBLIGATION, Modality.PERMISSION):
+                    modality = Modality.PROHIBITION
+        bearers = [(own_start, m.group("party"))]
+        # Co-subjects before this one: "the Representatives or the Company shall", and lists
+        # "the Administrative Agent, any Co-Agent or any Bank may" (each possibly with modifiers).
+        member = r"(?:(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
+        window = max(a, own_start - COMPOUND_LOOKBACK)
         compound = re.search(
-            r"(?P<other>(?:[Tt]he\s+|[Ee]ach\s+|[Ss]uch\s+)?(?P<p2>" + parties + r"))\s+(?:and|or)\s+$",
-            text[max(a, m.start() - COMPOUND_LOOKBACK):m.start()],
+            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or)\s+$",
+            text[window:own_start],
         )
+        if compound and compound.group("comma") and not compound.group("more"):
+            compound = None  # "to each of the Underwriters, and each of the Underwriters agrees": two clauses
+        if compound and compound.group("more"):
+            listed = [compound.group("p2"), m.group("party")] + re.findall("(" + parties + r")(?![\w-])", compound.group("more"))
+            if len({_singular(p) for p in listed}) < len(listed):
+                # "notify the Company, the Representatives or the Company shall": no list names a
+                # party twice; read only the last two as co-subjects.
+                compound = re.search(
+                    "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>)(?P<comma>)\s+(?:and/or|and|or)\s+$", text[window:own_start]
+                )
         if compound:
-            first = max(a, m.start() - COMPOUND_LOOKBACK) + compound.start("other")
+            first = window + compound.start("other")
             bearers.insert(0, (first, compound.group("p2")))
-        alternatives = bool(compound) and not re.search(r"\band\b", compound.group())
+            for extra in re.finditer(r"(?P<p>" + parties + r")(?![\w-])", compound.group("more")):
+                bearers.insert(-1, (first, extra.group("p")))
+        # Only a right is held against the alternative co-subject ("the Representatives or the
+        # Company shall have the right to postpone"); "the Administrative Agent or such Co-Agent
+        # may call for additional indemnity" asks it of neither.
+        alternatives = bool(compound) and len(bearers) == 2 and not re.search(r"\band\b", compound.group()) and modality is Modality.RIGHT
         head = bearers[0][0]
+        if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
+            continue  # "If and to the extent such Participating Bank shall not have so made ..."
         before = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[max(a, head - 30):head])
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
             continue
+        if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
+            continue  # "no course of dealing between any Credit Party and the Administrative Agent ... shall"
         if re.search(r"\ball\s+that\s+$", text[max(a, head - 12):head]):
             continue  # "ratifying ... all that such attorney-in-fact shall lawfully do"
         if modality is Modality.REPRESENTATION and re.match(r"[^.;]{0,120}?\bthat\s*:", after + text[m.end() + 60:m.end() + 120]):
@@ -311,19 +379,44 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
                 continue
             party = m.group("party")
-            if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
-                modality = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
-            end = statement_end(text, m.end(), b)
+            kind = modality
             start = m.start() if rule != "extra-passive" else sentence_start(text, m.start(), a)
+            if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
+                kind = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
+            if rule == "extra-passive":
+                cut = [x.end() for x in CLAUSE_BOUNDARY.finditer(text, start, m.start())]
+                boundary = cut[-1] if cut else start
+                if NEGATED_SUBJECT.match(text[boundary:m.start()]):
+                    kind = Modality.PROHIBITION  # "no such Indebtedness shall be guaranteed by the Borrower"
+                    start = boundary + len(text[boundary:m.start()]) - len(text[boundary:m.start()].lstrip())
+            end = statement_end(text, m.end(), b)
             counter = _counterparty(text, m.end(), end, party, parties, "")
-            out.append(_Stmt(label, modality, party, counter, start, end, collapse(m.group().split(" by ")[0])))
+            out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
     return out
+
+
+def _modifier_start(text: str, floor: int, pos: int, rules: _Rules) -> int:
+    """Where capitalised modifiers of the party at ``pos`` begin ("the Required Banks")."""
+    found = PARTY_MODIFIERS.search(text, floor, pos)
+    if not found:
+        return pos
+    start = pos
+    for word in reversed(list(re.finditer(r"[A-Z][\w'-]*", found.group(1)))):
+        w = word.group().lower()
+        if w in NOT_MODIFIERS or w in rules.skip_after:
+            break
+        start = found.start(1) + word.start()
+    return start
 
 
 def _counterparty(text, a, b, bearer, parties, lead) -> str | None:
     """The party the statement names after its verb, else one named in 'agrees with X that'."""
     own = _singular(bearer)
+    stop = COUNTERPARTY_STOP.search(text, a, b)
+    b = stop.start() if stop else b
     for m in re.finditer(r"(?:\b(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+(?:of\s+the\s+)?(?:several\s+|non-defaulting\s+)?)(?P<party>" + parties + r")(?![\w-])", text[a:b]):
+        if re.search(r"\bas\s+$", text[max(a, a + m.start() - 4):a + m.start()]):
+            continue  # "resign as the Administrative Agent": an office, not a counterparty
         if _singular(m.group("party")) != own:
             return m.group("party")
     with_ = re.search(r"\bwith\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead)
