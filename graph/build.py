@@ -76,27 +76,39 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 def process_document(path: Path) -> Document:
     """One document through load, clean, segment and tag. Raises ClauseGraphError on bad input."""
+    from .tagging import tag_document  # spaCy is imported by the build only
+
+    return tag_document(read_document(path))
+
+
+def read_document(path: Path) -> Document:
+    """Load, clean and segment one file: a Document with its clause tree, not yet tagged."""
     loaded = load(path)
-    cleaned = clean(loaded.text)
-    if not cleaned.lines:
+    document = document_from_text(loaded.text, loaded.doc_id, str(path), loaded.format, loaded.warnings)
+    if not document.clean:
         raise InputError(f"{path}: no text after removing page layout and markup")
+    return document
+
+
+def document_from_text(
+    text: str, doc_id: str, path: str = "", fmt: str = "text", warnings: tuple[str, ...] = ()
+) -> Document:
+    """The untagged Document of a text already read (a file's, or a snippet's in tests)."""
+    cleaned = clean(text)
     clauses = segment(cleaned)
     kind = document_kind(cleaned.text, clauses)
-    document = Document(
-        doc_id=loaded.doc_id,
-        path=str(path),
-        format=loaded.format,
+    return Document(
+        doc_id=doc_id,
+        path=path or doc_id,
+        format=fmt,
         kind=kind,
         title=document_title(cleaned.text, kind),
-        source=loaded.text,
+        source=text,
         clean=cleaned.text,
         clean_offsets=cleaned.offsets,
         clauses=tuple(clauses),
-        warnings=loaded.warnings,
+        warnings=warnings,
     )
-    from .tagging import tag_document  # spaCy is imported by the build only
-
-    return tag_document(document)
 
 
 def _process_safely(path: Path) -> tuple[Path, Document | None, str | None]:

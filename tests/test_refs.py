@@ -4,17 +4,16 @@ the traps (the Act's Section 11 is not the agreement's Section 11), corpus-extra
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from clausegraph.clean import clean
+from clausegraph.build import document_from_text, read_document
 from clausegraph.lint import reference_findings
-from clausegraph.load import load
 from clausegraph.model import Corpus, Document, DocumentKind
-from clausegraph.segment import segment
 from clausegraph.tagging.refs import PATTERNS, load_patterns, rules, tag_references
 from clausegraph.tagging.terms import tag_terms
 
@@ -25,13 +24,7 @@ EXTRA = ROOT.parent / "shared" / "corpus-extra"
 
 def tagged(path: Path) -> Document:
     """A real document cut into clauses, with its terms and references tagged (no other taggers)."""
-    loaded = load(path)
-    cleaned = clean(loaded.text)
-    document = Document(
-        doc_id=loaded.doc_id, path=str(path), format=loaded.format, kind=DocumentKind.OTHER_CONTRACT,
-        title=None, source=loaded.text, clean=cleaned.text, clean_offsets=cleaned.offsets,
-        clauses=tuple(segment(cleaned)),
-    )
+    document = replace(read_document(path), kind=DocumentKind.OTHER_CONTRACT, title=None)
     terms = tag_terms(document)
     return dataclasses.replace(document, terms=tuple(terms), references=tuple(tag_references(document, terms)))
 
@@ -183,11 +176,7 @@ def test_corpus_extra_tags_without_error(path):
 def test_broken_reference_is_a_lint_finding(ua):
     """A reference to a part the document lacks is reported; resolved ones are not."""
     text = "1. The Company shall comply with Section 5(a) hereof and with Section 2.\n\n2. See Section 3(z).\n"
-    cleaned = clean(text)
-    document = Document(
-        doc_id="snippet", path="snippet", format="text", kind=DocumentKind.OTHER_CONTRACT, title=None,
-        source=text, clean=cleaned.text, clean_offsets=cleaned.offsets, clauses=tuple(segment(cleaned)),
-    )
+    document = replace(document_from_text(text, "snippet"), kind=DocumentKind.OTHER_CONTRACT, title=None)
     document = dataclasses.replace(document, references=tuple(tag_references(document, [])))
     findings = reference_findings(Corpus(documents=(document,)))
     assert {f.text for f in findings} == {"Section 5(a)", "Section 3(z)"}
@@ -233,11 +222,7 @@ def test_ua_references_are_fast(ua):
 
 
 def snippet_document(text: str, doc_id: str, title: str | None = None) -> Document:
-    cleaned = clean(text)
-    document = Document(
-        doc_id=doc_id, path=doc_id, format="text", kind=DocumentKind.OTHER_CONTRACT, title=title,
-        source=text, clean=cleaned.text, clean_offsets=cleaned.offsets, clauses=tuple(segment(cleaned)),
-    )
+    document = replace(document_from_text(text, doc_id), kind=DocumentKind.OTHER_CONTRACT, title=title)
     terms = tag_terms(document)
     return dataclasses.replace(document, terms=tuple(terms), references=tuple(tag_references(document, terms)))
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from clausegraph.clean import clean
+from clausegraph.build import document_from_text, read_document
 from clausegraph.lint import term_findings
-from clausegraph.load import load
 from clausegraph.model import Corpus, Document, DocumentKind
-from clausegraph.segment import segment
 from clausegraph.tagging.terms import PATTERNS, load_patterns, rules, stands_for, tag_terms, term_forms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,22 +21,12 @@ UA_PATH = ROOT / "corpus" / "hig-underwriting-agreement-2004.txt"
 
 def make_document(text: str, doc_id: str = "snippet") -> Document:
     """A document from a text snippet, cut into clauses, with its terms tagged."""
-    cleaned = clean(text)
-    document = Document(
-        doc_id=doc_id, path=doc_id, format="text", kind=DocumentKind.OTHER_CONTRACT, title=None,
-        source=text, clean=cleaned.text, clean_offsets=cleaned.offsets, clauses=tuple(segment(cleaned)),
-    )
+    document = replace(document_from_text(text, doc_id), kind=DocumentKind.OTHER_CONTRACT, title=None)
     return dataclasses.replace(document, terms=tuple(tag_terms(document)))
 
 
 def load_document(path: Path) -> Document:
-    loaded = load(path)
-    cleaned = clean(loaded.text)
-    document = Document(
-        doc_id=loaded.doc_id, path=str(path), format=loaded.format, kind=DocumentKind.OTHER_CONTRACT,
-        title=None, source=loaded.text, clean=cleaned.text, clean_offsets=cleaned.offsets,
-        clauses=tuple(segment(cleaned)),
-    )
+    document = replace(read_document(path), kind=DocumentKind.OTHER_CONTRACT, title=None)
     return dataclasses.replace(document, terms=tuple(tag_terms(document)))
 
 
