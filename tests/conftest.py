@@ -12,8 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = Path(__file__).resolve().parent / "gold"
-SHARED = ROOT.parent / "shared"
-CORPUS_EXTRA = SHARED / "corpus-extra"
+# Real documents the tests read, copied into the project (public filings and standard forms;
+# sources and licences in each folder's README) so that a fresh clone runs every test.
+CORPUS_EXTRA = Path(__file__).resolve().parent / "corpus" / "extra"
+CORPUS_DEV = Path(__file__).resolve().parent / "corpus" / "dev"
 UA = "hig-underwriting-agreement-2004"
 POA = "hig-power-of-attorney-2004"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from support.browser import chromium_available, chromium_session
-from conftest import UA
+from conftest import CORPUS_EXTRA, UA
 from test_pages import EVIL, evil_outputs, fixture_outputs  # noqa: F401 — session fixtures
 
 pytestmark = pytest.mark.browser
@@ -428,7 +428,7 @@ def test_network_physics_toggle_and_legend(browser, built):
 
 def test_credit_agreement_network_leaves_uses_out(browser, tmp_path_factory):
     """A ~1,000-node network (the ametek credit agreement) draws with its "uses" edges left out of vis."""
-    source = Path(__file__).resolve().parents[2] / "shared" / "corpus-extra" / "credit_agreement_ametek_1994.txt"
+    source = CORPUS_EXTRA / "credit_agreement_ametek_1994.txt"
     if not source.exists():
         pytest.skip(f"{source} not here")
     from clausegraph.build import build

@@ -16,10 +16,11 @@ from clausegraph.lint import reference_findings
 from clausegraph.model import Corpus, Document, DocumentKind
 from clausegraph.tagging.refs import PATTERNS, load_patterns, rules, tag_references
 from clausegraph.tagging.terms import tag_terms
+from conftest import CORPUS_EXTRA
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-EXTRA = ROOT.parent / "shared" / "corpus-extra"
+EXTRA = CORPUS_EXTRA
 
 
 def tagged(path: Path) -> Document:
