@@ -141,11 +141,12 @@ def build(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | N
         seen[document.doc_id] = path
         report.documents.append(document)
 
-    corpus = resolve_corpus(report.documents)
-    corpus = dataclasses.replace(corpus, findings=tuple(lint(corpus)))
-    report.documents = list(corpus.documents)
-    report.corpus = corpus
-    _write_outputs(report)
+    if report.documents:  # a build of nothing must not replace (or create) any outputs
+        corpus = resolve_corpus(report.documents)
+        corpus = dataclasses.replace(corpus, findings=tuple(lint(corpus)))
+        report.documents = list(corpus.documents)
+        report.corpus = corpus
+        _write_outputs(report)
     report.seconds = time.perf_counter() - started
     return report
 
