@@ -336,13 +336,18 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in queries_dir().glob("*.rq"))
 
 
+# A named query is a plain file name in ontology/queries/: no folder, no "..".
+QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 def load_query(name_or_file: str | Path) -> str:
     """The text of a named query (``refs-from``) or of a ``.rq`` file the user gives."""
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.exists():
         return _read_query(path)
-    named = queries_dir() / f"{path.stem if path.suffix == '.rq' else name_or_file}.rq"
-    if named.exists():
+    name = path.stem if path.suffix == ".rq" else str(name_or_file)
+    named = queries_dir() / f"{name}.rq"
+    if QUERY_NAME.match(name) and ".." not in name and named.is_file():
         return _read_query(named)
     if path.suffix == ".rq":
         raise QueryError(f"{name_or_file}: no such query file")
