@@ -1,8 +1,9 @@
 """Orchestration: documents in, outputs/ out — each document on its own, failures contained.
 
 ``build`` runs every input through load → clean → segment (and the later stages), then
-writes everything into a staging folder beside ``outputs/`` and swaps it into place, so a
-crash or a bad document never leaves half-written files behind. A document that fails is
+writes everything into a build folder of its own under ``outputs/builds/`` and shows it by
+replacing one link, so a crash or a bad document never leaves half-written files behind and a
+build that produces nothing leaves the previous one as it was. A document that fails is
 reported in one line and left out; the others are built.
 """
 
@@ -29,7 +30,7 @@ from .model import Corpus, Document, record_json
 from .rdf import corpus_graphs
 from .render import write_pages
 from .resolve import resolve_corpus
-from .store import CURRENT_LINK, write_store
+from .store import CURRENT_LINK, document_iri, write_store
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -135,19 +136,24 @@ def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: i
     files, report.errors = collect_inputs(paths)
 
     results = _run_all(files, progress=progress, jobs=jobs)
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, str]] = {}
     for path, document, error in results:
         if error:
             report.errors.append(error)
             continue
-        if document.doc_id in seen:
-            report.errors.append(
-                f"{path}: document id {document.doc_id!r} is already used by {seen[document.doc_id]}; "
-                "rename one of the two files"
-            )
-            continue
-        seen[document.doc_id] = path
-        report.documents.append(document)
+        # Two documents must not share IRIs, nor a folder under docs/ on a file system that
+        # ignores case ("Contract" and "contract").
+        for key in (document_iri(document.doc_id), "folder:" + document.doc_id.casefold()):
+            if key in seen:
+                other, other_id = seen[key]
+                report.errors.append(
+                    f"{path}: document id {document.doc_id!r} collides with {other_id!r} of {other}; "
+                    "rename one of the two files"
+                )
+                break
+        else:
+            seen[document_iri(document.doc_id)] = seen["folder:" + document.doc_id.casefold()] = (path, document.doc_id)
+            report.documents.append(document)
 
     if report.documents:
         corpus = resolve_corpus(report.documents)

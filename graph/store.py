@@ -109,7 +109,11 @@ def iri_segment(text: str) -> str:
 
 
 def document_iri(doc: str) -> str:
-    return ID_BASE + iri_segment(doc)
+    """One IRI per document id, and never the same for two ids: every character that is not
+    unreserved is percent-encoded ("my contract" → my%20contract, "my_contract" stays)."""
+    from urllib.parse import quote
+
+    return ID_BASE + quote(doc, safe="-._~")
 
 
 def entity_iri(key: str) -> str:
