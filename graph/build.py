@@ -10,6 +10,7 @@ reported in one line and left out; the others are built.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .classify import document_kind, document_title
 from .clean import clean
-from .errors import ClauseGraphError, InputError
+from .errors import ClauseGraphError, InputError, OutputError
 from .load import load
 from .lint import lint
 from .model import Corpus, Document, record_json
@@ -46,6 +47,7 @@ class BuildReport:
     out: Path
     documents: list[Document] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what a folder held that is not a document
     corpus: Corpus | None = None
     seconds: float = 0.0
 
@@ -54,24 +56,67 @@ class BuildReport:
         return not self.errors
 
 
-def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Files to build: named files as given, folders expanded to their documents (sorted)."""
+def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """Files to build, errors and skipped entries (one line each, naming the path).
+
+    Named files are taken as given; folders are expanded to the documents directly in them
+    (sorted). Whatever a folder holds that is not read is named: a link that is broken, loops
+    or points outside the folder (an error: it was meant as a document, or is an attempt to
+    read what the corpus does not hold), and a sub-folder, a hidden file or a file of another
+    type (skipped).
+    """
     files: list[Path] = []
     errors: list[str] = []
+    skipped: list[str] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith(".")
-            )
+        if path.is_symlink() and not path.exists():
+            errors.append(_link_problem(path) or f"{path}: no such file or folder")
+        elif path.is_dir():
+            try:
+                entries = sorted(path.iterdir())
+            except OSError as exc:
+                errors.append(f"{path}: cannot read the folder: {exc.strerror or exc}")
+                continue
+            found = []
+            for entry in entries:
+                error = _link_problem(entry, inside=path) if entry.is_symlink() else None
+                if error:
+                    errors.append(error)
+                elif entry.is_dir():
+                    kind = "a folder named like a document" if entry.suffix.lower() in INPUT_SUFFIXES else "a folder"
+                    skipped.append(f"{entry}: skipped: {kind} (only the files directly in {path} are read)")
+                elif entry.name.startswith("."):
+                    skipped.append(f"{entry}: skipped: a hidden file")
+                elif entry.suffix.lower() not in INPUT_SUFFIXES:
+                    skipped.append(f"{entry}: skipped: not a type clausegraph reads "
+                                   f"({entry.suffix or 'no suffix'}; it reads {', '.join(sorted(INPUT_SUFFIXES))})")
+                elif not entry.is_file():
+                    errors.append(f"{entry}: not a regular file")
+                else:
+                    found.append(entry)
             if not found:
-                errors.append(f"{path}: no documents (.txt, .htm, .html) in this folder")
+                errors.append(f"{path}: no documents ({', '.join(sorted(INPUT_SUFFIXES))}) in this folder")
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
             errors.append(f"{path}: no such file or folder")
-    return files, errors
+    return files, errors, skipped
+
+
+def _link_problem(link: Path, inside: Path | None = None) -> str | None:
+    """Why a symbolic link is not read: broken, looping, or (``inside`` a folder) leading out of it."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return f"{link}: a broken link (to {os.readlink(link)}); not read"
+    except (OSError, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+            return f"{link}: a link that loops; not read"
+        return f"{link}: cannot follow the link: {exc.strerror or exc}"
+    if inside is not None and not target.is_relative_to(inside.resolve()):
+        return f"{link}: a link to {target}, outside {inside}; refused (copy the document into the folder)"
+    return None
 
 
 def process_document(path: Path) -> Document:
@@ -116,6 +161,8 @@ def _process_safely(path: Path) -> tuple[Path, Document | None, str | None]:
         return path, process_document(path), None
     except ClauseGraphError as exc:
         return path, None, str(exc)
+    except OSError as exc:  # unreadable (permissions, a file that vanished, an I/O error)
+        return path, None, f"{exc.filename or path}: cannot read: {exc.strerror or exc}"
     except Exception as exc:  # a bug must not take the other documents down with it
         log.debug("failed on %s", path, exc_info=True)  # the traceback only with --verbose
         return path, None, f"{path}: internal error while processing: {type(exc).__name__}: {exc}"
@@ -133,7 +180,7 @@ def build(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | N
 def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None) -> BuildReport:
     """Every input through the pipeline and the corpus-wide stages; nothing written yet."""
     report = BuildReport(out=out)
-    files, report.errors = collect_inputs(paths)
+    files, report.errors, report.skipped = collect_inputs(paths)
 
     results = _run_all(files, progress=progress, jobs=jobs)
     seen: dict[str, tuple[Path, str]] = {}
@@ -226,7 +273,20 @@ KEEP_PREVIOUS_BUILDS = 1
 
 
 def write_outputs(report: BuildReport) -> None:
-    """Write the build of ``report`` into ``report.out`` and make it the current one."""
+    """Write the build of ``report`` into ``report.out`` and make it the current one.
+
+    Raises OutputError (one line) when the disk refuses; the previous build is then still shown.
+    """
+    try:
+        _write_and_show(report)
+    except OSError as exc:
+        where = exc.filename or report.out
+        raise OutputError(
+            f"{where}: cannot write the outputs: {exc.strerror or exc}; the previous outputs are kept"
+        ) from exc
+
+
+def _write_and_show(report: BuildReport) -> None:
     out = report.out
     _check_output_folder(out)
     builds = out / BUILDS_DIR
@@ -266,6 +326,7 @@ def _write_build(report: BuildReport, folder: Path) -> None:
             for d in report.documents
         ],
         "errors": report.errors,
+        "skipped": report.skipped,
     }
     corpus = report.corpus or Corpus(documents=tuple(report.documents))
     _write_json(folder / "entities.json", [record_json(e) for e in corpus.entities])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -80,8 +81,8 @@ def _cmd_build(args) -> int:
     paths = args.paths or [DEFAULT_CORPUS]
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     report = build(paths, args.out, progress=progress, jobs=args.jobs)
-    for error in report.errors:
-        print(f"clausegraph: {error}", file=sys.stderr)
+    for line in report.skipped + report.errors:
+        print(f"clausegraph: {line}", file=sys.stderr)
     if not report.documents:
         kept = "previous outputs kept" if args.out.exists() else "no outputs written"
         print(f"clausegraph: nothing built ({len(report.errors)} failed); {kept} in {args.out}/", file=sys.stderr)
@@ -381,6 +382,10 @@ def _parse_binding(text: str):
     """``VAR=VALUE``: a plain string; ``VAR=<iri>`` an IRI; ``VAR=5^^xsd:integer`` a typed literal."""
     import pyoxigraph as ox
 
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the locale could not decode reach Python as surrogates
+        raise QueryError(f"--bind {os.fsencode(text)!r}: not valid UTF-8 text") from None
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise QueryError(f"--bind {text!r}: expected VAR=VALUE")

@@ -19,6 +19,13 @@ class SegmentationError(ClauseGraphError):
     exit_code = 2
 
 
+class OutputError(ClauseGraphError):
+    """The outputs cannot be written (a read-only or full disk, a folder without permission);
+    the previous outputs are kept."""
+
+    exit_code = 5
+
+
 class StoreError(ClauseGraphError):
     """Nothing built yet, or the built outputs are unreadable."""
 

@@ -8,6 +8,7 @@ HTML parser, which ``build`` saves beside the outputs so the offsets stay checka
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,12 @@ class LoadedText:
 
 def doc_id_for(path: Path) -> str:
     """The document id is the file stem: ``corpus/hig-poa.txt`` -> ``hig-poa``."""
+    if path.stem in ("", ".", ".."):  # "..txt": the id would name a folder's parent, not a document
+        raise InputError(f"{path}: the file name gives no usable document id ({path.stem!r}); rename the file")
+    try:
+        path.stem.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system's encoding could not decode
+        raise InputError(f"{os.fsencode(path)!r}: the file name is not valid UTF-8; rename the file") from None
     return path.stem
 
 
@@ -62,7 +69,7 @@ def load(path: Path) -> LoadedText:
         )
     data = path.read_bytes()
     if b"\x00" in data:
-        raise InputError(f"{path}: binary file (contains NUL bytes), not a text or HTML document")
+        _refuse_binary_unless_utf16(path, data)  # UTF-16 text is full of NUL bytes; _decode reads it
 
     warnings: list[str] = []
     text, encoding = _decode(path, data, warnings)
@@ -88,6 +95,8 @@ def load(path: Path) -> LoadedText:
 def _decode(path: Path, data: bytes, warnings: list[str]) -> tuple[str, str]:
     # A UTF-8 byte-order mark is kept as a character, so offsets match a plain
     # open(path, encoding="utf-8").read().
+    if data.startswith(UTF16_BOMS):
+        return _decode_utf16(path, data, warnings), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -103,3 +112,24 @@ def _decode(path: Path, data: bytes, warnings: list[str]) -> tuple[str, str]:
     log.warning(message)
     warnings.append(message)
     return text, "cp1252"
+
+
+# Notepad's "Unicode" is UTF-16 with a byte-order mark. Its text (without the mark) is what
+# build saves as source.txt, so offsets point into the text as read, like HTML's.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _refuse_binary_unless_utf16(path: Path, data: bytes) -> None:
+    if not data.startswith(UTF16_BOMS):
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a text or HTML document")
+
+
+def _decode_utf16(path: Path, data: bytes, warnings: list[str]) -> str:
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: starts like UTF-16 (byte-order mark) but is not: {exc.reason} at byte {exc.start}") from exc
+    message = f"{path}: read as UTF-16 (byte-order mark); offsets point into the text saved as source.txt"
+    log.info(message)
+    warnings.append(message)
+    return text
