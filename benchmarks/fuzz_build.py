@@ -235,6 +235,7 @@ def _worker(conn) -> None:
     from clausegraph.tagging import tag_document  # noqa: F401 — import spaCy once, before the first input
 
     folder = Path(tempfile.mkdtemp(prefix="clausegraph-fuzz-"))
+    conn.send("ready")  # the clock of an input starts only now: importing spaCy can take long
     while True:
         try:
             job = conn.recv()
@@ -271,6 +272,7 @@ class _Worker:
         child.close()
         self.job: tuple | None = None
         self.deadline = 0.0
+        self.ready = False
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -302,12 +304,12 @@ def campaign(seed: int, count: int, *, jobs: int = 2, timeout: float = DEFAULT_T
         if save is not None:
             save.mkdir(parents=True, exist_ok=True)
             (save / f"{kind}-{seed}-{index}{suffix}").write_bytes(data)
-            (save / f"{kind}-{seed}-{index}.txt").write_text(json.dumps(entry, indent=1), encoding="utf-8")
+            (save / f"{kind}-{seed}-{index}.json").write_text(json.dumps(entry, indent=1), encoding="utf-8")
 
     try:
         while pending or any(w.job for w in workers):
             for worker in workers:
-                if worker.job is None and pending:
+                if worker.ready and worker.job is None and pending:
                     index = pending.pop()
                     inputs[index] = make_input(seed, index, seeds, families)
                     _, suffix, data = inputs[index]
@@ -318,8 +320,17 @@ def campaign(seed: int, count: int, *, jobs: int = 2, timeout: float = DEFAULT_T
                         pass
                     worker.deadline = time.monotonic() + timeout
             busy = [w for w in workers if w.job]
-            ready = wait([w.conn for w in busy], timeout=max(0.0, min(w.deadline for w in busy) - time.monotonic()))
+            waiting = [w.conn for w in workers if w.job or not w.ready]
+            next_deadline = min((w.deadline for w in busy), default=time.monotonic() + 1.0)
+            ready = wait(waiting, timeout=max(0.0, min(next_deadline - time.monotonic(), 1.0)))
             for i, worker in enumerate(workers):
+                if not worker.ready:
+                    if worker.conn in ready:
+                        try:
+                            worker.ready = worker.conn.recv() == "ready"
+                        except (EOFError, OSError):
+                            raise RuntimeError("a fuzzing worker could not start (see its traceback above)")
+                    continue
                 if worker.job is None:
                     continue
                 index = worker.job[0]
@@ -330,8 +341,6 @@ def campaign(seed: int, count: int, *, jobs: int = 2, timeout: float = DEFAULT_T
                         outcome, detail = "crash", f"worker died (exit {worker.process.exitcode})"
                         worker.stop(kill=True)
                         workers[i] = _Worker(context)
-                    else:
-                        worker.job = None
                 elif time.monotonic() >= worker.deadline:
                     outcome, detail = "hang", f"no answer after {timeout:.0f} s"
                     worker.stop(kill=True)
