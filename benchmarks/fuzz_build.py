@@ -11,7 +11,8 @@ reproduced with ``--seed S --only I``.
 
 Every input runs in a worker process under a time limit: the parent waits on the workers'
 pipes and kills a worker that passes the limit (an alarm inside the worker would not stop a
-regular expression that backtracks in C). Outcomes:
+regular expression that backtracks in C). The limit is CPU time (read from /proc on Linux),
+so that an input waiting for a busy machine's CPU is not taken for a hang. Outcomes:
 
 - ok: built (and every clause span lies inside the text);
 - rejected: a one-line ClauseGraphError (empty, binary, undecodable, …), which is correct;
@@ -271,8 +272,27 @@ class _Worker:
         self.process.start()
         child.close()
         self.job: tuple | None = None
-        self.deadline = 0.0
+        self.started = 0.0
+        self.cpu_start: float | None = None
         self.ready = False
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker has used (Linux /proc; None elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def over_limit(self, timeout: float) -> bool:
+        """The input has used ``timeout`` seconds of CPU (wall-clock time where that cannot be
+        read, and as a backstop 20 × as much wall-clock time): on a shared, loaded machine a
+        slow input can wait for the CPU far longer than it computes."""
+        now = time.monotonic()
+        cpu = self.cpu_seconds()
+        if cpu is None or self.cpu_start is None:
+            return now - self.started >= timeout
+        return cpu - self.cpu_start >= timeout or now - self.started >= 20 * timeout
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -318,11 +338,9 @@ def campaign(seed: int, count: int, *, jobs: int = 2, timeout: float = DEFAULT_T
                         worker.conn.send(worker.job)
                     except OSError:  # the worker died between two inputs: the answer below says so
                         pass
-                    worker.deadline = time.monotonic() + timeout
-            busy = [w for w in workers if w.job]
+                    worker.started, worker.cpu_start = time.monotonic(), worker.cpu_seconds()
             waiting = [w.conn for w in workers if w.job or not w.ready]
-            next_deadline = min((w.deadline for w in busy), default=time.monotonic() + 1.0)
-            ready = wait(waiting, timeout=max(0.0, min(next_deadline - time.monotonic(), 1.0)))
+            ready = wait(waiting, timeout=0.5)
             for i, worker in enumerate(workers):
                 if not worker.ready:
                     if worker.conn in ready:
@@ -341,8 +359,8 @@ def campaign(seed: int, count: int, *, jobs: int = 2, timeout: float = DEFAULT_T
                         outcome, detail = "crash", f"worker died (exit {worker.process.exitcode})"
                         worker.stop(kill=True)
                         workers[i] = _Worker(context)
-                elif time.monotonic() >= worker.deadline:
-                    outcome, detail = "hang", f"no answer after {timeout:.0f} s"
+                elif worker.over_limit(timeout):
+                    outcome, detail = "hang", f"no answer after {timeout:.0f} s of CPU time"
                     worker.stop(kill=True)
                     workers[i] = _Worker(context)
                 else:
@@ -368,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--only", type=int, metavar="I", help="run input I of the seed alone (reproduce a finding)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per input (default: 20)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="CPU seconds per input (default: 20)")
     parser.add_argument("--save", type=Path, help="write the inputs of crashes and hangs into this folder")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
