@@ -81,9 +81,14 @@ def load(path: Path) -> LoadedText:
     sgml = _SGML_TEXT.search(text) if "<DOCUMENT>" in text[:4000] else None
     body = sgml.group(1) if sgml else text
     if path.suffix.lower() in HTML_SUFFIXES or _HTML_SNIFF.search(body[:20000]):
+        from lxml.etree import ParserError
+
         from .htmltext import html_to_text  # only HTML input pays for the parser
 
-        text = html_to_text(body)
+        try:
+            text = html_to_text(body)
+        except ParserError:  # "Document is empty": only comments, "</p>", a CDATA section, …
+            raise InputError(f"{path}: no text (only whitespace or markup)") from None
         fmt = "html"
     elif _SGML_MARKERS.search(text):
         fmt = "sgml"

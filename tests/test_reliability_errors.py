@@ -335,3 +335,14 @@ def test_every_entry_of_a_corpus_folder_that_is_not_read_is_named(tmp_path):
     built = current_build(tmp_path / "out")
     assert sorted(p.name for p in (built / "docs").iterdir()) == ["inside-link", "poa"]
     assert not [p for p in built.rglob("*") if p.is_file() and b"hunter2" in p.read_bytes()]
+
+
+@pytest.mark.parametrize("markup", ["<!-- only a comment -->", "</p>", "<![CDATA[x]]>", "\f"])
+def test_html_that_the_parser_finds_empty_is_one_line(tmp_path, markup):
+    """Found by the fuzzing campaign: lxml's "Document is empty" escaped as an internal error."""
+    path = tmp_path / "empty.htm"
+    path.write_text(markup, encoding="utf-8")
+    result = run("build", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert f"{path}: no text (only whitespace or markup)" in result.stderr
+    assert "internal error" not in result.stderr
