@@ -267,3 +267,24 @@ def test_a_build_killed_at_any_write_leaves_the_whole_old_or_the_whole_new_build
         shutil.rmtree(out)
     print(f"kill-during-swap: {len(mixed)} mixed outputs of {calls} kill points")
     assert mixed == [], f"mixed outputs after a kill at calls {mixed} of {calls}"
+
+
+def test_outputs_written_before_builds_existed_are_adopted(tmp_path):
+    """An outputs/ with the files straight in it (as clausegraph wrote before builds/) becomes
+    the previous build; the new one is shown through the links, and README.md stays."""
+    from clausegraph.build import write_outputs
+    from clausegraph.store import current_build
+
+    staged = tmp_path / "staged"
+    write_outputs(_report(tmp_path, "services.txt", OLD_TEXT, staged))
+    out = tmp_path / "out"
+    shutil.copytree(current_build(staged), out)  # the old, flat layout
+    (out / "README.md").write_text("kept\n")
+    old_files = snapshot(out)
+    write_outputs(_report(tmp_path, "loan.txt", NEW_TEXT, out))
+    assert manifest_docs(out) == ["loan"]
+    assert (out / "README.md").read_text() == "kept\n" and not (out / "README.md").is_symlink()
+    tops = [p for p in out.iterdir() if p.name not in ("README.md", "builds")]
+    assert tops and all(p.is_symlink() for p in tops)
+    [adopted] = [p for p in (out / "builds").iterdir() if p.name.startswith("adopted-")]
+    assert snapshot(adopted) == {k: v for k, v in old_files.items() if k != "README.md"}
