@@ -307,13 +307,17 @@ class _Worker:
 
 
 def campaign(seed: int, count: int, *, jobs: int = 2, timeout: float = DEFAULT_TIMEOUT, first: int = 0,
-             families: tuple[str, ...] | None = None, save: Path | None = None, progress: bool = False) -> Summary:
+             families: tuple[str, ...] | None = None, save: Path | None = None, progress: bool = False,
+             indices: list[int] | None = None) -> Summary:
+    """Inputs ``first`` … ``first + count - 1`` of ``seed`` (or exactly ``indices``)."""
     started = time.perf_counter()
     seeds = seed_texts()
     summary = Summary(seed=seed, count=count)
     context = multiprocessing.get_context("spawn")
     workers = [_Worker(context) for _ in range(max(1, jobs))]
-    pending = list(range(first + count - 1, first - 1, -1))  # popped from the end: in order
+    pending = list(reversed(indices)) if indices else list(range(first + count - 1, first - 1, -1))  # popped: in order
+    count = len(pending)
+    summary.count = count
     inputs: dict[int, tuple[list[str], str, bytes]] = {}
     done = 0
 
@@ -384,15 +388,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--only", type=int, metavar="I", help="run input I of the seed alone (reproduce a finding)")
+    parser.add_argument("--only", metavar="I[,J…]", help="run only these inputs of the seed (reproduce findings)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="CPU seconds per input (default: 20)")
     parser.add_argument("--save", type=Path, help="write the inputs of crashes and hangs into this folder")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
-    first, count = (args.only, 1) if args.only is not None else (0, args.count)
-    summary = campaign(args.seed, count, jobs=args.jobs, timeout=args.timeout, first=first, save=args.save,
-                       progress=not args.json)
+    indices = [int(i) for i in args.only.split(",")] if args.only else None
+    summary = campaign(args.seed, args.count, jobs=args.jobs, timeout=args.timeout, save=args.save,
+                       progress=not args.json, indices=indices)
+    count = summary.count
     if args.json:
         print(json.dumps(summary.as_json(), indent=1))
     else:
