@@ -319,3 +319,22 @@ def test_named_query_agrees_between_virtuoso_and_the_embedded_store(virtuoso, pu
     remote = select(virtuoso, with_values(text, bindings))
     assert remote["head"]["vars"] == own["head"]["vars"]
     assert normalised_rows(remote) == normalised_rows(own)
+
+
+def test_push_to_a_silent_server_fails_fast(fixture_outputs):
+    """A URL where a socket accepts but nothing answers HTTP fails within the preflight time,
+    naming the URL and where a Graph Store usually is (not after 120 s per graph)."""
+    import socket
+
+    from clausegraph.push import PREFLIGHT_TIMEOUT
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections (the kernel does), never answers
+    port = silent.getsockname()[1]
+    try:
+        with pytest.raises(PushError, match=rf"127\.0\.0\.1:{port}/gsp\S*: no answer within "
+                                            rf"{PREFLIGHT_TIMEOUT:g} s; .*Graph Store Protocol URL"):
+            push(fixture_outputs, f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{port}/gsp")
+    finally:
+        silent.close()
