@@ -22,6 +22,7 @@ import logging
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -40,6 +41,7 @@ MIN_LETTERS = 20
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s+of\s+\d{1,4})?$|^[ivxlc]{1,6}$", re.I)
 _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
+_TERMINATOR = re.compile(r"[.;:!?][\"')\]”’]*$")
 _WORD_START = re.compile(r"^([a-z]\w*)(.*)$", re.S)
 # Prefixes that keep their hyphen when nothing in the document says otherwise ("non-", "self-").
 _HYPHEN_PREFIXES = {
@@ -89,21 +91,21 @@ def pdf_to_text(path: Path, data: bytes) -> Extracted:
                 f"{path}: reading the text layer took over {MAX_SECONDS:.0f} s at page {number + 1} of {count}; refused"
             )
         try:
-            page_texts.append(pages[number].extract_text() or "")
+            page_texts.append(_page_lines(pages[number]))
         except Exception as exc:  # a page pypdf cannot interpret (bad content stream, nesting …)
             log.debug("%s: page %d unreadable: %s", path, number + 1, exc)
             failed += 1
-            page_texts.append("")
+            page_texts.append([])
     if failed == count:
         raise InputError(f"{path}: not a readable PDF (no page could be read)")
-    letters = sum(ch.isalpha() for text in page_texts for ch in text)
+    letters = sum(ch.isalpha() for lines in page_texts for line in lines for ch in line.text)
     if letters < MIN_LETTERS:
         raise InputError(f"{path}: scanned PDF: no text layer; OCR it first")
 
     warnings: list[str] = []
     if failed:
         warnings.append(f"{path}: {failed} of {count} pages could not be read and are left out")
-    empty = sum(1 for text in page_texts if not text.strip())
+    empty = sum(1 for lines in page_texts if not any(line.text.strip() for line in lines))
     if empty - failed > count // 2:
         warnings.append(f"{path}: {empty} of {count} pages have no text layer (scanned?); only the others are read")
     return Extracted(pages_to_text(page_texts), "pdf", tuple(warnings))
@@ -114,24 +116,101 @@ def _brief(exc: BaseException) -> str:
     return message[:160]
 
 
-def pages_to_text(page_texts: list[str]) -> str:
-    """Join pages' text layers into one text, without page furniture, hyphenated words joined."""
-    pages = [[line.rstrip() for line in text.splitlines()] for text in page_texts]
-    layout = _layout_lines(pages)
-    kept_pages: list[list[str]] = []
+@dataclass
+class PdfLine:
+    text: str
+    x: float = 0.0  # where the line starts, and its baseline, in page units
+    y: float = 0.0
+    size: float = 0.0  # font size in page units
+    paragraph: bool = False  # a new paragraph starts here
+
+
+def _page_lines(page) -> list[PdfLine]:
+    """The page's lines in pypdf's reading order, each with where it starts."""
+    parts: list[tuple[str, float, float, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        # The text matrix times the current transformation: where the text is drawn.
+        _, b, _, d, e, f = tm
+        A, B, C, D, E, F = cm
+        x, y = A * e + C * f + E, B * e + D * f + F
+        scale = abs(d * D + b * C) or abs(d) or 1.0
+        parts.append((text, x, y, (size or 1.0) * scale))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if "".join(part[0] for part in parts) != text:  # not expected; fall back to bare lines
+        return [PdfLine(line) for line in text.splitlines()]
+    lines: list[PdfLine] = []
+    current = PdfLine("")
+    placed = False
+    for chunk, x, y, size in parts:
+        pieces = chunk.split("\n")
+        for k, piece in enumerate(pieces):
+            if k > 0:
+                lines.append(current)
+                current, placed = PdfLine(""), False
+            if piece.strip() and not placed:
+                current.x, current.y, current.size, placed = x, y, size, True
+            current.text += piece
+    lines.append(current)
+    for line in lines:
+        line.text = line.text.rstrip()
+    return lines
+
+
+def _mark_paragraphs(lines: list[PdfLine]) -> None:
+    """A paragraph starts after a wider gap than the page's line spacing, at a first-line
+    indent, or after a short line that ends a sentence (the last line of a block)."""
+    if not lines:
+        return
+    gaps = sorted(
+        round(prev.y - line.y, 1) for prev, line in zip(lines, lines[1:]) if 0 < prev.y - line.y < 4 * (line.size or 1)
+    )
+    spacing = gaps[len(gaps) // 2] if gaps else None
+    lefts = Counter(round(line.x) for line in lines if line.text.strip())
+    left = min(x for x, n in lefts.items() if n == max(lefts.values())) if lefts else 0
+    longest = max(len(line.text) for line in lines)
+    # The first line of a page may go on from the page before: ``clean`` decides that.
+    for k in range(1, len(lines)):
+        prev, line = lines[k - 1], lines[k]
+        following = lines[k + 1] if k + 1 < len(lines) else None
+        size = line.size or 1.0
+        drop = prev.y - line.y
+        ended = bool(_TERMINATOR.search(prev.text))
+        indented = line.x - left > 1.5 * size
+        if spacing and (drop > 1.3 * spacing or drop < -size):  # a gap, or a new column
+            line.paragraph = True
+        elif indented and (abs(line.x - prev.x) > size or (ended and following is not None and following.x < line.x - size)):
+            line.paragraph = True  # a first-line indent (a block indented as a whole is one paragraph)
+        elif ended and len(prev.text) < 0.7 * longest:
+            line.paragraph = True  # the short last line of a block
+
+
+def pages_to_text(pages: list[list[PdfLine]]) -> str:
+    """Join pages' lines into one text, without page furniture, hyphenated words joined."""
+    layout = _layout_lines([[line.text for line in lines] for lines in pages])
+    kept_pages: list[list[PdfLine]] = []
     for n, lines in enumerate(pages):
-        kept = [line for k, line in enumerate(lines) if (n, k) not in layout and line.strip()]
+        kept = [line for k, line in enumerate(lines) if (n, k) not in layout and line.text.strip()]
+        _mark_paragraphs(kept)
         kept_pages.append(kept)
-    whole = "\n".join(line for lines in kept_pages for line in lines)
-    out_pages = [_join_hyphens(lines, whole) for lines in kept_pages]
-    # A word hyphenated across a page break: the next page starts with its rest.
-    for n in range(len(out_pages) - 1):
-        if out_pages[n] and out_pages[n + 1] and _LINE_END_HYPHEN.search(out_pages[n][-1]):
-            joined = _join_hyphens([out_pages[n][-1], out_pages[n + 1][0]], whole)
-            if len(joined) == 1:
-                out_pages[n][-1] = joined[0]
-                out_pages[n + 1].pop(0)
-    return "\n\f\n".join("\n".join(lines) for lines in out_pages).strip("\n\f") + "\n"
+    whole = "\n".join(line.text for lines in kept_pages for line in lines)
+    for n, lines in enumerate(kept_pages):
+        _join_hyphens(lines, whole)
+        # A word hyphenated across a page break: the next page starts with its rest.
+        following = kept_pages[n + 1] if n + 1 < len(kept_pages) else []
+        if lines and following and not following[0].paragraph:
+            pair = [lines[-1], following[0]]
+            _join_hyphens(pair, whole)
+            if len(pair) == 1:
+                following.pop(0)
+    out_pages = []
+    for lines in kept_pages:
+        text = ""
+        for k, line in enumerate(lines):
+            text += ("\n\n" if line.paragraph and k else "\n" if k else "") + line.text.strip()
+        out_pages.append(text)
+    return "\n\f\n".join(page for page in out_pages).strip("\n\f") + "\n"
 
 
 def _key(line: str) -> str:
@@ -159,21 +238,20 @@ def _layout_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     return layout
 
 
-def _join_hyphens(lines: list[str], whole: str) -> list[str]:
-    """Join a line ending in ``word-`` with the next line that starts with the word's rest."""
-    out: list[str] = []
-    for line in lines:
-        previous = out[-1] if out else ""
-        hyphen = _LINE_END_HYPHEN.search(previous)
-        rest = _WORD_START.match(line.lstrip())
-        if hyphen and rest:
-            head, tail = hyphen.group(1), rest.group(1)
-            keep = _keeps_hyphen(head, tail, whole)
+def _join_hyphens(lines: list[PdfLine], whole: str) -> None:
+    """Join (in place) a line ending in ``word-`` with the next line starting with the rest."""
+    k = 0
+    while k + 1 < len(lines):
+        line, following = lines[k], lines[k + 1]
+        hyphen = _LINE_END_HYPHEN.search(line.text)
+        rest = _WORD_START.match(following.text.lstrip())
+        if hyphen and rest and not following.paragraph:
+            keep = _keeps_hyphen(hyphen.group(1), rest.group(1), whole)
             # The next line joins this one: ``clean`` re-flows a paragraph's lines anyway.
-            out[-1] = (previous if keep else previous[:-1]) + tail + rest.group(2)
+            line.text = (line.text if keep else line.text[:-1]) + following.text.lstrip()
+            del lines[k + 1]
             continue
-        out.append(line)
-    return out
+        k += 1
 
 
 def _keeps_hyphen(head: str, tail: str, whole: str) -> bool:
