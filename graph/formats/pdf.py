@@ -158,30 +158,42 @@ def _page_lines(page) -> list[PdfLine]:
     return lines
 
 
-def _mark_paragraphs(lines: list[PdfLine]) -> None:
-    """A paragraph starts after a wider gap than the page's line spacing, at a first-line
-    indent, or after a short line that ends a sentence (the last line of a block)."""
+def _line_spacing(pages: list[list[PdfLine]]) -> float | None:
+    """The document's line spacing, in font sizes: the smallest gap between consecutive lines
+    that is at least a line high (smaller ones are sub- and superscripts). In a document of
+    one-line paragraphs most gaps are paragraph gaps; double spacing is still the spacing."""
+    ratios = [
+        (prev.y - line.y) / (line.size or 1.0)
+        for lines in pages for prev, line in zip(lines, lines[1:])
+        if 0.9 <= (prev.y - line.y) / (line.size or 1.0) < 4
+    ]
+    return min(ratios) if ratios else None
+
+
+def _mark_paragraphs(lines: list[PdfLine], spacing: float | None) -> None:
+    """A paragraph starts after a wider gap than the line spacing, at a first-line indent, or
+    after a short line that ends a sentence (the last line of a block)."""
     if not lines:
         return
-    gaps = sorted(
-        round(prev.y - line.y, 1) for prev, line in zip(lines, lines[1:]) if 0 < prev.y - line.y < 4 * (line.size or 1)
-    )
-    spacing = gaps[len(gaps) // 2] if gaps else None
     lefts = Counter(round(line.x) for line in lines if line.text.strip())
+    # (continuation lines of a hanging indent sit right of their first line: not a new start)
     left = min(x for x, n in lefts.items() if n == max(lefts.values())) if lefts else 0
     longest = max(len(line.text) for line in lines)
     # The first line of a page may go on from the page before: ``clean`` decides that.
     for k in range(1, len(lines)):
         prev, line = lines[k - 1], lines[k]
-        following = lines[k + 1] if k + 1 < len(lines) else None
         size = line.size or 1.0
         drop = prev.y - line.y
         ended = bool(_TERMINATOR.search(prev.text))
         indented = line.x - left > 1.5 * size
-        if spacing and (drop > 1.3 * spacing or drop < -size):  # a gap, or a new column
+        if spacing and (drop > 1.3 * spacing * size or drop < -size):  # a gap, or a new column
             line.paragraph = True
-        elif indented and (abs(line.x - prev.x) > size or (ended and following is not None and following.x < line.x - size)):
-            line.paragraph = True  # a first-line indent (a block indented as a whole is one paragraph)
+        elif indented and prev.x - left < size and line.x - prev.x > 1.5 * size:
+            line.paragraph = True  # a first-line indent under a line at the margin
+        elif indented and abs(line.x - prev.x) <= size and ended:
+            line.paragraph = True  # one indented one-line paragraph after another
+        elif line.x < prev.x - size and ended:
+            line.paragraph = True  # back out after a hanging indent's last sentence
         elif ended and len(prev.text) < 0.7 * longest:
             line.paragraph = True  # the short last line of a block
 
@@ -191,9 +203,10 @@ def pages_to_text(pages: list[list[PdfLine]]) -> str:
     layout = _layout_lines([[line.text for line in lines] for lines in pages])
     kept_pages: list[list[PdfLine]] = []
     for n, lines in enumerate(pages):
-        kept = [line for k, line in enumerate(lines) if (n, k) not in layout and line.text.strip()]
-        _mark_paragraphs(kept)
-        kept_pages.append(kept)
+        kept_pages.append([line for k, line in enumerate(lines) if (n, k) not in layout and line.text.strip()])
+    spacing = _line_spacing(kept_pages)
+    for kept in kept_pages:
+        _mark_paragraphs(kept, spacing)
     whole = "\n".join(line.text for lines in kept_pages for line in lines)
     for n, lines in enumerate(kept_pages):
         _join_hyphens(lines, whole)
