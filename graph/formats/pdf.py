@@ -192,8 +192,8 @@ def _mark_paragraphs(lines: list[PdfLine], spacing: float | None) -> None:
             line.paragraph = True  # a first-line indent under a line at the margin
         elif indented and abs(line.x - prev.x) <= size and ended:
             line.paragraph = True  # one indented one-line paragraph after another
-        elif line.x < prev.x - size and ended:
-            line.paragraph = True  # back out after a hanging indent's last sentence
+        elif line.x < prev.x - size and (ended or (k >= 2 and not prev.paragraph and abs(prev.x - lines[k - 2].x) <= size)):
+            line.paragraph = True  # back out of an indented block (a hanging indent, an address)
         elif ended and len(prev.text) < 0.7 * longest:
             line.paragraph = True  # the short last line of a block
 
