@@ -36,6 +36,8 @@ MAX_PAGES = 5000
 MAX_SECONDS = 120.0
 # Running headers and footers are looked for among the first and last lines of each page.
 EDGE_LINES = 3
+# Running headers and footers are short (a title, a source line, "Page 3 of 7").
+RUNNING_MAX_CHARS = 100
 # Below this many letters in the whole text layer, the PDF is a scan (or only images).
 MIN_LETTERS = 20
 
@@ -236,19 +238,36 @@ def _layout_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     for lines in pages:
         content = [k for k, line in enumerate(lines) if line.strip()]
         edges.append(sorted(set(content[:EDGE_LINES] + content[-EDGE_LINES:])))
-    seen_on = Counter()
+    occurrences: dict[str, list[tuple[int, str]]] = {}
     for n, lines in enumerate(pages):
-        seen_on.update({_key(lines[k]) for k in edges[n]})
+        for key in {_key(lines[k]) for k in edges[n]}:
+            occurrences.setdefault(key, []).append((n, next(lines[k] for k in edges[n] if _key(lines[k]) == key)))
     # A line that repeats near the edge of most pages is furniture; with two or three pages,
     # every page must have it.
     needed = max(2, (len(pages) + 1) // 2)
+    furniture = {key for key, seen in occurrences.items() if len(seen) >= needed and _running(seen)}
     layout: set[tuple[int, int]] = set()
     for n, lines in enumerate(pages):
         for k in edges[n]:
             line = lines[k].strip()
-            if _PAGE_NUMBER.match(line) or (len(pages) > 1 and seen_on[_key(line)] >= needed):
+            if _PAGE_NUMBER.match(line) or (len(pages) > 1 and _key(line) in furniture):
                 layout.add((n, k))
     return layout
+
+
+def _running(seen: list[tuple[int, str]]) -> bool:
+    """Is a line repeated on these pages a running header or footer? Its numbers must be the
+    same on every page (a date, a form number) or one of them must count the pages ("Page 3
+    of 7"); numbered clauses that happen to open every page have numbers that do neither."""
+    texts = [text for _, text in seen]
+    if len(texts[0]) > RUNNING_MAX_CHARS:
+        return False
+    numbers = [[int(x) for x in re.findall(r"\d+", text)] for text in texts]
+    if all(ns == numbers[0] for ns in numbers):
+        return True
+    return any(
+        len({ns[i] - n for (n, _), ns in zip(seen, numbers)}) == 1 for i in range(len(numbers[0]))
+    )
 
 
 def _join_hyphens(lines: list[PdfLine], whole: str) -> None:

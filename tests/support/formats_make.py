@@ -121,7 +121,7 @@ def text_pdf(path: Path, text: str, footer: str = "Services Agreement - Page {pa
     pdf.set_font("Helvetica", size=11)
     for paragraph in text.split("\n\n"):
         paragraph = " ".join(paragraph.split())
-        if paragraph.startswith(new_page_before):
+        if paragraph.startswith(new_page_before) and pdf.get_y() > pdf.t_margin + 1:
             pdf.add_page()
         if paragraph:
             pdf.multi_cell(0, 5, paragraph)
