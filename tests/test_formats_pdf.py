@@ -101,7 +101,10 @@ def test_pdf_of_the_made_contract_keeps_its_paragraphs(tmp_path):
 @pytest.mark.slow
 def test_five_hundred_pages(tmp_path):
     # Three clauses a page, each page opening with a line like the last page's first line.
-    body = "\n\n".join(f"{n}. Clause {n}. The Supplier shall deliver the goods described in Schedule {n}." for n in range(1, 1501))
+    body = "\n\n".join(
+        f"{n}. Clause {n}. The Supplier shall deliver the goods described in Schedule {n} to the Customer at the "
+        "delivery point, in the quantities and at the times set out in the Schedule." for n in range(1, 1501)
+    )
     starts = tuple(f"{n}. " for n in range(1, 1501, 3))
     path = text_pdf(tmp_path / "long.pdf", body, footer="Supply Agreement, page {page}", new_page_before=starts)
     from pypdf import PdfReader
