@@ -57,10 +57,35 @@ _HYPHEN_PREFIXES = {
 def pdf_to_text(path: Path, data: bytes) -> Extracted:
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{path}: not a PDF (no %PDF- header)")
+
+    # pypdf repairs what it can (broken xref offsets, …) and logs it; the log is kept to tell a
+    # damaged file from a scan when no text comes out.
+    damage = _Damage()
+    pypdf_log = logging.getLogger("pypdf")
+    pypdf_log.addHandler(damage)
+    pypdf_log.propagate, propagate = False, pypdf_log.propagate
+    try:
+        return _read(path, data, damage)
+    finally:
+        pypdf_log.removeHandler(damage)
+        pypdf_log.propagate = propagate
+
+
+class _Damage(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.unreadable: list[str] = []  # objects pypdf could not read at all
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "PdfReadError" in message or "Error reading" in message:
+            self.unreadable.append(message)
+
+
+def _read(path: Path, data: bytes, damage: _Damage) -> Extracted:
     import pypdf
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken xref offsets and the like are repaired silently
     started = time.monotonic()
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -101,6 +126,8 @@ def pdf_to_text(path: Path, data: bytes) -> Extracted:
     if failed == count:
         raise InputError(f"{path}: not a readable PDF (no page could be read)")
     letters = sum(ch.isalpha() for lines in page_texts for line in lines for ch in line.text)
+    if letters < MIN_LETTERS and damage.unreadable:
+        raise InputError(f"{path}: not a readable PDF (damaged objects: {damage.unreadable[0][:120]})")
     if letters < MIN_LETTERS:
         raise InputError(f"{path}: scanned PDF: no text layer; OCR it first")
 

@@ -128,3 +128,30 @@ def text_pdf(path: Path, text: str, footer: str = "Services Agreement - Page {pa
             pdf.ln(4)
     pdf.output(str(path))
     return path
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written by hand: ``objects[0]`` is object 1 (the catalog), with a correct xref."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def page_pdf(content: bytes, resources: bytes = b"<< /Font << /F1 4 0 R >> >>", filters: bytes = b"") -> bytes:
+    """One page whose content stream is ``content`` (Helvetica as /F1; ``filters`` such as
+    ``b"/Filter /FlateDecode"`` when ``content`` is encoded)."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources " + resources + b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
+    ])
