@@ -159,6 +159,15 @@ def test_pdf_decompression_bomb(tmp_path):
     assert "PDF" in refused(path)
 
 
+def test_pdf_that_takes_too_long_is_stopped(tmp_path, monkeypatch):
+    import clausegraph.formats.pdf as pdf
+
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.3)
+    path = tmp_path / "slow.pdf"
+    path.write_bytes(page_pdf(b"BT /F1 12 Tf 72 720 Td " + b"(Some words here) Tj 0 -1 Td " * 300_000 + b"ET"))
+    assert "refused (a PDF bomb?)" in refused(path)
+
+
 def test_a_good_hand_written_pdf_reads(tmp_path):
     path = tmp_path / "tiny.pdf"
     path.write_bytes(page_pdf(b"BT /F1 12 Tf 72 720 Td (1. Term. This Agreement lasts one year.) Tj ET"))

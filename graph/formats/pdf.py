@@ -20,7 +20,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +68,39 @@ def pdf_to_text(path: Path, data: bytes) -> Extracted:
     pypdf_log.addHandler(damage)
     pypdf_log.propagate, propagate = False, pypdf_log.propagate
     try:
-        return _read(path, data, damage)
+        with _deadline(MAX_SECONDS):
+            return _read(path, data, damage)
+    except _OutOfTime as exc:
+        raise InputError(f"{path}: reading the text layer took over {MAX_SECONDS:g} s; refused (a PDF bomb?)") from exc
     finally:
         pypdf_log.removeHandler(damage)
         pypdf_log.propagate = propagate
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` in pypdf eats it."""
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Interrupt the work after ``seconds`` where the platform allows it (an alarm signal, in
+    the main thread of a process: the build's own, or each worker's); elsewhere the check
+    between pages is the bound."""
+    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def ring(signum, frame):
+        raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Damage(logging.Handler):
