@@ -214,7 +214,8 @@ def _match_at(text: str, k: int, line_start: bool):
         after = after_raw.lstrip()
         if not after:
             return SECTION, parts, tok, m.end() - k, "", False
-        if not _CAPTION_START.match(after) and not _PART_START.match(after):
+        lower_ok = line_start and len(parts) > 1 and after[:1].isalpha()  # "2.2.1. the title …"
+        if not _CAPTION_START.match(after) and not _PART_START.match(after) and not lower_ok:
             return None
         if re.match(r"\s*(?:[A-Z]\.|\d)", after_raw) and len(parts) == 1:
             pass  # "1. A. …" is still a heading followed by a part

@@ -91,7 +91,7 @@ _SECTION_KW = re.compile(r"^(?:SECTION|Section|§)\s+(?P<num>\d+(?:\.\d+)*[A-Za-
 _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
 _PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*))?$")
-_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[a-z])\.\s+(?P<rest>\S.*)$")
+_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
 _ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})$"
 )
@@ -570,7 +570,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         _ensure_preamble(tree, parent)
     depth = parent.rank - 4 if parent.rank >= 4 else 0
     if suffix:
-        cite = f"{parent.cite}{token}" if parent.cite else token
+        # "A." under "SECTION THREE" is cited 3(A); "i." in an attachment keeps its marker.
+        cite = f"{parent.cite}({token})" if parent.cite else token
     else:
         cite = f"{parent.cite}({token})"
     tree.open(
@@ -717,8 +718,8 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
     def visit(node: _Node) -> None:
         for child in list(node.children):
             visit(child)
-        if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING):
-            return
+        if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING, ClauseKind.PREAMBLE):
+            return  # a preamble's recitals and cross-reference tables get no labels of their own
         regions, cursor = [], node.start
         for child in node.children:
             regions.append((cursor, child.start))
