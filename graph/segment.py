@@ -90,7 +90,8 @@ _ARTICLE = re.compile(
 _SECTION_KW = re.compile(r"^(?:SECTION|Section|§)\s+(?P<num>\d+(?:\.\d+)*[A-Za-z]?)\b\.?(?:\s+(?P<rest>.*))?$")
 _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*))?$")
+# "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
+_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
 _ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})$"
@@ -103,6 +104,7 @@ _CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
 _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.*))?$")
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
 _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
+_MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
 _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
 _REFERENCE_BEFORE = re.compile(
@@ -273,6 +275,10 @@ def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
         return False
     if line.gap is Gap.PAGE:
         return _heading_like(prev.text)
+    if line.indent < prev.indent and len(prev.text) >= SHORT_LINE and not _MARKER_START.match(line.text):
+        # "(a) The Company has … the Registration" / blank lines / "Statement is declared …"
+        # back at the margin where wrapped lines go: the sentence goes on.
+        return False
     # After blank lines: "… within the meaning of the" goes on; "… Securities and Futures Act"
     # (a drafter's missing period) does not.
     return not dangling(prev.text)
@@ -530,7 +536,7 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
     if not m:
         return False
-    token, rest = m.group("tok"), m.group("rest")
+    token, rest = m.group("tok"), m.group("rest") or m.groupdict().get("glued")
     if not _paragraph_start(line, prev, rest or "X"):
         return False
     suffix = "" if line.text.startswith("(") else "."
