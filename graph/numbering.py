@@ -82,7 +82,7 @@ _SECTION_KW_RE = re.compile(
     rf"(?P<kw>SECTION|Section|§)\s*(?P<num>\d{{1,4}}(?:\.\d{{1,3}}){{0,3}}|{_NUM_WORD})(?P<dot>\.)?(?![\w(]|\.\d)"
 )
 # "8. ", "1.01 ", "10.4.1 ", and glued "3.PAYMENT", "3.1.The".
-_NUMBER_RE = re.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})(?P<dot>\.)?(?=\s|[A-Z\"“(])")
+_NUMBER_RE = re.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})(?P<dot>\.)?(?=\s|[A-Z\"“(]|$)")
 _ROMAN_RE = re.compile(r"(?P<num>[IVXL]{1,6})\.(?=\s)")
 _KEYWORD_ALONE = re.compile(r"^(?:ARTICLE|Article)$")
 _NUMBER_ALONE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){1,3}\.?|\d{1,3}\.)$")
@@ -93,10 +93,10 @@ _TITLE_CAPTION = re.compile(r"[\"“]?[A-Z][\w'’\-,&/]*(?:\s+(?:[A-Z][\w'’\-
 # Words after which a number is a reference, never a heading ("Section 2. The" is cited).
 _REFERENCE_WORD = re.compile(
     r"(?:sections?|articles?|clauses?|paragraphs?|subsections?|items?|exhibits?|schedules?|annex|appendix|"
-    r"pages?|rules?|parts?|no|nos|number|and|or|to|through|of|in|under|see|§)[.,]?",
+    r"pages?|rules?|parts?|no|nos|number|and|or|to|through|of|in|under|see|§),?",
     re.I,
 )
-_ABBREVIATION_END = re.compile(r"(?:\b(?:Inc|Co|Corp|Ltd|No|Nos|Mr|Ms|Mrs|Dr|St|Jr|Sr|Esq|vs|U\.S|etc)\.|\b[A-Z]\.)$")
+_ABBREVIATION_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|Mr|Ms|Mrs|Dr|St|Jr|Sr|Esq|vs|U\.S|etc|Sec|Art|Para)\.$")
 _SENTENCE_END = re.compile(r"[.:!?][\"'”’)\]]*$")
 _ATTACHMENT_LINE = re.compile(
     r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+[\"“]?[A-Z0-9][A-Z0-9.\-]{0,8}[\"”]?$"
@@ -431,3 +431,86 @@ def marker_length(text: str) -> int:
     """How many characters of ``text`` its heading marker takes ("ARTICLE IV." , "3.1.")."""
     hit = _match_at(text, 0, True)
     return hit[3] if hit else 0
+
+
+# --- parts that start inside a line ---------------------------------------------------------
+
+# "… Lease Term. a. Initial Term. The initial term …": a dotted part marker after a sentence
+# end, before a capitalised word. Parenthesised parts inside a line are inline enumerations
+# (the segmenter's inline pass); dotted ones are parts only when a whole run of them is there.
+_PART_MID = re.compile(r"(?<=[.:;])\s+(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
+_PART_LINE = re.compile(r"^(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
+
+
+def _part_values(tok: str) -> list[tuple[str, int]]:
+    out = []
+    if tok.isdigit():
+        return [("digit", int(tok))]
+    r = roman_value(tok)
+    if tok.islower():
+        if r is not None:
+            out.append(("roman", r))
+        if len(tok) == 1:
+            out.append(("alpha", ord(tok) - 96))
+    elif tok.isupper() and len(tok) == 1:
+        out.append(("ALPHA", ord(tok) - 64))
+    return out
+
+
+def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]:
+    """(line index, source offset) of each dotted part that starts inside a line and belongs
+    to a run "a., b., c." of at least two parts under one heading."""
+    bounds = sorted(h.pos for h in heads)
+    found: list[tuple[int, int, int, str, bool]] = []  # (pos, line, region, tok, mid)
+    head_positions = set(bounds)
+    import bisect
+
+    for i, line in enumerate(clean.lines):
+        if line.tabular:
+            continue
+        region = bisect.bisect_right(bounds, line.start)
+        if region == 0:
+            continue  # before the first heading: recitals, not parts
+        if (m := _PART_LINE.match(line.text)) and line.start not in head_positions:
+            found.append((line.start, i, region, m.group("tok"), False))
+        offsets = None
+        for m in _PART_MID.finditer(line.text):
+            before = line.text[: m.start()]
+            if _ABBREVIATION_END.search(before) or _REFERENCE_WORD.fullmatch(before.rsplit(None, 1)[-1]):
+                continue
+            if offsets is None:
+                offsets = _line_offsets(clean, line)
+                if offsets is None:
+                    break
+            pos = offsets[m.start("tok")]
+            region = bisect.bisect_right(bounds, pos)
+            if pos not in head_positions:
+                found.append((pos, i, region, m.group("tok"), True))
+    # Runs: within one region, a style's values 1, 2, 3 … in reading order.
+    accepted: list[tuple[int, int]] = []
+    by_region: dict[int, list[tuple[int, int, str, bool]]] = {}
+    for pos, i, region, tok, mid in found:
+        by_region.setdefault(region, []).append((pos, i, tok, mid))
+    for items in by_region.values():
+        items.sort()
+        used: set[int] = set()
+        for a, (pos, i, tok, mid) in enumerate(items):
+            if a in used:
+                continue
+            for style, value in _part_values(tok):
+                if value != 1:
+                    continue
+                run, expect = [a], 2
+                for b in range(a + 1, len(items)):
+                    if b in used:
+                        continue
+                    if any(s == style and v == expect for s, v in _part_values(items[b][2])):
+                        run.append(b)
+                        expect += 1
+                    elif any(s == style and v == 1 for s, v in _part_values(items[b][2])):
+                        break
+                if len(run) >= 2:
+                    used.update(run)
+                    accepted += [(items[r][1], items[r][0]) for r in run if items[r][3]]
+                    break
+    return sorted(accepted, key=lambda x: x[1])

@@ -217,7 +217,8 @@ def segment(clean: CleanText) -> list[Clause]:
     heads = numbering.headings(clean)
     # A heading that starts inside a line (hard wrapping ran the paragraphs together) starts a
     # line of its own from here on: the segmenter reads lines, the clean text is unchanged.
-    clean = dataclasses.replace(clean, lines=_split_at(clean, [h for h in heads if h.mid_line]))
+    cuts = [(h.line, h.pos) for h in heads if h.mid_line] + numbering.part_starts(clean, heads)
+    clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
     tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
     if not _is_numbered(tree):
         tree = _structural(clean, numbered=False, heads={})
@@ -226,13 +227,13 @@ def segment(clean: CleanText) -> list[Clause]:
     return _flatten(tree, clean)
 
 
-def _split_at(clean: CleanText, heads: list["numbering.Heading"]) -> tuple[Line, ...]:
-    """The content lines, each cut where a heading starts inside it."""
-    if not heads:
+def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line, ...]:
+    """The content lines, each cut at the (line index, source offset) positions given."""
+    if not positions:
         return clean.lines
     cuts: dict[int, list[int]] = {}
-    for h in heads:
-        cuts.setdefault(h.line, []).append(h.pos)
+    for line_index, pos in positions:
+        cuts.setdefault(line_index, []).append(pos)
     out: list[Line] = []
     for i, line in enumerate(clean.lines):
         if i not in cuts:
