@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-FORMAT_SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".md": "markdown", ".markdown": "markdown"}
+FORMAT_SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".doc": "doc"}
 
 # A Word file's parts are XML; a contract's whole package unpacks to a few MB. Declared sizes
 # are checked before anything is decompressed (Python's zipfile never writes out more than the
@@ -50,6 +50,8 @@ def read_formatted(path: Path, data: bytes) -> Extracted:
         from .markdown import markdown_to_text
 
         return markdown_to_text(path, data)
+    if fmt == "doc":
+        raise InputError(f"{path}: an old binary Word file (.doc), which is not read; save it as .docx")
     raise InputError(f"{path}: no reader for '{Path(path).suffix}' files")
 
 
