@@ -92,6 +92,9 @@ def _deadline(seconds: float):
         return
 
     def ring(signum, frame):
+        # An exception raised inside a garbage-collector callback is swallowed by Python; ring
+        # again soon, until one reaches the reading code.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _OutOfTime()
 
     previous = signal.signal(signal.SIGALRM, ring)
