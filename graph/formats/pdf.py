@@ -78,14 +78,15 @@ def pdf_to_text(path: Path, data: bytes) -> Extracted:
 
 
 class _OutOfTime(BaseException):
-    """Raised by the alarm; a BaseException so that no ``except Exception`` in pypdf eats it."""
+    """Raised past the deadline (by the check on each drawing operator, or by the alarm while
+    pypdf parses); a BaseException so that no ``except Exception`` in pypdf eats it."""
 
 
 @contextmanager
 def _deadline(seconds: float):
     """Interrupt the work after ``seconds`` where the platform allows it (an alarm signal, in
-    the main thread of a process: the build's own, or each worker's); elsewhere the check
-    between pages is the bound."""
+    the main thread of a process: the build's own, or each worker's). It backs up the check on
+    every drawing operator, which cannot see pypdf parsing one huge object or stream."""
     usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
@@ -153,7 +154,7 @@ def _read(path: Path, data: bytes, damage: _Damage) -> Extracted:
                 f"{path}: reading the text layer took over {MAX_SECONDS:.0f} s at page {number + 1} of {count}; refused"
             )
         try:
-            page_texts.append(_page_lines(pages[number]))
+            page_texts.append(_page_lines(pages[number], started + MAX_SECONDS))
         except Exception as exc:  # a page pypdf cannot interpret (bad content stream, nesting …)
             log.debug("%s: page %d unreadable: %s", path, number + 1, exc)
             failed += 1
@@ -189,7 +190,7 @@ class PdfLine:
     paragraph: bool = False  # a new paragraph starts here
 
 
-def _page_lines(page) -> list[PdfLine]:
+def _page_lines(page, deadline: float = float("inf")) -> list[PdfLine]:
     """The page's lines in pypdf's reading order, each with where it starts."""
     parts: list[tuple[str, float, float, float]] = []
 
@@ -201,7 +202,11 @@ def _page_lines(page) -> list[PdfLine]:
         scale = abs(d * D + b * C) or abs(d) or 1.0
         parts.append((text, x, y, (size or 1.0) * scale))
 
-    text = page.extract_text(visitor_text=visit) or ""
+    def each_operator(operator, operands, cm, tm) -> None:
+        if time.monotonic() > deadline:  # checked on every drawing operator of the page
+            raise _OutOfTime()
+
+    text = page.extract_text(visitor_text=visit, visitor_operand_before=each_operator) or ""
     if "".join(part[0] for part in parts) != text:  # not expected; fall back to bare lines
         return [PdfLine(line) for line in text.splitlines()]
     lines: list[PdfLine] = []
