@@ -47,10 +47,10 @@ def test_tracked_changes_read_as_accepted_with_a_warning(tmp_path):
     def track(xml: bytes) -> bytes:
         xml = xml.decode()
         body = (
-            f'<w:p><w:r><w:t xml:space="preserve">Customer shall pay </w:t></w:r>'
-            f'<w:del w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>sixty</w:delText></w:r></w:del>'
-            f'<w:ins w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:t>thirty</w:t></w:r></w:ins>'
-            f'<w:r><w:t xml:space="preserve"> days after notice.</w:t></w:r></w:p>'
+            '<w:p><w:r><w:t xml:space="preserve">Customer shall pay </w:t></w:r>'
+            '<w:del w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>sixty</w:delText></w:r></w:del>'
+            '<w:ins w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:t>thirty</w:t></w:r></w:ins>'
+            '<w:r><w:t xml:space="preserve"> days after notice.</w:t></w:r></w:p>'
         )
         return xml.replace("<w:body>", "<w:body>" + body, 1).encode()
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from clausegraph.build import read_document
 from clausegraph.load import load
 from conftest import CORPUS_DEV

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from clausegraph.build import document_from_text, read_document
+from clausegraph.build import read_document
 from clausegraph.formats.pdf import PdfLine, pages_to_text
 from clausegraph.load import load
 from conftest import CORPUS_DEV

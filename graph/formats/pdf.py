@@ -120,7 +120,6 @@ class _Damage(logging.Handler):
 
 def _read(path: Path, data: bytes, damage: _Damage) -> Extracted:
     import pypdf
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
 
     started = time.monotonic()
     try:
@@ -138,8 +137,7 @@ def _read(path: Path, data: bytes, damage: _Damage) -> Extracted:
         count = len(pages)
     except InputError:
         raise
-    except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, RecursionError,
-            AttributeError, IndexError, OSError, MemoryError, NotImplementedError) as exc:
+    except Exception as exc:  # pypdf's own errors, and what a malformed file makes it raise
         raise InputError(f"{path}: not a readable PDF ({_brief(exc)})") from exc
     if count == 0:
         raise InputError(f"{path}: a PDF without pages")
