@@ -188,3 +188,6 @@ def test_bad_files_do_not_stop_the_others(tmp_path):
     assert all("\n" not in e for e in report.errors)
     source = (tmp_path / "out" / "docs" / "good_word" / "source.txt").read_text(encoding="utf-8")
     assert "1.1 \"Services\" means" in source
+    # the reader page shows the extracted text, Word's numbers included
+    reader = (tmp_path / "out" / "docs" / "good_word" / "reader.html").read_text(encoding="utf-8")
+    assert "2.1 Performance. Provider shall perform the Services:" in reader and "(ii) any standards that" in reader
