@@ -236,6 +236,8 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
     resets: list[int] = []
     for i, line in enumerate(lines):
         text = line.text
+        if line.contents:
+            continue  # a table of contents entry repeats a heading; it is not one
         if _ATTACHMENT_LINE.match(text):
             resets.append(line.start)
             continue
@@ -466,7 +468,7 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
     import bisect
 
     for i, line in enumerate(clean.lines):
-        if line.tabular:
+        if line.tabular or line.contents:
             continue
         region = bisect.bisect_right(bounds, line.start)
         if region == 0:

@@ -312,6 +312,12 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
         line = lines[i]
         text = line.text
         handled = False
+        if numbered and line.contents:
+            # A table of contents lies in whatever encloses it (the preamble): no clause
+            # starts or ends on its entries.
+            prev = line
+            i += 1
+            continue
         starts = _paragraph_start(line, prev, None)
 
         # Indentation of a list item's continuation lines tells its layout style.
