@@ -99,7 +99,8 @@ _REFERENCE_WORD = re.compile(
 _ABBREVIATION_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|Mr|Ms|Mrs|Dr|St|Jr|Sr|Esq|vs|U\.S|etc|Sec|Art|Para)\.$")
 _SENTENCE_END = re.compile(r"[.:!?][\"'”’)\]]*$")
 _ATTACHMENT_LINE = re.compile(
-    r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+[\"“]?[A-Z0-9][A-Z0-9.\-]{0,8}[\"”]?$"
+    r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+[\"“]?[A-Z0-9][A-Z0-9.\-]{0,8}[\"”]?"
+    r"(?:\s+[A-Z][A-Z0-9 ,&'’/()\-]{2,80})?$"
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 
@@ -468,7 +469,7 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
     import bisect
 
     for i, line in enumerate(clean.lines):
-        if line.tabular or line.contents:
+        if line.contents:
             continue
         region = bisect.bisect_right(bounds, line.start)
         if region == 0:

@@ -93,8 +93,10 @@ _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P
 # "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
 _PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
+# "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
 _ATTACHMENT = re.compile(
-    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})$"
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
+    r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}))?$"
 )
 _CLOSING = re.compile(
     r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours)", re.I
@@ -345,8 +347,10 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             label = f"{kw} {m.group('id')}"
             kind = {"Annex": ClauseKind.ANNEX, "Schedule": ClauseKind.SCHEDULE, "Exhibit": ClauseKind.EXHIBIT}.get(kw, ClauseKind.APPENDIX)
             node = tree.open(label, kind, line.start, 0, prefix=f"{label}, ")
-            # An all-capitals line right under the heading is the attachment's title.
-            if i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
+            # An all-capitals line right under the heading (or beside it) is the attachment's title.
+            if m.group("title"):
+                node.heading = m.group("title").strip().title()
+            elif i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
                 line = lines[i]
