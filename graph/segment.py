@@ -567,6 +567,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
+    if not sibling and not first and not suffix:
+        sibling = _inline_first_item(tree, line, token, options)
     if sibling:
         node, style, ordinal = sibling
         tree.pop_to(node)
@@ -576,9 +578,12 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         style, ordinal = first
         parent = tree.top
         att = tree.attachment()
-        if numbered and att is not None and parent.rank == 1 and not parent.caption:
+        numbered_section = suffix and style == "digit"  # "1. REMODELING AND DECOR." under "AGREEMENT:"
+        if numbered and att is not None and parent.rank == 1 and (not parent.caption or numbered_section):
             tree.pop_to(att)  # "i.  it has not offered …": an item of the attachment itself
             parent = att
+            if numbered_section:
+                _ensure_preamble(tree, att, captions_too=True)
     else:
         return False
     if parent is tree.root or parent.kind in (ClauseKind.SIGNATURES, ClauseKind.PREAMBLE):
@@ -599,16 +604,56 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     return True
 
 
-def _ensure_preamble(tree: _Tree, att: _Node) -> None:
-    """In an attachment, text before its first numbered item is "ATTACHMENT, preamble"."""
-    if any(c.rank >= 4 for c in att.children) or any(c.caption for c in att.children):
+_FIRST_TOKEN = {"digit": "1", "alpha": "a", "ALPHA": "A", "roman": "i", "ROMAN": "I"}
+
+
+def _inline_first_item(tree: _Tree, line: Line, token: str, options) -> tuple | None:
+    """"… prior to the issuance of Securities of any series, (1) the title of …" and then a
+    paragraph "(2) any limit upon …": the list's first item ran on inside the paragraph
+    before. Open that first item where its marker stands, as the sibling of this one."""
+    parent = tree.top
+    if parent is tree.root or parent.kind in (ClauseKind.SIGNATURES, ClauseKind.PREAMBLE):
+        return None
+    for style, ordinal in options:
+        if ordinal != 2:
+            continue
+        first_token = _FIRST_TOKEN[style]
+        region_start = max([parent.start] + [c.start for c in parent.children])
+        src = tree.clean.source
+        at = src.rfind(f"({first_token})", region_start, line.start)
+        if at <= region_start:
+            continue
+        before = src[max(region_start, at - 60) : at].rstrip()
+        if _REFERENCE_BEFORE.search(before) or not re.search(r"[,:;]$|\b(?:and|or)$", before):
+            continue  # "clause (1) above", or a marker that does not follow a lead-in
+        if not re.match(r"\s+[\w\"“]", src[at + len(first_token) + 2 : at + len(first_token) + 4]):
+            continue
+        cite = f"{parent.cite}({first_token})"
+        depth = parent.rank - 4 if parent.rank >= 4 else 0
+        node = tree.open(
+            parent.prefix + cite, _ITEM_KINDS[min(depth + (parent.rank >= 4), 2)], at,
+            max(parent.rank + 1, 4), cite=cite, prefix=parent.prefix, style=style,
+            ordinal=1, marker_indent=line.indent,
+        )
+        return node, style, ordinal
+    return None
+
+
+def _ensure_preamble(tree: _Tree, att: _Node, captions_too: bool = False) -> None:
+    """In an attachment, text before its first numbered item is "ATTACHMENT, preamble".
+
+    ``captions_too``: the attachment numbers its own sections ("1.", "2."), so captioned
+    blocks before them ("RECITALS:" with its lettered recitals) are its preamble as well.
+    """
+    if any(c.rank >= 4 for c in att.children) or (not captions_too and any(c.caption for c in att.children)):
         return
     blocks = [c for c in att.children if c.rank == 1 and c.kind is not ClauseKind.SIGNATURES]
     if not blocks:
         return
     for c in blocks:
         att.children.remove(c)
-        tree.labels.discard(c.label)
+        for gone in [c, *_walk(c)]:
+            tree.labels.discard(gone.label)
     label = tree.unique(f"{att.prefix}preamble")
     att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix, cite="preamble"))
     tree.labels.add(label)
