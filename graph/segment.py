@@ -623,7 +623,8 @@ def _inline_first_item(tree: _Tree, line: Line, token: str, options) -> tuple | 
         at = src.rfind(f"({first_token})", region_start, line.start)
         if at <= region_start:
             continue
-        before = src[max(region_start, at - 60) : at].rstrip()
+        k = tree.clean.to_clean(at)  # read what comes before in the clean text: no page numbers
+        before = tree.clean.text[max(tree.clean.to_clean(region_start), k - 60) : k].rstrip()
         if _REFERENCE_BEFORE.search(before) or not re.search(r"[,:;]$|\b(?:and|or)$", before):
             continue  # "clause (1) above", or a marker that does not follow a lead-in
         if not re.match(r"\s+[\w\"“]", src[at + len(first_token) + 2 : at + len(first_token) + 4]):
