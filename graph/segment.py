@@ -364,7 +364,7 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
         if not handled and starts and line.gap is not Gap.NONE:
-            _unmarked_paragraph(tree, line, numbered, paragraph_lines)
+            _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
         prev = line
         i += 1
     return tree
@@ -693,9 +693,46 @@ def _close_items_for(tree: _Tree, line: Line) -> None:
             return
 
 
-def _unmarked_paragraph(tree, line, numbered, paragraph_lines) -> None:
+LOOKAHEAD_PARAGRAPHS = 3
+
+
+def _next_list_item(tree: _Tree, lines, i: int, heads) -> "_Node | None":
+    """The open item whose list the next marked paragraph continues, if one comes within a
+    few paragraphs and before any heading: "(xxi) …" / "In rendering such opinion, …" /
+    "(2) The letter …" — the unmarked paragraph belongs to (1), whose sibling comes next."""
+    if tree.top.rank < 4:
+        return None
+    seen = 0
+    for line in lines[i + 1 :]:
+        if line.gap is Gap.NONE:
+            continue
+        if line.start in heads or _ATTACHMENT.match(line.text) or _CLOSING.match(line.text):
+            return None
+        m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
+        if m:
+            suffix = "" if line.text.startswith("(") else "."
+            options = interpretations(m.group("tok"))
+            for node in reversed(tree.stack):
+                if node.rank < 4:
+                    return None
+                if any(node.style == st + suffix and o == node.ordinal + 1 for st, o in options):
+                    return node
+            return None
+        seen += 1
+        if seen > LOOKAHEAD_PARAGRAPHS:
+            return None
+    return None
+
+
+def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | None" = None) -> None:
     if tree.top.rank >= 4 and any(ln.tabular for ln in paragraph_lines):
         return  # a table inside an item (a repayment schedule in 4.02(b)) stays in it
+    if keep is not None and keep is not tree.top and not line.text[:1].islower():
+        # The items below ``keep`` end here; the paragraph is ``keep``'s own.
+        while tree.top is not keep:
+            tree.top.end_limit = line.start
+            tree.stack.pop()
+        return
     _close_items_for(tree, line)
     top = tree.top
     if top.rank >= 4 or top.kind is ClauseKind.SIGNATURES:
