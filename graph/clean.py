@@ -68,7 +68,8 @@ _SGML_TAG_NAMES = r"/?(?:PAGE|TABLE|S|C|CAPTION|FN|F\d+|DOCUMENT|TEXT|SEC-DOCUME
 _SGML_ONLY = re.compile(rf"^(?:<{_SGML_TAG_NAMES}>\s*)+$", re.I)
 _SGML_HEADER = re.compile(r"^<(?:TYPE|SEQUENCE|FILENAME|DESCRIPTION)>", re.I)
 _SGML_INLINE = re.compile(rf"<{_SGML_TAG_NAMES}>", re.I)
-_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^page\s+\d+(?:\s+of\s+\d+)?\.?$", re.I)
+# "7", "- 7 -", "Page 1 of 2", and exhibit page markers "F-1", "A-12" (climbing like any other).
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^page\s+\d+(?:\s+of\s+\d+)?\.?$|^[A-Z]{1,2}-\d{1,3}$", re.I)
 _ROMAN_PAGE = re.compile(r"^\(?[ivxl]{1,6}\)?$")
 _MORE = re.compile(r"^-+\s*more\s*-+$", re.I)
 _ORNAMENT = re.compile(r"^(?:(?:#\s*){3,}|[.\s]+|\[[^\]]*\blogo\b[^\]]*\]|\*\s*\*\s*\*)$", re.I)
@@ -224,7 +225,7 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
         if _PAGE_NUMBER.match(s) and _blank(source, raw_lines, n - 1, noise) and _blank(
             source, raw_lines, n + 1, noise
         ):
-            candidates.append((n, int(re.sub(r"\D", " ", s).split()[0]), s[:1].isalpha()))
+            candidates.append((n, int(re.sub(r"\D", " ", s).split()[0]), s[:4].lower() == "page"))
         elif _ROMAN_PAGE.match(s):
             nxt = _next_content(source, raw_lines, n, {})
             if nxt is None or nxt in page_breaks:

@@ -363,11 +363,33 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             handled = True
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
+        if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
+            # A form's signature block, then its reverse side: prose after the signatures (or
+            # a heading over prose) is the document going on, not part of the signing.
+            if _prose(paragraph_lines) or _heading_like(text) and _prose(_paragraph_lines(lines, _next_paragraph(lines, i))):
+                tree.pop_to(tree.root)
         if not handled and starts and line.gap is not Gap.NONE:
             _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
         prev = line
         i += 1
     return tree
+
+
+PROSE_MIN_WORDS = 30
+
+
+def _prose(paragraph: list[Line]) -> bool:
+    """Running sentences, as no signature block is: many words, mostly lower-case, a full stop."""
+    words = " ".join(ln.text for ln in paragraph).split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= PROSE_MIN_WORDS and lower >= 0.5 * len(words) and any(w.endswith(".") for w in words)
+
+
+def _next_paragraph(lines: tuple[Line, ...], i: int) -> int:
+    j = i + 1
+    while j < len(lines) and lines[j].gap is Gap.NONE:
+        j += 1
+    return min(j, len(lines) - 1)
 
 
 def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
