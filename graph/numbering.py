@@ -72,7 +72,11 @@ def word_number(token: str) -> int | None:
 
 # --- candidates --------------------------------------------------------------------------
 
-ARTICLE, SECTION, ROMAN = "article", "section", "roman"
+ARTICLE, SECTION, ROMAN, LETTER = "article", "section", "roman", "letter"
+# "(a)  Base Salary. You will receive …": a captioned lettered paragraph, the top level of a
+# letter agreement that has no sections above its lettered list.
+_LETTER_TOP = re.compile(r"\((?P<tok>[a-z])\)\s+(?=[A-Z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,6}\.(?:\s|$))")
+LETTER_TOP_MIN = 3
 
 _NUM_WORD = r"(?:(?:TWENTY|THIRTY|FORTY|FIFTY|Twenty|Thirty|Forty|Fifty)[- ])?(?:ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|THIRTEEN|FOURTEEN|FIFTEEN|SIXTEEN|SEVENTEEN|EIGHTEEN|NINETEEN|TWENTY|THIRTY|FORTY|FIFTY|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|Sixteen|Seventeen|Eighteen|Nineteen|Twenty|Thirty|Forty|Fifty)"
 _ARTICLE_RE = re.compile(
@@ -254,6 +258,9 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
                 weight = W_BASE + W_OWN_LINE + (W_PARAGRAPH if para else 0) + W_CAPTION + (W_KEYWORD if kw else 0)
                 out.append(Candidate(line.start, family, number, written, end, i, False, weight, kw))
             continue
+        if para and (m := _LETTER_TOP.match(text)):
+            value = ord(m.group("tok")) - 96
+            out.append(Candidate(line.start, LETTER, (value,), f"({m.group('tok')})", line.start + 3, i, False, W_BASE + W_PARAGRAPH, ""))
         hit = _match_at(text, 0, True)
         if hit:
             family, number, written, length, kw, caption = hit
@@ -412,8 +419,10 @@ def _best_chain(cands: list[Candidate], resets: list[int]) -> list[Candidate]:
 def headings(clean: CleanText) -> list[Heading]:
     """The accepted article and section headings of ``clean``, in reading order."""
     cands, resets = candidates(clean)
-    chains = {family: _best_chain([c for c in cands if c.family == family], resets) for family in (ARTICLE, SECTION, ROMAN)}
+    chains = {family: _best_chain([c for c in cands if c.family == family], resets) for family in (ARTICLE, SECTION, ROMAN, LETTER)}
     chains = {f: ch for f, ch in chains.items() if len(ch) >= 2}
+    if LETTER in chains and (len(chains) > 1 or len(chains[LETTER]) < LETTER_TOP_MIN):
+        del chains[LETTER]  # lettered paragraphs are parts wherever anything numbers above them
     # Bare roman sections and bare numbers compete for the top level: the family that starts
     # first is the top; the other's numbers are parts under it ("I." / "A." / "1.").
     if ROMAN in chains and SECTION in chains:
@@ -425,7 +434,7 @@ def headings(clean: CleanText) -> list[Heading]:
     accepted = sorted((c for ch in chains.values() for c in ch), key=lambda c: c.pos)
     out = []
     for c in accepted:
-        label = f"Article {c.written}" if c.family == ARTICLE else c.written
+        label = f"Article {c.written}" if c.family == ARTICLE else c.written  # "(a)" for LETTER
         out.append(Heading(c.pos, c.family, c.number, label, c.marker_end, c.line, c.mid_line, c.keyword))
     return out
 
@@ -433,7 +442,10 @@ def headings(clean: CleanText) -> list[Heading]:
 def marker_length(text: str) -> int:
     """How many characters of ``text`` its heading marker takes ("ARTICLE IV." , "3.1.")."""
     hit = _match_at(text, 0, True)
-    return hit[3] if hit else 0
+    if hit:
+        return hit[3]
+    m = _LETTER_TOP.match(text)
+    return 3 if m else 0
 
 
 # --- parts that start inside a line ---------------------------------------------------------

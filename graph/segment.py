@@ -99,7 +99,9 @@ _ATTACHMENT = re.compile(
     r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}))?$"
 )
 _CLOSING = re.compile(
-    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours)", re.I
+    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
+    r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth))",
+    re.I,
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 _CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
