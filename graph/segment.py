@@ -160,6 +160,7 @@ class _Node:
     heading: str | None = None
     awaiting_body: bool = False  # a marker alone on its line: its text follows
     caption: bool = False  # a captioned block ("TIME OF DELIVERY:") in an attachment
+    cells: bool = False  # a block of table cells laid out one a paragraph
     end: int = -1
     end_limit: int | None = None  # set when a following unnumbered paragraph closed this item
     children: list["_Node"] = field(default_factory=list)
@@ -776,14 +777,30 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     kind = ClauseKind.PARAGRAPH if caption else _block_kind(paragraph_lines, text)
     if kind is ClauseKind.TABLE and top.kind is ClauseKind.TABLE and top.rank == 1 and not top.children:
         return  # a blank line inside a table: still the same table
+    # A table exported one cell a paragraph ("Period" / "Monthly Rent" / "$ 1,894.00"): in an
+    # attachment, cells that follow cells are one table block, not a block each.
+    cell = numbered and not caption and _table_cell(paragraph_lines, text)
+    if cell and top.cells and top.rank == 1 and not top.children:
+        return
     n = tree.para_index.get(key, 0) + 1
     tree.para_index[key] = n
     node = tree.open(
         f"{prefix}p{n}", kind, line.start, 1,
-        cite="" if numbered else f"p{n}", prefix=prefix, caption=caption,
+        cite="" if numbered else f"p{n}", prefix=prefix, caption=caption, cells=cell,
     )
     if caption:
         node.heading = line.text.rstrip(":").strip()
+
+
+TABLE_CELL_MAX_WORDS = 8
+
+
+def _table_cell(paragraph_lines: list[Line], text: str) -> bool:
+    """One short line that is no sentence and no caption: a table cell laid out alone."""
+    return (
+        len(paragraph_lines) == 1 and len(text.split()) <= TABLE_CELL_MAX_WORDS
+        and not _terminated(text) and not _is_caption(paragraph_lines[0])
+    )
 
 
 def _is_caption(line: Line) -> bool:
