@@ -104,7 +104,7 @@ _ABBREVIATION_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|Mr|Ms|Mrs|Dr|St|Jr|
 _SENTENCE_END = re.compile(r"[.:!?][\"'”’)\]]*$")
 _ATTACHMENT_LINE = re.compile(
     r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+[\"“]?[A-Z0-9][A-Z0-9.\-]{0,8}[\"”]?"
-    r"(?:\s+[A-Z][A-Z0-9 ,&'’/()\-]{2,80})?$"
+    r"(?:\s+(?:[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 
@@ -529,3 +529,26 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
                     accepted += [(items[r][1], items[r][0]) for r in run if items[r][3]]
                     break
     return sorted(accepted, key=lambda x: x[1])
+
+
+# "… from Landlord to a prospect IN WITNESS WHEREOF, the undersigned …": the closing, run into
+# the last section's line. Capitals make it unmistakable.
+_CLOSING_MID = re.compile(r"(?<=\S)\s+(?=IN WITNESS WHEREOF\b)")
+
+
+def closings_inside_lines(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]:
+    """(line index, source offset) of each "IN WITNESS WHEREOF" inside a line, after the
+    first heading (a recital may cite it before)."""
+    if not heads:
+        return []
+    first = heads[0].pos
+    out = []
+    for i, line in enumerate(clean.lines):
+        if line.end <= first or "IN WITNESS WHEREOF" not in line.text[1:]:
+            continue
+        offsets = _line_offsets(clean, line)
+        if offsets is None:
+            continue
+        for m in _CLOSING_MID.finditer(line.text):
+            out.append((i, offsets[m.end()]))
+    return out

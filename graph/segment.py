@@ -96,7 +96,7 @@ _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
 _ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
-    r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}))?$"
+    r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _CLOSING = re.compile(
     r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
@@ -222,7 +222,11 @@ def segment(clean: CleanText) -> list[Clause]:
     heads = numbering.headings(clean)
     # A heading that starts inside a line (hard wrapping ran the paragraphs together) starts a
     # line of its own from here on: the segmenter reads lines, the clean text is unchanged.
-    cuts = [(h.line, h.pos) for h in heads if h.mid_line] + numbering.part_starts(clean, heads)
+    cuts = (
+        [(h.line, h.pos) for h in heads if h.mid_line]
+        + numbering.part_starts(clean, heads)
+        + numbering.closings_inside_lines(clean, heads)
+    )
     clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
     tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
     if not _is_numbered(tree):
@@ -352,7 +356,8 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             node = tree.open(label, kind, line.start, 0, prefix=f"{label}, ")
             # An all-capitals line right under the heading (or beside it) is the attachment's title.
             if m.group("title"):
-                node.heading = m.group("title").strip().title()
+                title = m.group("title").strip().strip("\"“”")
+                node.heading = title.title() if title.isupper() else title
             elif i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
