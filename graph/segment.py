@@ -349,7 +349,10 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             label = f"{att.label}, signatures" if att else "signatures"
             tree.open(label, ClauseKind.SIGNATURES, line.start, 1, prefix=att.prefix if att else "")
             handled = True
-        elif starts and (m := _ATTACHMENT.match(text)) and (body_started or _has_signatures(tree)) and numbered:
+        elif (
+            starts and (m := _ATTACHMENT.match(text)) and (body_started or _has_signatures(tree)) and numbered
+            and _new_attachment(tree, m)
+        ):
             kw = m.group("kw").capitalize()
             label = f"{kw} {m.group('id')}"
             kind = {"Annex": ClauseKind.ANNEX, "Schedule": ClauseKind.SCHEDULE, "Exhibit": ClauseKind.EXHIBIT}.get(kw, ClauseKind.APPENDIX)
@@ -412,6 +415,18 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
         ):
             return True
     return False
+
+
+def _new_attachment(tree: _Tree, m: re.Match) -> bool:
+    """Does this heading open an attachment of the document? Not when it names the open one
+    again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
+    page label ("Exhibit A-1", "Annex I-3")."""
+    current = tree.attachment()
+    if current is None:
+        return True
+    kw, ident = m.group("kw").capitalize(), m.group("id")
+    current_kw, current_id = current.label.split(" ", 1)
+    return not (kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")))
 
 
 def _has_signatures(tree: _Tree) -> bool:
