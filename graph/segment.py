@@ -350,8 +350,11 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             tree.open(label, ClauseKind.SIGNATURES, line.start, 1, prefix=att.prefix if att else "")
             handled = True
         elif (
-            starts and (m := _ATTACHMENT.match(text)) and (body_started or _has_signatures(tree)) and numbered
-            and _new_attachment(tree, m)
+            starts and (m := _ATTACHMENT.match(text)) and numbered and _new_attachment(tree, m)
+            and (
+                body_started or _has_signatures(tree) or tree.attachment() is not None
+                or i < OPENING_LINES and "." not in m.group("id")
+            )
         ):
             kw = m.group("kw").capitalize()
             label = f"{kw} {m.group('id')}"
@@ -417,6 +420,11 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
     return False
 
 
+# A file that begins with an attachment's heading ("SCHEDULE 3", an excerpt of a larger
+# agreement) is that attachment; "EXHIBIT 10.8" at the top is EDGAR's exhibit number.
+OPENING_LINES = 3
+
+
 def _new_attachment(tree: _Tree, m: re.Match) -> bool:
     """Does this heading open an attachment of the document? Not when it names the open one
     again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
@@ -426,7 +434,27 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
         return True
     kw, ident = m.group("kw").capitalize(), m.group("id")
     current_kw, current_id = current.label.split(" ", 1)
-    return not (kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")))
+    if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
+        return False
+    # Attachments come in order: a "Schedule 1" after "Schedule 4" is a schedule of the
+    # agreement attached as Schedule 4 (an escrow form's own schedules), inside it.
+    value = _attachment_ordinal(ident)
+    seen = [
+        _attachment_ordinal(c.label.split(" ", 1)[1]) for c in tree.root.children
+        if c.rank == 0 and c.label.split(" ", 1)[0] == kw
+    ]
+    return value is None or all(v is None or v < value for v in seen)
+
+
+def _attachment_ordinal(ident: str) -> int | None:
+    ident = ident.split(" [")[0]
+    if ident.isdigit():
+        return int(ident)
+    if (r := roman_value(ident.lower())) is not None and ident.isupper():
+        return r
+    if len(ident) == 1 and ident.isalpha():
+        return ord(ident.upper()) - 64
+    return None
 
 
 def _has_signatures(tree: _Tree) -> bool:
@@ -452,6 +480,12 @@ def _open_heading(tree: _Tree, head: "numbering.Heading", lines, i: int, section
     line = lines[i]
     att = tree.attachment()
     prefix = att.prefix if att else ""
+    if att is not None and not any(c.kind in (ClauseKind.SECTION, ClauseKind.ARTICLE) for c in att.children):
+        # An attachment that numbers its own sections: what came before them is its preamble.
+        tree.pop_to(att)
+        _ensure_preamble(tree, att, captions_too=True)
+    elif att is not None and tree.top.rank == 1 and tree.top.kind is not ClauseKind.ARTICLE:
+        tree.pop_to(att)
     marker = numbering.marker_length(line.text)
     rest = line.text[marker:].strip()
     last = i
