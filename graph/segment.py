@@ -438,23 +438,27 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
         return False
     # Attachments come in order: a "Schedule 1" after "Schedule 4" is a schedule of the
     # agreement attached as Schedule 4 (an escrow form's own schedules), inside it.
-    value = _attachment_ordinal(ident)
     seen = [
-        _attachment_ordinal(c.label.split(" ", 1)[1]) for c in tree.root.children
+        _attachment_ordinals(c.label.split(" ", 1)[1]) for c in tree.root.children
         if c.rank == 0 and c.label.split(" ", 1)[0] == kw
     ]
-    return value is None or all(v is None or v < value for v in seen)
+    # Later in every reading ("C" is the third letter, not roman 100; "II" follows "I").
+    return any(
+        all(value > v for earlier in seen for st, v in earlier if st == style)
+        for style, value in _attachment_ordinals(ident)
+    ) or not _attachment_ordinals(ident)
 
 
-def _attachment_ordinal(ident: str) -> int | None:
+def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
     ident = ident.split(" [")[0]
+    out = []
     if ident.isdigit():
-        return int(ident)
-    if (r := roman_value(ident.lower())) is not None and ident.isupper():
-        return r
+        out.append(("digit", int(ident)))
+    if ident.isupper() and (r := roman_value(ident.lower())) is not None:
+        out.append(("roman", r))
     if len(ident) == 1 and ident.isalpha():
-        return ord(ident.upper()) - 64
-    return None
+        out.append(("letter", ord(ident.upper()) - 64))
+    return out
 
 
 def _has_signatures(tree: _Tree) -> bool:
