@@ -108,6 +108,9 @@ _ATTACHMENT_LINE = re.compile(
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 
+CONTEXT_CHARS = 80  # how far back a candidate looks for the word before it
+AFTER_CHARS = 200  # and how far ahead for its caption
+
 # Layout evidence, in chain points. Every candidate earns something (a longer chain is a
 # better chain); the layout decides between rival chains.
 W_BASE = 1.0
@@ -151,6 +154,9 @@ class Heading:
 
 def _line_offsets(clean: CleanText, line: Line) -> list[int] | None:
     """Source offset of every character of ``line.text`` (None when it cannot be mapped)."""
+    k = clean.to_clean(line.start)
+    if clean.text[k : k + len(line.text)] == line.text:
+        return list(clean.offsets[k : k + len(line.text)])  # the clean text's own map
     raw = clean.source[line.start : line.end]
     if line.tabular:
         return list(range(line.start, line.end)) if raw == line.text else None
@@ -182,7 +188,7 @@ def _match_at(text: str, k: int, line_start: bool):
             written = str(number) if number is not None else ""
         if number is None:
             return None
-        after = text[m.end() :].lstrip()
+        after = text[m.end() : m.end() + AFTER_CHARS].lstrip()
         if after and not _CAPTION_START.match(after):
             return None  # "Article 2 above shall …": a reference wrapped to a line start
         return ARTICLE, (number,), written, m.end() - k, m.group("kw"), True
@@ -198,7 +204,7 @@ def _match_at(text: str, k: int, line_start: bool):
             if n is None:
                 return None
             parts, written = (n,), str(n)
-        after = text[m.end() :].lstrip()
+        after = text[m.end() : m.end() + AFTER_CHARS].lstrip()
         if after and not _CAPTION_START.match(after):
             return None  # "Section 4 of the Plan"
         return SECTION, parts, written, m.end() - k, m.group("kw"), bool(_TITLE_CAPTION.match(after))
@@ -208,14 +214,14 @@ def _match_at(text: str, k: int, line_start: bool):
         if len(parts) == 1 and not dot:
             # "5 Master" / "1997 Employee" are not headings; "1     Definitions", a short
             # caption set apart by a layout gap at a line start, is.
-            rest = text[m.end() :]
-            if not (line_start and re.match(r"\s{2,}[A-Z][\w'’]*(?:\s[A-Za-z][\w'’]*){0,5}$", rest)):
+            rest = text[m.end() : m.end() + AFTER_CHARS]
+            if not (line_start and len(text) - m.end() <= AFTER_CHARS and re.match(r"\s{2,}[A-Z][\w'’]*(?:\s[A-Za-z][\w'’]*){0,5}$", rest)):
                 return None
         if len(parts) > 1 and 0 in parts[1:] and not re.search(r"\.0\d", tok):
             return None  # "4.0 acres"
         if any(p == 0 for p in parts[:1]):
             return None
-        after_raw = text[m.end() :]
+        after_raw = text[m.end() : m.end() + AFTER_CHARS]
         after = after_raw.lstrip()
         if not after:
             return SECTION, parts, tok, m.end() - k, "", False
@@ -227,7 +233,7 @@ def _match_at(text: str, k: int, line_start: bool):
         return SECTION, parts, tok, m.end() - k, "", bool(_TITLE_CAPTION.match(after))
     if line_start and (m := _ROMAN_RE.match(text, k)):
         value = roman_value(m.group("num"))
-        after = text[m.end() :].lstrip()
+        after = text[m.end() : m.end() + AFTER_CHARS].lstrip()
         if value is None or not after or not _CAPTION_START.match(after):
             return None
         return ROMAN, (value,), m.group("num"), m.end() - k, "", after.split()[0].isupper()
@@ -272,7 +278,7 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
         offsets = None
         for m in re.finditer(r"\s+(?=[\dAS§])", text):
             k = m.end()
-            before = text[: m.start()]
+            before = text[max(0, m.start() - CONTEXT_CHARS) : m.start()]  # a window: stay linear
             word = before.rsplit(None, 1)[-1] if before.strip() else ""
             if not word or _REFERENCE_WORD.fullmatch(word.lstrip("(\"“")):
                 continue
@@ -490,7 +496,7 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
             found.append((line.start, i, region, m.group("tok"), False))
         offsets = None
         for m in _PART_MID.finditer(line.text):
-            before = line.text[: m.start()]
+            before = line.text[max(0, m.start() - CONTEXT_CHARS) : m.start()]
             if _ABBREVIATION_END.search(before) or _REFERENCE_WORD.fullmatch(before.rsplit(None, 1)[-1]):
                 continue
             if offsets is None:
@@ -508,26 +514,27 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
         by_region.setdefault(region, []).append((pos, i, tok, mid))
     for items in by_region.values():
         items.sort()
-        used: set[int] = set()
-        for a, (pos, i, tok, mid) in enumerate(items):
-            if a in used:
+        # One pass: each style keeps its open run; a value continues it or a 1 restarts it.
+        runs: dict[str, list[tuple[int, int, bool]]] = {}
+        finished: list[list[tuple[int, int, bool]]] = []
+        for pos, i, tok, mid in items:
+            values = _part_values(tok)
+            cont = next(((st, v) for st, v in values if st in runs and v == len(runs[st]) + 1), None)
+            if cont:
+                runs[cont[0]].append((i, pos, mid))
                 continue
-            for style, value in _part_values(tok):
-                if value != 1:
-                    continue
-                run, expect = [a], 2
-                for b in range(a + 1, len(items)):
-                    if b in used:
-                        continue
-                    if any(s == style and v == expect for s, v in _part_values(items[b][2])):
-                        run.append(b)
-                        expect += 1
-                    elif any(s == style and v == 1 for s, v in _part_values(items[b][2])):
-                        break
-                if len(run) >= 2:
-                    used.update(run)
-                    accepted += [(items[r][1], items[r][0]) for r in run if items[r][3]]
+            for st, v in values:
+                if v == 1:
+                    if st in runs:
+                        finished.append(runs.pop(st))
+                    runs[st] = [(i, pos, mid)]
                     break
+        finished += runs.values()
+        claimed: set[int] = set()
+        for run in sorted(finished, key=len, reverse=True):
+            if len(run) >= 2 and not any(pos in claimed for _, pos, _ in run):
+                claimed.update(pos for _, pos, _ in run)
+                accepted += [(i, pos) for i, pos, mid in run if mid]
     return sorted(accepted, key=lambda x: x[1])
 
 

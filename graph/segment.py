@@ -687,6 +687,7 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     return True
 
 
+FIRST_ITEM_WINDOW = 3000  # how far back a run-on first item is looked for (stays linear)
 _FIRST_TOKEN = {"digit": "1", "alpha": "a", "ALPHA": "A", "roman": "i", "ROMAN": "I"}
 
 
@@ -701,7 +702,7 @@ def _inline_first_item(tree: _Tree, line: Line, token: str, options) -> tuple | 
         if ordinal != 2:
             continue
         first_token = _FIRST_TOKEN[style]
-        region_start = max([parent.start] + [c.start for c in parent.children])
+        region_start = max([parent.start, line.start - FIRST_ITEM_WINDOW] + [c.start for c in parent.children[-1:]])
         src = tree.clean.source
         at = src.rfind(f"({first_token})", region_start, line.start)
         if at <= region_start:
