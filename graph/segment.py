@@ -282,7 +282,9 @@ def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
     # No sentence end before it: a wrapped line, unless what follows reads as a new start.
     body = rest if rest is not None else line.text
     if not body[:1].isupper():
-        return False
+        # "… when" / blank line / "(a) either": a marked paragraph of its own after a lead-in,
+        # unless the line before cites it ("… pursuant to clause" / "(a) of Section 5").
+        return rest is not None and line.gap is Gap.BLANK and not _REFERENCE_BEFORE.search(prev.text.rstrip())
     if line.gap is Gap.PAGE:
         return _heading_like(prev.text)
     if line.indent < prev.indent and len(prev.text) >= SHORT_LINE and not _MARKER_START.match(line.text):
