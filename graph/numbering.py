@@ -459,7 +459,7 @@ def marker_length(text: str) -> int:
 # "… Lease Term. a. Initial Term. The initial term …": a dotted part marker after a sentence
 # end, before a capitalised word. Parenthesised parts inside a line are inline enumerations
 # (the segmenter's inline pass); dotted ones are parts only when a whole run of them is there.
-_PART_MID = re.compile(r"(?<=[.:;])\s+(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
+_PART_MID = re.compile(r"(?<=[.:;])\s+(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=(?P<cap>[A-Z\"“])|[a-z])")
 _PART_LINE = re.compile(r"^(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
 
 
@@ -506,7 +506,9 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
             pos = offsets[m.start("tok")]
             region = bisect.bisect_right(bounds, pos)
             if pos not in head_positions:
-                found.append((pos, i, region, m.group("tok"), True))
+                # Before a lower-case word ("e. pipes and fixtures.", text the scan reordered)
+                # a marker may only continue a run, never start one.
+                found.append((pos, i, region, m.group("tok"), True if m.group("cap") else "weak"))
     # Runs: within one region, a style's values 1, 2, 3 … in reading order.
     accepted: list[tuple[int, int]] = []
     by_region: dict[int, list[tuple[int, int, str, bool]]] = {}
@@ -522,6 +524,8 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
             cont = next(((st, v) for st, v in values if st in runs and v == len(runs[st]) + 1), None)
             if cont:
                 runs[cont[0]].append((i, pos, mid))
+                continue
+            if mid == "weak":
                 continue
             for st, v in values:
                 if v == 1:
