@@ -109,6 +109,7 @@ _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
 _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
+_LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
 _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
 _REFERENCE_BEFORE = re.compile(
@@ -840,6 +841,8 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
         return  # a blank line inside a table: still the same table
     # A table exported one cell a paragraph ("Period" / "Monthly Rent" / "$ 1,894.00"): in an
     # attachment, cells that follow cells are one table block, not a block each.
+    if numbered and _LIST_BULLET.match(text) and top.rank == 1 and top.kind is not ClauseKind.HEADING:
+        return  # "… include but are not limited to:" and its bullets are one block
     cell = numbered and not caption and _table_cell(paragraph_lines, text)
     if cell and top.cells and top.rank == 1 and not top.children:
         return
