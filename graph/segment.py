@@ -945,11 +945,12 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
     markers = []
     for m in _INLINE_MARKER.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
-        if _REFERENCE_BEFORE.search(before):
-            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        ref = _REFERENCE_BEFORE.search(before)
+        if ref and not (ref.group()[:1].isdigit() and line_start == m.start()):
+            continue  # "Section 5 (a)"; but a page number before a line break is no citation
         if m.start() == 0:
             continue  # the clause's own marker
-        line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
             continue  # a marker alone on its line is a table cell or layout, not running text
