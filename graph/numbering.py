@@ -296,7 +296,7 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
             # After a capitalised word, with no stop at all: a caption without its full stop
             # ("… Securities Laws 1. Definitions In this Agreement"). The weakest evidence: it
             # only lets a chain go on through a heading nothing else marks.
-            after_title = word[:1].isupper() or word[-1:] in "\"”)"
+            after_title = word[:1].isupper() or word[-1:] in "\"”)%" or word[-1:].isdigit()  # "… 30% 100% 6. Closing"
             if not sentence_end and not gap and not after_title:
                 continue
             family, number, written, length, kw, caption = hit
