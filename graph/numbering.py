@@ -307,7 +307,8 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
                 weight += W_PARAGRAPH / 2
             out.append(Candidate(offsets[k], family, number, written, offsets[k + length - 1] + 1, i, True, weight, kw))
     out.sort(key=lambda c: c.pos)
-    return _mark_contents_entries(clean, out), resets
+    resets += [pos for _, pos in attachments_inside_lines(clean)]
+    return _mark_contents_entries(clean, out), sorted(resets)
 
 
 _PAGE_REF_END = re.compile(r"(?:\d{1,3}|[ivxl]{1,5}|-[ivxl]{1,5}-|-\d{1,3}-)$")
@@ -562,4 +563,28 @@ def closings_inside_lines(clean: CleanText, heads: list[Heading]) -> list[tuple[
             continue
         for m in _CLOSING_MID.finditer(line.text):
             out.append((i, offsets[m.end()]))
+    return out
+
+
+# "CONFIDENTIAL   EXECUTION COPY   EXHIBIT A  LIST OF PATENTS": a running header with the
+# attachment's heading after it, set apart by a layout gap, at the end of the line.
+_ATTACHMENT_END = re.compile(
+    r"\s(?=(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX)\s+[A-Z0-9][A-Z0-9.\-]{0,8}(?:\s+[A-Z][A-Z0-9 ,&'’/()\-]{2,80})?$)"
+)
+
+
+def attachments_inside_lines(clean: CleanText) -> list[tuple[int, int]]:
+    """(line index, source offset) of an all-capitals attachment heading that ends a line
+    after a layout gap, behind an all-capitals running header."""
+    out = []
+    for i, line in enumerate(clean.lines):
+        if line.contents or len(line.text) > 200:
+            continue
+        m = _ATTACHMENT_END.search(line.text)
+        if not m or not line.text[: m.start()].isupper():
+            continue
+        offsets = _line_offsets(clean, line)
+        if offsets is None or offsets[m.end()] - offsets[m.start()] < 2:
+            continue
+        out.append((i, offsets[m.end()]))
     return out

@@ -227,6 +227,7 @@ def segment(clean: CleanText) -> list[Clause]:
         [(h.line, h.pos) for h in heads if h.mid_line]
         + numbering.part_starts(clean, heads)
         + numbering.closings_inside_lines(clean, heads)
+        + numbering.attachments_inside_lines(clean)
     )
     clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
     tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
