@@ -190,6 +190,7 @@ class _Local:
     roles: list[str] = field(default_factory=list)
     party: bool = False
     titles: list[str] = field(default_factory=list)
+    _name: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     def add_role(self, role: str) -> None:
         if role and role not in self.roles:
@@ -199,10 +200,17 @@ class _Local:
     def name(self) -> str:
         # The fullest mixed-case spelling this document uses ("Banc One Capital Markets, Inc."
         # over "BANC ONE CAPITAL MARKETS, INC."); the first one on a tie.
+        # Asked once per mention: computed again only when a spelling was added since.
+        if self._name is not None and self._name[0] == len(self.names):
+            return self._name[1]
         counts: dict[str, int] = {}
-        for n in self.names:
+        first: dict[str, int] = {}
+        for i, n in enumerate(self.names):
             counts[n] = counts.get(n, 0) + 1
-        return max(self.names, key=lambda n: (n != n.upper(), counts[n], -self.names.index(n)))
+            first.setdefault(n, i)
+        best = max(counts, key=lambda n: (n != n.upper(), counts[n], -first[n]))
+        self._name = (len(self.names), best)
+        return best
 
 
 class EntityComponent:
