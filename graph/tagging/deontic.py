@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..model import Clause, ClauseKind, Deontic, Document, Modality
+from ..model import Clause, ClauseKind, Deontic, Document, EntityKind, Modality
 from .entities import _clean_index, collapse, load_patterns
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -222,7 +222,8 @@ class DeonticComponent:
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
         mentions = doc.user_data[RESULTS].get("mentions") or []
-        records = find_deontics(document, mentions, self.rules)
+        terms = doc.user_data[RESULTS].get("terms") or []
+        records = find_deontics(document, mentions, self.rules, terms)
         doc.user_data[RESULTS]["deontics"] = records
         doc.spans["cg_deontics"] = span_group(doc, document, records, lambda r: r.modality.value)
         return doc
@@ -247,12 +248,12 @@ class _Umbrella:
     agrees: bool
 
 
-def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) -> list[Deontic]:
+def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, terms=()) -> list[Deontic]:
     """Every deontic statement in ``document``, in reading order."""
     rules = rules or _rules()
     text = document.clean
     units = clause_units(document)
-    parties = _party_pattern(rules, mentions)
+    parties = _party_pattern(rules, mentions, terms)
 
     # Which clauses are items of a lead-in, and which hold conditions rather than duties.
     umbrella_of: dict[str, _Umbrella] = {}
@@ -304,17 +305,51 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) 
     return _records(document, stmts, mentions, rules)
 
 
-def _party_pattern(rules: _Rules, mentions) -> str:
-    """Party nouns: the standard ones, plus defined terms that name an entity in this document."""
-    extra = {re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text)) for m in mentions if m.form == "alias" and m.party}
-    extra = {e for e in extra if e[:1].isupper() and e != e.upper() and "undersigned" not in e}
-    alternatives = [rules.party] + [re.escape(e) for e in sorted(extra, key=len, reverse=True)]
+# A definition that names a party: a company ("… Inc., a Delaware corporation"), a person
+# ("Edward Hohman", "Mary A. Smith") or a business of some form.
+PARTY_DEFINITION = re.compile(
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|company|corporation|partnership|Partnership|"
+    r"N\.A|plc|PLC|AG|S\.A|bank|association|individual|trust|LLP|L\.P|GmbH|B\.V|N\.V)\b"
+)
+PERSON_NAME = re.compile(r"(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+){1,2}(?:,?\s+(?:Jr|Sr)\.?)?")
+# Defined terms that never bear a duty although their definition may name a company.
+NOT_A_BEARER = re.compile(r"(?:Agreement|Effective\s+Date|Date|Term|Software|Products?|Property|Premises|Shares?|Stock|Notes?|Securities)$")
+
+
+def _party_pattern(rules: _Rules, mentions, terms=()) -> str:
+    """Party nouns: the standard ones, plus the document's own: defined terms that name an
+    entity (an alias of a company or person found there, "AIG", "Executive") or whose definition
+    names a company or a person ("Licensee" = "a PRC corporation …", "lessor" = "Edward
+    Hohman"). A term defined in lower case ("lessor") is also read capitalised, as written at
+    the start of a sentence."""
+    extra = {
+        re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text))
+        for m in mentions
+        if m.form == "alias" and (m.party or m.kind in (EntityKind.ORGANIZATION, EntityKind.PERSON))
+    }
+    for t in terms:
+        definition = collapse(t.definition)
+        if not definition or re.match(r"(?:this|these)\b", definition, re.I) or len(t.term.split()) > 3:
+            continue
+        if PARTY_DEFINITION.search(definition[:160]) or PERSON_NAME.fullmatch(definition):
+            extra.add(collapse(t.term))
+    # All capitals only for a short acronym ("AIG", "NCC"): "COMPANY" or a heading is no bearer.
+    extra = {
+        e for e in extra
+        if e[:1].isalpha() and (e != e.upper() or len(e) <= 5) and "undersigned" not in e and not NOT_A_BEARER.search(e)
+    }
+    alternatives = [rules.party]
+    for e in sorted(extra, key=len, reverse=True):
+        if e[:1].islower():
+            alternatives.append(f"[{e[0].upper()}{e[0]}]{re.escape(e[1:])}")
+        else:
+            alternatives.append(re.escape(e))
     return "(?:" + "|".join(alternatives) + ")"
 
 
 def _subject(parties: str) -> str:
     return (
-        r"(?P<det>\b(?:[Ee]ach\s+of\s+the|[Ee]ach|[Ss]uch|[Tt]he\s+several|[Tt]he\s+respective|[Tt]he|[Aa]ny|[Nn]o|[Aa]n|[Aa]|[Ee]very)\s+)?"
+        r"(?P<det>\b(?:[Ee]ach\s+of\s+the|[Ee]ach|[Ee]ither|[Nn]either|[Bb]oth|[Ss]uch|[Tt]he\s+several|[Tt]he\s+respective|[Tt]he|[Aa]ny|[Nn]o|[Aa]n|[Aa]|[Ee]very)\s+)?"
         r"(?:(?:non-defaulting|several|respective)\s+)?(?P<party>" + parties + r")(?![\w-])"
     )
 
@@ -342,7 +377,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
             continue  # "Banks must be treated the same": the party is acted upon
         det = (m.group("det") or "").strip().lower()
-        if det == "no" and modality in (Modality.OBLIGATION, Modality.PERMISSION):
+        if det in ("no", "neither") and modality in (Modality.OBLIGATION, Modality.PERMISSION):
             modality = Modality.PROHIBITION
         own_start = m.start()
         if not m.group("det"):

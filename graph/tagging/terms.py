@@ -259,6 +259,13 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
                 definition = definition + tail
                 d_end = close + 1 + len(tail)
             return _Def(term, start, end, definition, d_start, d_end, paren_end=close + 1)
+    named = _APPOSED_CALLED.search(before)
+    if named:
+        # 'between Edward Hohman, an individual …, referred to as "lessor," and …': the party
+        # named at the head of the apposition, not the whole clause before it.
+        party = _named_party(text, sentence, sentence + named.start())
+        if party:
+            return _Def(term, start, end, text[party[0]:party[1]], party[0], party[1])
     if r.called.search(before):
         called = r.called.search(before)
         head_end = sentence + called.start()
@@ -274,6 +281,30 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
         pointer = bool(MEANING_VERB.match(after.group("verb")))
         return _Def(term, start, end, text[d_start:d_end], d_start, d_end, pointer=pointer)
     return None
+
+
+# A participle in apposition to a party's name, without parentheses: ", referred to as "lessor,"".
+_APPOSED_CALLED = re.compile(
+    r",\s*(?:(?:herein|hereinafter|hereafter)\s+)?(?:referred\s+to|called|known|designated)(?:\s+herein)?\s+as(?:\s+(?:the|a|an))?\s*$",
+    re.I,
+)
+# Where a party's name begins in a list of parties: "between X, …", "and Y, …", "by Z, …".
+_PARTY_LIST_WORD = re.compile(r"(?:^|\b(?:between|among|and|by|with)\s+)(?=[A-Z])")
+_PARTY_NAME = re.compile(
+    r"[A-Z][\w.&'’-]*(?:[ \t]+(?:(?:of|and|&|the|de)[ \t]+)?[A-Z][\w.&'’-]*)*"
+    r"(?:,?[ \t]+(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|Corp\.?|Corporation|L\.P\.|LP|N\.A\.|plc|PLC|S\.A\.|AG))?"
+)
+
+
+def _named_party(text: str, sentence: int, end: int) -> tuple[int, int] | None:
+    """The proper name that opens the last party of a list before ``end``, or None."""
+    starts = [m.end() for m in _PARTY_LIST_WORD.finditer(text, sentence, end)]
+    if not starts:
+        return None
+    m = _PARTY_NAME.match(text, starts[-1], end)
+    if not m or len(m.group().split()) < 2 and not m.group().isupper():
+        return None  # one capitalised word ("Nevada") is a place or a term, not a named party
+    return m.start(), m.end()
 
 
 def _definition_end(text: str, start: int) -> int:

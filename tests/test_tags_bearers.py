@@ -1,0 +1,65 @@
+"""Bearers and modalities follow the document: its own parties, however it names them (issue 8)."""
+
+from __future__ import annotations
+
+from clausegraph.build import document_from_text
+from clausegraph.tagging import tag_document
+
+PREAMBLE = (
+    "This lease agreement was entered into on January 1, 2008, between Edward Hohman, an individual "
+    'under the laws of the State of Nevada, referred to as "lessor," and Post Tension of Nevada, Inc., '
+    'a corporation organized under the laws of the State of Nevada, referred to as "lessee."\n\n'
+)
+
+
+def _tag(body: str, preamble: str = PREAMBLE):
+    return tag_document(document_from_text(preamble + body, "snippet"))
+
+
+def _statements(body: str, preamble: str = PREAMBLE) -> list[tuple[str, str]]:
+    return [(d.modality.value, d.bearer.lower()) for d in _tag(body, preamble).deontics]
+
+
+def test_a_party_named_in_apposition_is_defined_by_its_name():
+    terms = {t.term: t.definition for t in _tag("").terms}
+    assert terms == {"lessor": "Edward Hohman", "lessee": "Post Tension of Nevada, Inc."}
+
+
+def test_a_term_defined_in_lower_case_bears_duties_written_either_way():
+    assert _statements("Lessee shall pay lessor the rent each month. lessor may enter the premises.") == [
+        ("obligation", "lessee"),
+        ("permission", "lessor"),
+    ]
+
+
+def test_an_acronym_alias_is_a_bearer():
+    preamble = 'American International Group, Inc., a Delaware corporation ("AIG"), agrees as follows.\n\n'
+    assert _statements("AIG shall provide capital to the insurer.", preamble) == [("obligation", "aig")]
+
+
+def test_the_parties_as_a_class_bear_duties_but_a_third_party_does_not():
+    found = _statements(
+        "Neither Party may assign this lease. Each party shall give notice. "
+        "Any third party shall be bound by the rules."
+    )
+    assert found == [("prohibition", "party"), ("obligation", "party")]
+
+
+def test_covenants_and_agrees_that_it_will_not_is_a_prohibition():
+    found = _statements("Lessee covenants and agrees that it will not sublet the premises. "
+                        "Lessor covenants and agrees that it will repair the roof.")
+    assert found == [("prohibition", "lessee"), ("obligation", "lessor")]
+
+
+def test_need_not_and_may_or_may_not_give_no_statement():
+    assert _statements("Lessee need not insure the contents. Lessor may or may not renew this lease.") == []
+
+
+def test_a_lien_and_an_entitlement_are_rights():
+    found = _statements("Lessor shall have a lien on the fixtures. Lessee shall be entitled to a refund.")
+    assert found == [("right", "lessor"), ("right", "lessee")]
+
+
+def test_a_term_that_names_no_party_bears_nothing():
+    preamble = PREAMBLE + 'The premises ("Premises") are owned by the lessor. The term of the lease (the "Term") is one year.\n\n'
+    assert _statements("The Term shall end on December 31. The Premises shall be kept clean.", preamble) == []
