@@ -164,6 +164,8 @@ def _add_graph_query_commands(sub) -> None:
                    help="bind ?VAR to VALUE as an RDF term: a string, <iri>, or VALUE^^xsd:TYPE (repeatable)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--store", type=Path, default=DEFAULT_OUT, help="what build wrote (default: outputs/)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let a query with SERVICE contact the server it names (refused by default)")
     p.set_defaults(func=_cmd_query)
 
 
@@ -335,24 +337,40 @@ def _cmd_lint(args) -> int:
 
 
 def _cmd_query(args) -> int:
+    from .querycheck import check_query
+    from .store import load_query
+
+    text = load_query(args.query)
+    verdict = check_query(text, allow_service=args.allow_service)
+    if not verdict.ok:
+        hint = " (--allow-service lets it)" if verdict.federated else ""
+        raise QueryError(f"{args.query}: {verdict.problem}{hint}")
+    store = _open(args)
+    bindings = dict(_parse_binding(b) for b in args.bind)
+    try:
+        return _print_query_result(store.query(text, bindings), args.format)
+    except (OSError, RuntimeError) as exc:  # Oxigraph evaluates lazily: a SERVICE fails while rows are read
+        if not verdict.federated:
+            raise
+        raise QueryError(f"{args.query}: the SERVICE call failed: {' '.join(str(exc).split())}") from exc
+
+
+def _print_query_result(result, fmt: str) -> int:
     import csv
 
     import pyoxigraph as ox
 
-    from .store import load_query, to_python
+    from .store import to_python
 
-    store = _open(args)
-    bindings = dict(_parse_binding(b) for b in args.bind)
-    result = store.query(load_query(args.query), bindings)
     if isinstance(result, ox.QueryBoolean):
-        if args.format == "json":
+        if fmt == "json":
             _print_json([{"result": bool(result)}])
         else:
             print("true" if result else "false")
         return 0
     if isinstance(result, ox.QueryTriples):
         triples = list(result)
-        if args.format == "json":
+        if fmt == "json":
             _print_json([{"subject": t.subject.value, "predicate": t.predicate.value, "object": to_python(t.object)}
                          for t in triples])
         else:
@@ -361,9 +379,9 @@ def _cmd_query(args) -> int:
         return 0
     names = [v.value for v in result.variables]
     rows = [{n: to_python(row[n]) for n in names} for row in result]
-    if args.format == "json":
+    if fmt == "json":
         _print_json(rows)
-    elif args.format == "csv":
+    elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         writer.writerows([["" if r[n] is None else r[n] for n in names] for r in rows])
@@ -413,7 +431,14 @@ def _add_endpoint_commands(sub) -> None:
                    help="rows (or triples) sent per result; the rest are cut, with a header saying so "
                         "(default: 10000)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="query worker processes (default: the number of cores, at most 4)")
+                   help="query worker processes (default: the number of cores, at most 4); one more is "
+                        "kept for short queries that arrive while all are busy")
+    p.add_argument("--worker-memory", type=int, default=None, metavar="MB",
+                   help="memory one query worker may use; a query that needs more gets 503 (default: 2048)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also answer requests for this host name (default: loopback names and --host)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (https://example.org) query /sparql (repeatable)")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("push", help="PUT each named graph to a SPARQL server (Graph Store Protocol)")
@@ -435,9 +460,12 @@ PASSWORD_ENV = "CLAUSEGRAPH_PASSWORD"
 def _cmd_serve(args) -> int:
     import signal
 
-    from .serve import serve
+    from .serve import is_loopback, serve
 
     logging.getLogger("clausegraph.serve").setLevel(logging.INFO)  # one line per request on stderr
+    if not is_loopback(args.host):
+        print(f"clausegraph: warning: --host {args.host} is not a loopback address: other machines can "
+              "reach this server and read everything it serves", file=sys.stderr)
 
     def announce(server) -> None:
         print(f"serving {server.base_url}/ (SPARQL endpoint {server.base_url}/sparql, "
@@ -449,7 +477,9 @@ def _cmd_serve(args) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         options = {k: v for k, v in (("timeout", args.timeout), ("max_rows", args.max_rows),
-                                     ("workers", args.workers)) if v is not None}
+                                     ("workers", args.workers), ("worker_memory_mb", args.worker_memory))
+                   if v is not None}
+        options.update(allow_hosts=tuple(args.allow_host), cors=tuple(args.cors))
         serve(args.store, args.host, args.port, ready=announce, **options)
     except KeyboardInterrupt:
         print("clausegraph: server stopped", file=sys.stderr)
