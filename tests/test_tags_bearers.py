@@ -63,3 +63,13 @@ def test_a_lien_and_an_entitlement_are_rights():
 def test_a_term_that_names_no_party_bears_nothing():
     preamble = PREAMBLE + 'The premises ("Premises") are owned by the lessor. The term of the lease (the "Term") is one year.\n\n'
     assert _statements("The Term shall end on December 31. The Premises shall be kept clean.", preamble) == []
+
+
+def test_an_address_after_the_name_is_an_appositive_of_the_party():
+    preamble = ('This Sublease is by and between MERRIMACK PHARMACEUTICALS, INC., a Delaware corporation, having a '
+                'mailing address at One Kendall Square, Cambridge, MA 02139 ("Sublandlord"), and IPSEN BIOSCIENCE, INC., '
+                'a Massachusetts corporation, domiciled at 650 East Kendall Street, Cambridge, MA 02142 ("Subtenant").\n\n')
+    document = _tag("Subtenant shall pay the rent. Sublandlord may enter the premises.", preamble)
+    definitions = {t.term: t.definition.split(",")[0] for t in document.terms}
+    assert definitions == {"Sublandlord": "MERRIMACK PHARMACEUTICALS", "Subtenant": "IPSEN BIOSCIENCE"}
+    assert [(d.modality.value, d.bearer) for d in document.deontics] == [("obligation", "Subtenant"), ("permission", "Sublandlord")]

@@ -157,3 +157,21 @@ def test_inside_an_attachment_its_own_parts_come_first():
         ("Section 3(a)", "Exhibit A, 3(a)", None),
         ('Exhibit "A"', "Exhibit A", None),
     ]
+
+
+SUBLEASE = (
+    "This Sublease recites the Fifth Amendment of Lease (the \"Fifth Amendment\").\n\n"
+    "1. Premises. As Section 2(a) and Exhibit C-1 say.\n\n2. Term.\n\n(a) One year.\n\nEXHIBIT C\n\nPlan.\n\nEXHIBIT C-1\n\nPlan.\n"
+)
+
+
+def test_a_document_that_only_recites_an_amendment_is_no_amendment():
+    document = _document(SUBLEASE, [
+        ("preamble", ClauseKind.PREAMBLE, None, "This Sublease", "1. Premises"),
+        ("1", ClauseKind.SECTION, None, "1. Premises", "2. Term"),
+        ("2", ClauseKind.SECTION, None, "2. Term", "EXHIBIT C\n"),
+        ("2(a)", ClauseKind.SUBSECTION, "2", "(a) One", "EXHIBIT C\n"),
+        ("Exhibit C", ClauseKind.EXHIBIT, None, "EXHIBIT C\n", "EXHIBIT C-1"),
+        ("Exhibit C-1", ClauseKind.EXHIBIT, None, "EXHIBIT C-1", None),
+    ])
+    assert _refs(document) == [("Section 2(a)", "2(a)", None), ("Exhibit C-1", "Exhibit C-1", None)]

@@ -65,6 +65,7 @@ _ROMAN = r"[IVXLC]+(?![\w])"
 # "Paragraph I.C." (a lettered part of a roman section), "Section IV(A)".
 _ROMAN_PART = r"[IVXLC]+(?:\.[A-Z](?![\w]))?\.?(?![\w])"
 _LETTER = r"[A-Z](?:-\d+)?(?![\w])"
+_DASHED = r"[A-Z]-\d+(?![\w])"  # "Exhibit C-1" (before the roman "C")
 _QUOTED = r"[\"“][A-Z0-9](?:-\d+)?[\"”]"
 _REGCODE = r"[A-Z]{1,2}-[A-Z0-9]{1,3}(?![\w])"
 _WORDNUM = r"(?:%s)(?:[- ](?:%s))?(?![\w])" % (
@@ -79,10 +80,10 @@ _DESIGNATORS = {
     "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
     "rule": rf"(?:{_RULE_NUM}){_PARENS}*",
     "regulation": rf"{_REGCODE}|{_LETTER}",
-    "schedule": rf"{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
-    "annex": rf"{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
-    "exhibit": rf"{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
-    "appendix": rf"{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "schedule": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "annex": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "exhibit": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "appendix": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
     "item": rf"\d+(?:\.\d+)?[A-Z]?{_PARENS}*",
 }
 # A caption after a designator is part of the reference: "Sections 4 (Confidentiality) and 6
@@ -343,11 +344,10 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
 
 # An amendment's title: "Amendment No. 1 to …", "First Amendment to Lease", "… AGREEMENT AMENDMENT NO. 1".
 _AMENDMENT_TITLE = re.compile(r"\bamendment\b", re.I)
-# … or its opening words: "AMENDMENT NO. 1", "First Amendment to", "This Amendment", "Certificate of Amendment".
+# … or the words it names itself by: "This Amendment", (this "Amendment"), "Certificate of Amendment"
+# (a sublease that recites its prime lease's "Fifth Amendment" is no amendment).
 _AMENDMENT_OPENING = re.compile(
-    r"\b(?:AMENDMENT|Amendment)\s+(?:NO\.|No\.|Number|NUMBER|TO|to)\s|"
-    r"\b(?:FIRST|SECOND|THIRD|FOURTH|FIFTH|First|Second|Third|Fourth|Fifth)\s+(?:AMENDMENT|Amendment)\b|"
-    r"\b(?:this|This|THIS)\s+(?:AMENDMENT|Amendment)\b|\b(?:CERTIFICATE|Certificate)\s+of\s+(?:AMENDMENT|Amendment)\b"
+    r"\b(?:this|This|THIS)\s+[\"“]?(?:AMENDMENT|Amendment)\b|\b(?:CERTIFICATE|Certificate)\s+of\s+(?:AMENDMENT|Amendment)\b"
 )
 # How much of the opening text may name the document an amendment (characters).
 AMENDMENT_OPENING_CHARS = 2000
