@@ -33,6 +33,7 @@ statement is recorded on the nearest clause that is not an inline item.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -246,6 +247,15 @@ class _Umbrella:
     counterparty: str | None
     represents: bool
     agrees: bool
+    also: tuple[str, ...] = ()  # co-subjects of the lead-in, each bound by every item
+
+
+def _for_each_bearer(stmts: list["_Stmt"], umbrella: _Umbrella) -> list["_Stmt"]:
+    """The lead-in's co-subjects make the same statements: one record per party."""
+    out = list(stmts)
+    for other in umbrella.also:
+        out += [dataclasses.replace(s, bearer=other) for s in stmts]
+    return out
 
 
 def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, terms=()) -> list[Deontic]:
@@ -288,7 +298,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             continue
         umbrella = umbrella_of.get(label)
         if umbrella and umbrella.represents:
-            stmts += _represented_item(text, unit, umbrella, rules)
+            stmts += _for_each_bearer(_represented_item(text, unit, umbrella, rules), umbrella)
             continue
         found = []
         for a, b in unit.segments:
@@ -298,7 +308,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
             if not found:
-                found = _item_duties(text, unit, umbrella)
+                found = _for_each_bearer(_item_duties(text, unit, umbrella), umbrella)
         stmts += found
     stmts += _appointments(document, mentions)
     stmts += _bring_downs(text, units, stmts, rules, conditional)
@@ -502,18 +512,22 @@ def _singular(name: str | None) -> str:
 def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
     """'The Company agrees with each of the Underwriters ...:' -> (Company, Underwriters)."""
     m = re.search(
-        _subject(parties) + r"(?:\s*,[^,:]{1,60},)?\s+(?:hereby\s+)?(?P<verbs>(?:(?:represents|warrants|agrees|covenants|undertakes)(?:\s*,\s*|\s+and\s+|\s+)?)+)",
+        _subject(parties) + r"(?:\s*,[^,:]{1,60},)?(?:\s+(?:jointly\s+and\s+severally|severally\s+and\s+not\s+jointly|severally|jointly|each))?"
+        r"\s+(?:hereby\s+)?(?P<verbs>(?:(?:represents?|warrants?|agrees?|covenants?|undertakes?)(?:\s*,\s*|\s+and\s+|\s+)?)+)",
         lead,
     )
     if not m:
         return None
     verbs = m.group("verbs")
     counter = re.search(r"\b(?:to|with),?\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead[m.end():])
+    # "The Company and the Association jointly and severally represent": each of them.
+    co = re.search(r"(?:\b(?:[Tt]he|[Ee]ach)\s+)?(?P<party>" + parties + r")(?![\w-])\s*,?\s+and\s+$", lead[:m.start()])
     return _Umbrella(
         bearer=m.group("party"),
         counterparty=counter.group("party") if counter else None,
-        represents=bool(re.search(r"represents|warrants", verbs)),
-        agrees=bool(re.search(r"agrees|covenants|undertakes", verbs)),
+        represents=bool(re.search(r"represent|warrant", verbs)),
+        agrees=bool(re.search(r"agree|covenant|undertake", verbs)),
+        also=(co.group("party"),) if co else (),
     )
 
 
