@@ -77,7 +77,7 @@ def test_articles_sections_and_markdown_parts():
     assert _refs(document) == [
         ("this Article 2", "Article 2", None),
         ("Article 8", "Article 8", None),
-        ("Section 5.3.a", "5.3(a)", None),
+        ("Section 5.3.a of this Agreement", "5.3(a)", None),
         ("Section 8", "Article 8", None),
     ]
 
@@ -86,7 +86,8 @@ STATUTES = (
     "1. Trustee. The Trustee shall comply with TIA § 310(b) and with Trust Indenture Act § 311(a). "
     "The Company is subject to Code Section 409A, to 49 U.S.C. § 5101, to Section 326 of the U.S.A. "
     "Patriot Act, to Section 302 of Title IV of ERISA, to Section 203 of the DGCL and to Item 601 of "
-    "Regulation S-K. Section 3.10(a)(1) of the Trust Indenture Act applies.\n\n"
+    "Regulation S-K. Section 3.10(a)(1) of the Trust Indenture Act applies, and Regulation S-X under the "
+    "Exchange Act.\n\n"
     "3.10 Other. Nothing here.\n"
 )
 
@@ -99,15 +100,16 @@ def test_statute_references_never_resolve_inside():
     found = _refs(document)
     assert all(target is None for _, target, _ in found), found
     assert {text: external for text, _, external in found} == {
-        "§ 310(b)": "Trust Indenture Act of 1939",
-        "§ 311(a)": "Trust Indenture Act of 1939",
-        "Section 409A": "Internal Revenue Code of 1986",
-        "§ 5101": "United States Code",
+        "TIA § 310(b)": "Trust Indenture Act of 1939",
+        "Trust Indenture Act § 311(a)": "Trust Indenture Act of 1939",
+        "Code Section 409A": "Internal Revenue Code of 1986",
+        "49 U.S.C. § 5101": "United States Code",
         "Section 326 of the U.S.A. Patriot Act": "USA PATRIOT Act",
         "Section 302 of Title IV of ERISA": "Employee Retirement Income Security Act of 1974",
         "Section 203 of the DGCL": "Delaware General Corporation Law",
         "Item 601 of Regulation S-K": "Regulation S-K",
         "Section 3.10(a)(1) of the Trust Indenture Act": "Trust Indenture Act of 1939",
+        "Regulation S-X under the Exchange Act": "Regulation S-X",
     }
 
 
@@ -175,3 +177,30 @@ def test_a_document_that_only_recites_an_amendment_is_no_amendment():
         ("Exhibit C-1", ClauseKind.EXHIBIT, None, "EXHIBIT C-1", None),
     ])
     assert _refs(document) == [("Section 2(a)", "2(a)", None), ("Exhibit C-1", "Exhibit C-1", None)]
+
+
+RANGES = (
+    "9.3 Waivers.\n\n(a) One.\n\n(b) Two.\n\n(c) Three.\n\n(d) Four.\n\n"
+    "9.5 Effect. Clauses (a) through (d) of Section 9.3 and sub-paragraph (b) of Section 9.3 apply.\n"
+)
+
+
+def test_a_range_of_parts_names_every_part_between():
+    document = _document(RANGES, [
+        ("9.3", ClauseKind.SECTION, None, "9.3 Waivers", "9.5 Effect"),
+        ("9.3(a)", ClauseKind.SUBSECTION, "9.3", "(a) One", "(b) Two"),
+        ("9.3(b)", ClauseKind.SUBSECTION, "9.3", "(b) Two", "(c) Three"),
+        ("9.3(c)", ClauseKind.SUBSECTION, "9.3", "(c) Three", "(d) Four"),
+        ("9.3(d)", ClauseKind.SUBSECTION, "9.3", "(d) Four", "9.5 Effect"),
+        ("9.5", ClauseKind.SECTION, None, "9.5 Effect", None),
+    ])
+    assert [target for _, target, _ in _refs(document)] == ["9.3(a)", "9.3(b)", "9.3(c)", "9.3(d)", "9.3(b)"]
+
+
+def test_a_clause_number_where_the_clause_begins_is_its_heading():
+    text = "Article 1 Definitions\n\nTerms.\n\nArticle 2 Grant. As Article 1 says.\n"
+    document = _document(text, [
+        ("Article 1", ClauseKind.ARTICLE, None, "Article 1 Definitions", "Article 2 Grant"),
+        ("Article 2", ClauseKind.ARTICLE, None, "Article 2 Grant", None),
+    ])
+    assert _refs(document) == [("Article 1", "Article 1", None)]

@@ -78,13 +78,13 @@ _DESIGNATORS = {
     "subsection": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
     "clause": rf"{_PARENS}+|(?:{_NUM}|{_ROMAN_PART}){_PARENS}*",
     "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
-    "rule": rf"(?:{_RULE_NUM}){_PARENS}*",
+    "rule": rf"(?:{_RULE_NUM}){_PARENS}*|{_PARENS}+",
     "regulation": rf"{_REGCODE}|{_LETTER}",
     "schedule": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
     "annex": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
     "exhibit": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
     "appendix": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
-    "item": rf"\d+(?:\.\d+)?[A-Z]?{_PARENS}*",
+    "item": rf"\d+(?:\.\d+)?[A-Z]?{_PARENS}*|{_PARENS}+",
 }
 # A caption after a designator is part of the reference: "Sections 4 (Confidentiality) and 6
 # (Miscellaneous) of the Master Framework Agreement", "Section 8.4 (Exceptions)".
@@ -126,7 +126,7 @@ def rules() -> _Rules:
         parts.append(f"(?P<k{i}>{row['pattern']})")
         kinds[f"k{i}"] = row["kind"]
     keyword = re.compile(
-        r"(?P<dem>\b(?:this|such|This|Such)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
+        r"(?P<dem>\b(?:this|such|said|This|Such|Said)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
     designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
     # ", (g) or (h)", " and 11", " through 8": followed by a designator, not by "10 days" or "5%".
@@ -327,14 +327,17 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
             within = re.fullmatch(r"(?:Section|Article)\s+(\d+(?:\.\d+)*[A-Za-z]?)", _trim_name(name))
             if within and q.group("n3") and within.group(1) in ctx.by_label:
                 instrument = _Instrument("within", within.group(1))  # "clause (d) of Section 501"
-            # "paragraphs 1, 4 and 5 of this Agreement": the words cited stop before "of this Agreement".
-            if instrument is not None and not (instrument.kind == "self" and (det or "").lower() == "this"):
+            if instrument is not None:
                 end = q.start("inst") + len(q.group("inst")) - (len(name) - len(_trim_name(name)))
-        if kind == "item" and (instrument is None or instrument.kind != "external"):
+        if kind == "item" and designators and all(d.startswith("(") for d in designators):
+            kind = "clause"  # "item (xiii) above": a part of a list of this document
+        elif kind == "item" and (instrument is None or instrument.kind != "external"):
             continue  # "Item 601 of Regulation S-K" is a reference; "item 3" of a list is not
         start = m.start() if dem else m.start(kw_group)
         if instrument is None and kind == "section" and designators:
-            instrument = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
+            act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
+            if act is not None:
+                instrument, start = act
         covered = end
         found.append(_Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument))
     _share_instruments(text, found)
@@ -379,12 +382,18 @@ def _after_caption(text: str, end: int) -> int:
     return caption.end() if caption else end
 
 
-def _act_before(text: str, start: int, ctx: "_Context") -> "_Instrument | None":
-    """The statute written before a section sign or "Section": "TIA § 312(a)", "Code Section 409A"."""
+def _act_before(text: str, start: int, ctx: "_Context") -> "tuple[_Instrument, int] | None":
+    """The statute written before a section sign or "Section" ("TIA § 312(a)", "Code Section
+    409A") and where its name starts: the name is part of the reference."""
     m = _ACT_BEFORE.search(text, max(0, start - 60), start)
     if not m:
         return None
-    act = " ".join(m.group("act").split())
+    instrument = _act_named(m.group("act"), ctx)
+    return (instrument, m.start("act")) if instrument is not None else None
+
+
+def _act_named(act: str, ctx: "_Context") -> "_Instrument | None":
+    act = " ".join(act.split())
     act = re.sub(r"^\d+\s+", "", act)  # "49 U.S.C." → "U.S.C."
     for abbreviation, name in _ACT_ABBREVIATIONS.items():
         if act.replace(" ", "") == abbreviation.replace(" ", "") or act.startswith(abbreviation):
@@ -458,7 +467,9 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
     r = rules()
     here = ctx.clause_at(source_start)
     inst = found.instrument
-    if found.kind in ("rule", "regulation"):
+    if found.kind == "regulation":  # "Regulation S-X under the 1934 Act" is Regulation S-X
+        return [(None, f"Regulation {found.designators[0]}", found.designators[0])]
+    if found.kind == "rule":
         if inst and inst.kind == "external":
             return [(None, inst.name, ", ".join(found.designators))]
         if found.kind == "regulation":
@@ -504,10 +515,37 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
         else:
             target = _label_for(designator, found.kind, here, base, ctx)
             previous = designator
+        if is_range and out and out[-1][0] and target:
+            # "clauses (a) through (h) of Section 9.3": the parts between the two ends.
+            for label in _expand_part_range(out[-1][0], target, ctx):
+                out.append((label, None, designator))
         if not (is_range and out):
             out.append((target, None, designator))
         elif target and all(t != target for t, _, _ in out):
             out.append((target, None, designator))
+    return out
+
+
+def _expand_part_range(first: str, last: str, ctx: _Context) -> list[str]:
+    """9.3(a) … 9.3(h) → 9.3(b) … 9.3(g), those the document has (letters, romans or digits)."""
+    a = re.fullmatch(r"(?P<p>.*)\((?P<n>[^()]+)\)", first)
+    b = re.fullmatch(r"(?P<p>.*)\((?P<n>[^()]+)\)", last)
+    if not a or not b or a.group("p") != b.group("p"):
+        return []
+    lo, hi = _paren_ordinal(a.group("n")), _paren_ordinal(b.group("n"))
+    if lo is None or hi is None or lo[0] != hi[0] or not 0 < hi[1] - lo[1] <= MAX_RANGE:
+        return []
+    out = []
+    for value in range(lo[1] + 1, hi[1]):
+        if lo[0] == "digit":
+            marker = str(value)
+        elif lo[0] in ("roman", "ROMAN"):
+            marker = to_roman(value) if lo[0] == "roman" else to_roman(value).upper()
+        else:
+            marker = chr(96 + value) if lo[0] == "alpha" else chr(64 + value)
+        label = f"{a.group('p')}({marker})"
+        if label in ctx.by_label:
+            out.append(label)
     return out
 
 
@@ -618,8 +656,11 @@ def tag_references(document: Document, terms: list[Term]) -> list[Reference]:
     """Every cross-reference of ``document``: one record per (reference, target)."""
     ctx = _Context(document, terms)
     records: list[Reference] = []
+    starts = {c.start for c in document.clauses}
     for f in find_references(document.clean, ctx):
         s, e = document.source_span(f.start, f.end)
+        if s in starts and not f.demonstrative:
+            continue  # "Article 2  Grant of Rights" where Article 2 begins: its heading, not a reference
         here = ctx.clause_at(s)
         source = here.label if here else "preamble"
         seen = set()
