@@ -77,7 +77,7 @@ def test_articles_sections_and_markdown_parts():
     assert _refs(document) == [
         ("this Article 2", "Article 2", None),
         ("Article 8", "Article 8", None),
-        ("Section 5.3.a of this Agreement", "5.3(a)", None),
+        ("Section 5.3.a", "5.3(a)", None),
         ("Section 8", "Article 8", None),
     ]
 

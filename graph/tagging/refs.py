@@ -40,7 +40,8 @@ MAX_RANGE = 30
 # "section 21 of the Financial Services and Markets Act 2000" → that Act.
 LAW_WORDS = ("Act", "Code", "Law", "Laws", "Ordinance", "Regulations", "Rules", "Directive", "Statute")
 # … and a separate document ("Section 2.3 of the Pledge Agreement").
-DOCUMENT_WORDS = ("Agreement", "Agreements", "Indenture", "Conditions", "Plan", "Guaranty", "Guarantee", "Note", "Notes", "Certificate", "Prospectus", "Supplement", "Instrument")
+DOCUMENT_WORDS = ("Agreement", "Agreements", "Indenture", "Conditions", "Plan", "Guaranty", "Guarantee", "Note", "Notes", "Certificate", "Prospectus", "Supplement", "Instrument",
+                  "Amendment", "Lease", "Sublease", "License", "Contract", "Bylaws", "By-laws", "Charter")
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -193,6 +194,8 @@ class _Context:
             return _Instrument("relative" if name in ("Section", "Article") else "self", name)
         if r.self_document.fullmatch(f"{determiner or 'the'} {name}") and (determiner or "").lower() == "this":
             return _Instrument("self")
+        if (determiner or "").lower() == "this" and name.split()[-1] in DOCUMENT_WORDS:
+            return _Instrument("self")  # "Section 3 of this Amendment", "of this Lease"
         if key in self.self_names:
             return _Instrument("self")
         meant = self.stands_for.get(key)
@@ -217,8 +220,6 @@ class _Context:
         # "the Amended and Restated Agreement of Limited Partnership of Pi Holdings", "the Restated
         # Articles of Incorporation": an instrument named by its head word, not its last one.
         if re.search(r"\b(?:%s)\s+of\b" % "|".join(DOCUMENT_WORDS + ("Articles", "Certificate", "Declaration")), name):
-            return _Instrument("document", name)
-        if last in ("Bylaws", "By-laws", "By-Laws", "Charter", "Lease", "Sublease", "License", "Contract"):
             return _Instrument("document", name)
         return None
 
@@ -324,11 +325,21 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
             instrument = ctx.instrument(_trim_name(name), det)
             if q.group("n1"):
                 instrument = ctx.instrument(_trim_name(name), "the")
+            dropped = len(name) - len(_trim_name(name))  # characters after the name's last word
+            joined = re.search(r"\s+(?:and|or)\s+", name)
+            if instrument is None and joined:
+                # "Section 22 of the Primary Lease and Sublandlord shall …": the name ends at "and".
+                shorter = _trim_name(name[: joined.start()])
+                instrument = ctx.instrument(shorter, det or ("the" if q.group("n1") else None))
+                if instrument is not None:
+                    dropped, name = len(name) - len(shorter), shorter
             within = re.fullmatch(r"(?:Section|Article)\s+(\d+(?:\.\d+)*[A-Za-z]?)", _trim_name(name))
             if within and q.group("n3") and within.group(1) in ctx.by_label:
                 instrument = _Instrument("within", within.group(1))  # "clause (d) of Section 501"
-            if instrument is not None:
-                end = q.start("inst") + len(q.group("inst")) - (len(name) - len(_trim_name(name)))
+            # "paragraphs 1, 4 and 5 of this Agreement": the words cited stop before "of this
+            # Agreement" (as most gold readers of the development corpus read it).
+            if instrument is not None and not (instrument.kind == "self" and (det or "").lower() == "this"):
+                end = q.start("inst") + len(q.group("inst")) - dropped
         if kind == "item" and designators and all(d.startswith("(") for d in designators):
             kind = "clause"  # "item (xiii) above": a part of a list of this document
         elif kind == "item" and (instrument is None or instrument.kind != "external"):
