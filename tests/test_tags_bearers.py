@@ -73,3 +73,27 @@ def test_an_address_after_the_name_is_an_appositive_of_the_party():
     definitions = {t.term: t.definition.split(",")[0] for t in document.terms}
     assert definitions == {"Sublandlord": "MERRIMACK PHARMACEUTICALS", "Subtenant": "IPSEN BIOSCIENCE"}
     assert [(d.modality.value, d.bearer) for d in document.deontics] == [("obligation", "Subtenant"), ("permission", "Sublandlord")]
+
+
+def _terms(text: str) -> dict[str, str]:
+    document = document_from_text(text, "snippet")
+    from clausegraph.tagging.terms import tag_terms
+
+    return {t.term: t.definition for t in tag_terms(document)}
+
+
+def test_definitions_the_dev_corpus_writes():
+    text = (
+        '"Total Adjusted Capital", "Company Action Level RBC" and "Surplus to Policyholders" shall have the '
+        'meanings ascribed thereto under the insurance laws. The term "Specified Minimum Percentage" shall be '
+        'equal to the percentage set forth on Schedule 1. Licensee has a right of first negotiation ("ROFN\'\') '
+        'on new software. Sublandlord holds the Original Lease, as amended by the Fifth Amendment of Lease dated '
+        'April 3, 2017 (the "Fifth Amendment" and collectively with the Original Lease, the First Amendment, the '
+        'Second Amendment, the Third Amendment and the Fourth Amendment, and as may be further amended, the '
+        '"Primary Lease").\n'
+    )
+    terms = _terms(text)
+    assert set(terms) == {"Total Adjusted Capital", "Company Action Level RBC", "Surplus to Policyholders",
+                          "Specified Minimum Percentage", "ROFN", "Fifth Amendment", "Primary Lease"}
+    assert terms["Specified Minimum Percentage"].startswith("the percentage set forth on Schedule 1")
+    assert terms["ROFN"] == "a right of first negotiation"
