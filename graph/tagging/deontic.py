@@ -322,6 +322,8 @@ PARTY_DEFINITION = re.compile(
     r"N\.A|plc|PLC|AG|S\.A|bank|association|individual|trust|LLP|L\.P|GmbH|B\.V|N\.V)\b"
 )
 PERSON_NAME = re.compile(r"(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+){1,2}(?:,?\s+(?:Jr|Sr)\.?)?")
+# A definitions section sends the parties' names back to where the parties are introduced.
+POINTS_TO_PREAMBLE = re.compile(r"\b(?:preamble|introductory\s+paragraph|first\s+paragraph|opening\s+paragraph)\b", re.I)
 # Defined terms that never bear a duty although their definition may name a company.
 NOT_A_BEARER = re.compile(r"(?:Agreement|Effective\s+Date|Date|Term|Software|Products?|Property|Premises|Shares?|Stock|Notes?|Securities)$")
 
@@ -343,6 +345,9 @@ def _party_pattern(rules: _Rules, mentions, terms=()) -> str:
             continue
         if PARTY_DEFINITION.search(definition[:160]) or PERSON_NAME.fullmatch(definition):
             extra.add(collapse(t.term))
+        elif t.stands_for is None and POINTS_TO_PREAMBLE.search(definition):
+            extra.add(collapse(t.term))  # '"Operator" shall have the meaning set forth in the preamble'
+
     # All capitals only for a short acronym ("AIG", "NCC"): "COMPANY" or a heading is no bearer.
     extra = {
         e for e in extra
@@ -377,7 +382,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
     for m in pattern.finditer(text, a, b):
         if skip and skip[0] <= m.start() < skip[1]:
             continue
-        modal = rules.modal.match(m.group("modal"))
+        modal = rules.modal.match(text, m.start("modal"))  # in place: a modal may look ahead ("agree that … shall")
         modality = Modality(modal.lastgroup)
         after = text[m.end():m.end() + 60]
         if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
