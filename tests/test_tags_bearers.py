@@ -97,3 +97,17 @@ def test_definitions_the_dev_corpus_writes():
                           "Specified Minimum Percentage", "ROFN", "Fifth Amendment", "Primary Lease"}
     assert terms["Specified Minimum Percentage"].startswith("the percentage set forth on Schedule 1")
     assert terms["ROFN"] == "a right of first negotiation"
+
+
+def test_a_second_verb_phrase_of_the_same_subject_is_its_own_statement():
+    found = _statements("Lessee shall restrict its use to such purposes, and shall not use the premises for any "
+                        "other purpose. Lessee shall keep the premises clean and may remove its fixtures.")
+    assert found == [("obligation", "lessee"), ("prohibition", "lessee"), ("obligation", "lessee"), ("permission", "lessee")]
+
+
+def test_time_to_act_discretion_and_reserved_rights_are_rights():
+    found = _statements("Lessee shall have fifteen days after notice to correct the default. Lessor reserves the "
+                        "right to enter the premises. Lessor shall have full discretion to choose the contractor. "
+                        "Lessee shall have the right, at its option, to renew. Neither party shall be in default by "
+                        "reason of a strike.")
+    assert found == [("right", "lessee"), ("right", "lessor"), ("right", "lessor"), ("right", "lessee")]

@@ -455,6 +455,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             if counter and not named and any(_singular(counter) == _singular(p) for _, p in bearers):
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
+        out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
     for pattern, modality, rule in rules.statements:
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
@@ -473,6 +474,36 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             end = statement_end(text, m.end(), b)
             counter = _counterparty(text, m.end(), end, party, parties, "")
             out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
+    return out
+
+
+# A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
+COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?)\b)")
+# How far into its sentence a coordinated verb phrase may start (characters).
+COORDINATION_REACH = 400
+
+
+def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_Stmt"]:
+    """Statements of the subject's further verb phrases in the same sentence, each with its own
+    modality; a phrase that has a subject of its own is read by the main rule instead."""
+    out = []
+    limit = min(b, pos + COORDINATION_REACH)
+    sentence_end = re.search(r"[.;:](?=\s|$)", text[pos:limit])
+    limit = pos + sentence_end.start() if sentence_end else limit
+    for c in COORDINATED_MODAL.finditer(text, pos, limit):
+        modal = rules.modal.match(text, c.end())
+        if not modal:
+            continue
+        modality = Modality(modal.lastgroup)
+        after = text[modal.end():modal.end() + 60]
+        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+            continue
+        if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
+            continue
+        start = c.start() + len(c.group()) - len(c.group().lstrip(" ,"))
+        end = statement_end(text, modal.end(), b)
+        for _, party in bearers:
+            out.append(_Stmt(label, modality, party, None, start, end, collapse(modal.group())))
     return out
 
 
