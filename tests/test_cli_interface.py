@@ -263,6 +263,7 @@ def test_exit_codes_as_the_readme_lists_them(tmp_path, store):
         (2, ["refs"]),  # usage: DOC missing
         (3, ["lint", "--store", str(tmp_path / "never-built")]),
         (4, ["terms", "no-such-doc", "--store", str(store)]),
+        (5, ["push", "--endpoint", "http://127.0.0.1:9/sparql", "--store", str(store)]),  # nothing listens there
     ]
     for code, argv in cases:
         done = script(*argv)
