@@ -133,7 +133,7 @@ def query(name_or_sparql: str, store: PathLike = "outputs", /, **bindings: Any) 
     from .errors import QueryError
     from .querycheck import check_query
     from .queryinfo import describe, missing_prefixes, prefix_hint
-    from .store import load_query, open_store
+    from .store import load_query, open_store, party_bindings
 
     is_text = any(c in name_or_sparql for c in "{}\n") or " " in name_or_sparql.strip()
     text = name_or_sparql if is_text else load_query(name_or_sparql)
@@ -142,6 +142,7 @@ def query(name_or_sparql: str, store: PathLike = "outputs", /, **bindings: Any) 
         raise QueryError(verdict.problem)
     if missing_prefixes(text):
         raise QueryError(prefix_hint(missing_prefixes(text)[0]))
+    bindings = party_bindings(text, bindings)  # party="the Company" → partyKey, as the CLI's --bind does
     missing = [name for name in describe(name_or_sparql, text).required if name not in bindings]
     if missing:
         raise QueryError(f"{name_or_sparql if not is_text else 'the query'} needs {', '.join('?' + m for m in missing)}")

@@ -386,7 +386,7 @@ def _cmd_lint(args) -> int:
 def _cmd_query(args) -> int:
     from .querycheck import check_query
     from .queryinfo import describe, missing_prefixes, prefix_hint
-    from .store import load_query
+    from .store import load_query, party_bindings
 
     if args.list:
         return _list_queries(args.format)
@@ -400,7 +400,7 @@ def _cmd_query(args) -> int:
     missing = missing_prefixes(text)
     if missing:
         raise QueryError(f"{args.query}: {prefix_hint(missing[0])}")
-    bindings = dict(_parse_binding(b) for b in args.bind)
+    bindings = party_bindings(text, dict(_parse_binding(b) for b in args.bind))  # party=NAME → partyKey
     info = describe(args.query, text)  # a user's file with the same header is checked the same way
     unbound = [name for name in info.required if name not in bindings]
     if unbound:

@@ -100,6 +100,7 @@ def test_query_named_text_and_errors(built):
     assert [(r["source"], r["target"]) for r in rows] == [("12", "8(c)")]
     (count,) = clausegraph.query("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?x <https://w3id.org/clausegraph/ontology#documentId> ?d }", out)
     assert count["n"] == 4
+    assert clausegraph.query("obligations-by-party", out, party="the Company", doc=UA)  # as --bind party=
     with pytest.raises(QueryError, match=r"refs-from needs \?label"):
         clausegraph.query("refs-from", out, doc=UA)
     with pytest.raises(QueryError, match="unknown prefix 'cg:'"):

@@ -215,6 +215,14 @@ def test_a_required_parameter_left_unbound_is_named(capsys, store):
     assert err == "clausegraph: refs-from needs ?label: add --bind label=VALUE (`clausegraph query --list` shows every query's parameters)\n"
 
 
+def test_party_satisfies_a_required_party_key(capsys, store):
+    # --bind party=NAME is how a user names the party (store.party_bindings computes ?partyKey)
+    code, out, err = run(capsys, "query", "obligations-by-party", "--bind", "party=the Company",
+                         "--bind", f"doc={UA}", "--store", store, "--json")
+    assert code == 0, err
+    assert json.loads(out) and {r["doc"] for r in json.loads(out)} == {UA}
+
+
 def test_query_without_a_name_says_what_to_give(capsys, store):
     code, out, err = run(capsys, "query", "--store", store)
     assert code == 4 and "query --list" in err and err.count("\n") == 1
@@ -280,7 +288,8 @@ def test_exit_codes_as_the_readme_lists_them(tmp_path, store):
     "line, expected",
     [
         ("clausegraph que", ["query"]),
-        ("clausegraph query refs-", ["refs-from", "refs-to", "refs-transitive"]),
+        ("clausegraph query refs-f", ["refs-from"]),
+        ("clausegraph query --bind doc=x obligations-b", ["obligations-by-party"]),
         ("clausegraph refs --store {store} hig-p", [POA]),
         ("clausegraph refs --store {store} " + UA + " 8(c", ["8(c)", "8(c)(i)", "8(c)(ii)"]),
     ],
