@@ -132,7 +132,7 @@ def query(name_or_sparql: str, store: PathLike = "outputs", /, **bindings: Any) 
     """
     from .errors import QueryError
     from .querycheck import check_query
-    from .queryinfo import describe, missing_prefixes, prefix_hint
+    from .queryinfo import describe, missing_prefixes, prefix_hint, short_syntax_error
     from .store import load_query, open_store, party_bindings
 
     is_text = any(c in name_or_sparql for c in "{}\n") or " " in name_or_sparql.strip()
@@ -146,7 +146,10 @@ def query(name_or_sparql: str, store: PathLike = "outputs", /, **bindings: Any) 
     missing = [name for name in describe(name_or_sparql, text).required if name not in bindings]
     if missing:
         raise QueryError(f"{name_or_sparql if not is_text else 'the query'} needs {', '.join('?' + m for m in missing)}")
-    return open_store(Path(store)).select(text, bindings)
+    try:
+        return open_store(Path(store)).select(text, bindings)
+    except QueryError as exc:
+        raise QueryError(short_syntax_error(str(exc))) from exc
 
 
 def named_queries() -> list["NamedQuery"]:

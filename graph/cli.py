@@ -411,22 +411,20 @@ def _cmd_query(args) -> int:
     if {"doc", "label"} <= parameters and isinstance(bindings.get("doc"), str) and isinstance(bindings.get("label"), str):
         bindings["label"] = _clause_label(store, bindings["doc"], bindings["label"])  # 8C → 8(c)
     try:
-        return _print_query_result(_run_query(store, text, bindings), args.format)
+        return _print_query_result(_run_query(store, args.query, text, bindings), args.format)
     except (OSError, RuntimeError) as exc:  # Oxigraph evaluates lazily: a SERVICE fails while rows are read
         if not verdict.federated:
             raise
         raise QueryError(f"{args.query}: the SERVICE call failed: {' '.join(str(exc).split())}") from exc
 
 
-def _run_query(store, text: str, bindings: dict):
+def _run_query(store, name: str, text: str, bindings: dict):
+    from .queryinfo import short_syntax_error
+
     try:
         return store.query(text, bindings)
-    except QueryError as exc:  # Oxigraph lists every character it expected: keep the first few
-        message = " ".join(str(exc).split())
-        short = re.sub(r"(expected one of (?:[^,]*,){3})[^,].*", r"\1 …", message)
-        if short == message:
-            raise
-        raise QueryError(short) from exc
+    except QueryError as exc:  # named, and Oxigraph's list of every character it expected cut to its reason
+        raise QueryError(f"{name}: {short_syntax_error(str(exc))}") from exc
 
 
 def _list_queries(fmt: str) -> int:

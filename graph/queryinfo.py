@@ -135,3 +135,26 @@ def prefix_hint(prefix: str) -> str:
 
     iri = PREFIXES.get(prefix, "…")
     return f"unknown prefix '{prefix}:' — add PREFIX {prefix}: <{iri}>"
+
+
+# --- syntax errors -------------------------------------------------------------------------------
+
+ORIGIN = re.compile(r"^(?P<head>.*?error at \d+:\d+): expected (?:one of )?(?P<expected>.*)$", re.S)
+# Oxigraph mixes its own reasons ("SELECT * is not authorized with GROUP BY", "Prefix not found")
+# into the list of tokens it expected; a reason is several plain words between commas.
+REASON = re.compile(r"(?:^|, )((?:[A-Za-z*]+ )+[A-Za-z*]+)(?=,|$)")
+LONG_MESSAGE = 160
+
+
+def short_syntax_error(message: str) -> str:
+    """Oxigraph's syntax error in one short line: its reason, or the first few expected tokens."""
+    message = " ".join(message.split())
+    origin = ORIGIN.match(message)
+    if not origin:
+        return message
+    reasons = REASON.findall(origin["expected"])
+    if reasons:
+        return f"{origin['head']}: {'; '.join(reasons)}"
+    if len(message) <= LONG_MESSAGE:
+        return message
+    return f"{origin['head']}: expected {origin['expected'][:60].rstrip(', ')} …"

@@ -246,6 +246,32 @@ def test_missing_prefix_is_one_short_line(capsys, store, tmp_path, text, message
     assert len(err) < 200 and "\\u{" not in err
 
 
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * is not authorized with GROUP BY"),
+        ("SELECT (1 AS ?x) (2 AS ?x) {}", "Duplicated variable name in SELECT"),
+    ],
+)
+def test_oxigraph_syntax_errors_keep_only_their_reason(capsys, store, tmp_path, text, reason):
+    # rdflib's grammar (the safety check) accepts these; Oxigraph refuses them with a long list
+    path = tmp_path / "mine.rq"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "query", path, "--store", store)
+    assert code == 4 and out == ""
+    assert err.startswith(f"clausegraph: {path}: malformed SPARQL: error at ") and err.endswith(f": {reason}\n")
+
+
+def test_short_syntax_error_cuts_a_list_without_a_reason():
+    from clausegraph.queryinfo import short_syntax_error
+
+    long = "malformed SPARQL: error at 1:2: expected one of " + ", ".join(f"'{c}'" for c in "abcdefghijklmnopqrstuvwxyz" * 3)
+    short = short_syntax_error(long)
+    assert short.startswith("malformed SPARQL: error at 1:2: expected 'a', 'b'") and short.endswith(" …")
+    assert len(short) < 120
+    assert short_syntax_error("error at 1:3: expected [_]") == "error at 1:3: expected [_]"
+
+
 def test_missing_prefix_is_reported_before_the_store_is_needed(capsys, tmp_path):
     path = tmp_path / "mine.rq"
     path.write_text("SELECT * { ?s nif:anchorOf ?o }", encoding="utf-8")
