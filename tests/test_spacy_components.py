@@ -84,3 +84,14 @@ def test_a_document_of_another_text_is_a_clear_error():
 def test_clausegraph_own_pipeline_is_unchanged(ua):
     # tag_document goes through the same adapters: the built corpus still has its records.
     assert ua.terms and ua.references and ua.deontics
+
+
+def test_components_survive_pickling():
+    """spaCy pickles components for nlp.pipe(n_process=…): the adapter must round-trip."""
+    import pickle
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("clausegraph_refs")
+    component = pickle.loads(pickle.dumps(nlp.get_pipe("clausegraph_refs")))
+    tagged = component(nlp.make_doc(TEXT))
+    assert [s.text for s in tagged.spans["cg_refs"]] == ["Section 2"]

@@ -53,6 +53,8 @@ class PlainDocAdapter:
         return self.component(doc)
 
     def __getattr__(self, attribute):  # the wrapped component's own attributes stay reachable
+        if attribute.startswith("__") or attribute == "component":  # e.g. while unpickling: no recursion
+            raise AttributeError(attribute)
         return getattr(self.component, attribute)
 
 
