@@ -386,13 +386,13 @@ def _cmd_lint(args) -> int:
 def _cmd_query(args) -> int:
     from .querycheck import check_query
     from .queryinfo import describe, missing_prefixes, prefix_hint
-    from .store import load_query, party_bindings
+    from .store import party_bindings
 
     if args.list:
         return _list_queries(args.format)
     if args.query is None:
         raise QueryError("give a query name or a .rq file (`clausegraph query --list` shows the named queries)")
-    text = load_query(args.query)
+    text = _load_query(args.query)
     verdict = check_query(text, allow_service=args.allow_service)
     if not verdict.ok:
         hint = " (--allow-service lets it)" if verdict.federated else ""
@@ -416,6 +416,19 @@ def _cmd_query(args) -> int:
         if not verdict.federated:
             raise
         raise QueryError(f"{args.query}: the SERVICE call failed: {' '.join(str(exc).split())}") from exc
+
+
+def _load_query(name: str) -> str:
+    from .labels import did_you_mean
+    from .store import load_query, query_names
+
+    try:
+        return load_query(name)
+    except QueryError as exc:
+        hint = did_you_mean(name, query_names()) if not name.endswith(".rq") else ""
+        if not hint:
+            raise
+        raise QueryError(f"unknown query {name!r}{hint} (`clausegraph query --list` shows them all)") from exc
 
 
 def _run_query(store, name: str, text: str, bindings: dict):

@@ -153,6 +153,7 @@ def test_a_bound_label_is_matched_the_same_way(capsys, store):
                                      "did you mean 'Annex I, v'"),
         (["refs", UA, "99(z)"], "no clause labelled '99(z)'"),
         (["terms", "zzz"], "unknown document 'zzz' (built: "),  # nothing near: the list of documents
+        (["query", "refs-frm"], "unknown query 'refs-frm'; did you mean 'refs-from'"),
     ],
 )
 def test_did_you_mean(capsys, store, argv, message):
