@@ -24,11 +24,14 @@ import html
 import json
 import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
 READER = "reader.html"
 NETWORK = "network.html"
 INDEX = "index.html"
 ASSETS = "assets"
+TEMPLATES = Path(__file__).parent / "templates"
 
 # Categorical colours (Tableau 10: readable on white, distinguishable in greyscale-ish print).
 PALETTE = (
@@ -119,6 +122,37 @@ def counterparty_key(d) -> str | None:
 
 def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_template(name: str, **values) -> str:
+    """A page from ``templates/NAME`` (autoescaped: pass HTML made here as :func:`markup`)."""
+    return _environment().get_template(name).render(**values)
+
+
+def markup(html_text: str):
+    """HTML this package made (every value in it escaped with :func:`esc`), for a template."""
+    from markupsafe import Markup
+
+    return Markup(html_text)
+
+
+def nav_links(doc: str | None, current: str) -> list[dict]:
+    """The links of the bar at the top of every page: index · reader · network."""
+    up = "../../" if doc else ""
+    links = [(up + INDEX, "Corpus index", "index")]
+    if doc:
+        links += [(READER, "Reader", "reader"), (NETWORK, "Network", "network")]
+    else:
+        links += [(NETWORK, "Corpus network", "corpus-network")]
+    return [{"href": href, "text": text, "current": key == current} for href, text, key in links]
 
 
 def nav(doc: str | None, current: str, title: str) -> str:

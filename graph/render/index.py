@@ -22,8 +22,8 @@ def render_index(outputs: Outputs) -> str:
             f'<div class="doc-id">{esc(doc.doc)}</div></td>'
             f'<td>{esc(doc.kind)}</td>'
             f'<td class="parties">{_parties_cell(outputs, doc.doc, mentioned)}</td>'
-            f'<td class="num">{len(doc.clauses)}</td><td class="num">{len(doc.terms)}</td>'
-            f'<td class="num">{len(doc.deontics)}</td><td class="num">{len(doc.references)}</td>'
+            f'<td class="num" data-label="clauses">{len(doc.clauses)}</td><td class="num" data-label="terms">{len(doc.terms)}</td>'
+            f'<td class="num" data-label="obligations">{len(doc.deontics)}</td><td class="num" data-label="references">{len(doc.references)}</td>'
             f'<td class="links"><a href="{esc(reader)}">reader</a> · <a href="{esc(network)}">network</a></td>'
             "</tr>"
         )
