@@ -217,12 +217,18 @@
     var r = a.getBoundingClientRect(), o = outline.getBoundingClientRect();
     if (a.offsetParent && (r.top < o.top || r.bottom > o.bottom)) outline.scrollTop += r.top - o.top - o.height / 3;
   }
+  function placePanels() {  // the outline and the drawer start where the bars end, stuck or not
+    var top = Math.max(0, Math.round(barsBottom())) + "px";
+    outline.style.top = top; drawer.style.top = window.innerWidth > 700 ? top : "";
+  }
   var ticking = false;
   window.addEventListener("scroll", function () {
     if (ticking) return;
     ticking = true;
-    requestAnimationFrame(function () { ticking = false; markCurrent(); });
+    requestAnimationFrame(function () { ticking = false; placePanels(); markCurrent(); });
   }, { passive: true });
+  window.addEventListener("resize", placePanels);
+  placePanels();
   markCurrent();
   window.cgCurrentClause = function () { markCurrent(); return current; };
 
