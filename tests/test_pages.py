@@ -27,7 +27,6 @@ from clausegraph.render.network import (
     remote_resources,
     render_network,
     strip_remote_resources,
-    _spread,
 )
 from clausegraph.render.outputs import load_outputs
 from conftest import GOLD, UA, read_source
@@ -493,17 +492,52 @@ def test_corpus_network_is_one_node_per_section(fixture_outputs):
     assert (f"{UA}/c:12", "refers to", f"{UA}/c:8") in {(e["from"], e["cgType"], e["to"]) for e in edges}
 
 
-@pytest.mark.parametrize("angles, gap, expected", [
-    ([0.0, 1.0, 2.0], 0.1, [0.0, 1.0, 2.0]),  # far apart: unchanged
-    ([1.0, 1.0], 0.2, [0.9, 1.1]),  # two wanting one place: centred on it
-    ([0.0, 0.05, 1.0], 0.1, [-0.025, 0.075, 1.0]),  # a crowded pair spreads around its mean
-])
-def test_spread_keeps_neighbours_apart(angles, gap, expected):
-    """Ring nodes are moved apart just enough, keeping their order."""
-    assert _spread(angles, gap) == pytest.approx(expected)
+def test_layout_is_an_outline_with_parties_and_terms_beside(fixture_outputs):
+    """Sections follow each other in reading order (down a column, then the next column); each
+    part sits below and to the right of its parent; parties are left of every clause, terms right."""
+    from clausegraph.render.network import INDENT
+
+    outputs = load_outputs(fixture_outputs)
+    doc = outputs.document(UA)
+    graph = document_graph(outputs, doc)
+    pos = layout(graph)
+    clauses = [n for n in graph.nodes.values() if n.type == "clause"]
+    sections = [n for n in clauses if n.parent is None]
+    xs = sorted({pos[n.id][0] for n in sections})
+    column = {x: i for i, x in enumerate(xs)}
+    reading = [(column[pos[n.id][0]], pos[n.id][1]) for n in sections]
+    assert reading == sorted(reading) and len(set(reading)) == len(reading)
+    assert len(xs) > 1  # a long agreement takes several columns, not one tall strip
+    for n in clauses:
+        if n.parent:
+            (px, py), (x, y) = pos[n.parent], pos[n.id]
+            assert x == px + INDENT or y < py, n.label  # indented beneath, or continued in a later column
+    left = min(pos[n.id][0] for n in clauses)
+    right = max(pos[n.id][0] for n in clauses)
+    assert all(pos[n.id][0] < left for n in graph.nodes.values() if n.type == "party")
+    assert all(pos[n.id][0] > right for n in graph.nodes.values() if n.type in ("term", "authority"))
 
 
-# --- the index -------------------------------------------------------------------------------
+def test_corpus_network_folds_a_press_release_by_heading(built):
+    """A document of many flat paragraphs shows one node per heading in the corpus network;
+    an agreement keeps one node per section."""
+    from clausegraph.render.network import SECTIONS_MAX, corpus_graph
+
+    _, out = built
+    outputs = load_outputs(out)
+    graph = corpus_graph(outputs)
+    for doc in outputs.documents:
+        tops = [c for c in doc.clauses if not c.parent]
+        shown = [n for n in graph.nodes.values() if n.type == "clause" and n.parent == f"d:{doc.doc}"]
+        headings = [c for c in tops if str(getattr(c.kind, "value", c.kind)) == "heading"]
+        if len(tops) > SECTIONS_MAX and headings:
+            leading = 0 if str(getattr(tops[0].kind, "value", tops[0].kind)) == "heading" else 1
+            assert len(shown) == len(headings) + leading, doc.doc
+            assert any(n.label != n.id.split("/c:")[-1] for n in shown)  # a heading's words, not "p7"
+        else:
+            assert len(shown) == len(tops), doc.doc
+    assert any(len([c for c in d.clauses if not c.parent]) > SECTIONS_MAX for d in outputs.documents), \
+        "the corpus has no long flat document to fold"
 
 
 def test_index_lists_documents_with_counts(fixture_outputs):
