@@ -156,30 +156,5 @@ def nav_links(doc: str | None, current: str) -> list[dict]:
 
 
 def nav(doc: str | None, current: str, title: str) -> str:
-    """The bar at the top of every page: index · reader · network for this document."""
-    up = "../../" if doc else ""
-    links = [(up + INDEX, "Corpus index", "index")]
-    if doc:
-        links += [(READER, "Reader", "reader"), (NETWORK, "Network", "network")]
-    else:
-        links += [(NETWORK, "Corpus network", "corpus-network")]
-    items = "".join(
-        f'<a class="nav-link{" current" if key == current else ""}" href="{esc(href)}">{esc(text)}</a>'
-        for href, text, key in links
-    )
-    return f'<nav class="cg-nav"><span class="brand">clausegraph</span>{items}<span class="nav-title">{esc(title)}</span></nav>'
-
-
-def page(title: str, body: str, *, depth: int, scripts: tuple[str, ...] = (), styles: tuple[str, ...] = (),
-         inline_style: str = "", body_class: str = "") -> str:
-    """A complete HTML page; ``depth`` is how many folders below the outputs folder it sits."""
-    up = "../" * depth
-    links = "".join(f'<link rel="stylesheet" href="{up}{ASSETS}/{s}">' for s in ("pages.css", *styles))
-    js = "".join(f'<script src="{up}{ASSETS}/{s}"></script>' for s in scripts)
-    extra = f"<style>{inline_style}</style>" if inline_style else ""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title>{links}{extra}</head>"
-        f'<body class="{esc(body_class)}">{body}{js}</body></html>\n'
-    )
+    """The bar at the top of every page (for pages not made from ``page.html``: the network)."""
+    return render_template("nav.html", nav_links=nav_links(doc, current), nav_title=title)

@@ -45,6 +45,7 @@ from .common import (
     doc_page,
     esc,
     nav,
+    render_template,
     script_json,
 )
 from .outputs import DocOutputs, Outputs, kind_text
@@ -570,37 +571,15 @@ def _party_option(node: Node) -> str:
 def _controls(graph: Graph, title: str, reader: str | None) -> str:
     node_counts = Counter(n.type for n in graph.nodes.values())
     edge_counts = Counter(e.type for e in graph.edges.values())
-    node_rows = "".join(
-        f'<label class="legend-row"><input type="checkbox" data-filter="node" value="{t}" checked>'
-        f'<span class="shape shape-{shape}" style="--c:{color}"></span>{esc(label)}'
-        f'<span class="count">{node_counts[t]}</span></label>'
-        for t, (label, shape, color) in NODE_TYPES.items() if node_counts[t] or t != "document"
-    )
-    edge_rows = "".join(
-        f'<label class="legend-row" title="{esc(meaning)}"><input type="checkbox" data-filter="edge" value="{esc(t)}"{"" if t in HIDDEN_AT_FIRST else " checked"}>'
-        f'<span class="line{" dashed" if dashed else ""}" style="--c:{color}"></span>{esc(t)}'
-        f'<span class="count">{edge_counts[t]}</span></label>'
-        for t, (color, dashed, meaning) in EDGE_TYPES.items()
-    )
+    node_rows = [{"type": t, "label": label, "shape": shape, "color": color, "count": node_counts[t]}
+                 for t, (label, shape, color) in NODE_TYPES.items() if node_counts[t] or t != "document"]
+    edge_rows = [{"type": t, "color": color, "dashed": dashed, "meaning": meaning, "count": edge_counts[t],
+                  "checked": t not in HIDDEN_AT_FIRST}
+                 for t, (color, dashed, meaning) in EDGE_TYPES.items()]
     parties = sorted((n for n in graph.nodes.values() if n.type == "party"), key=lambda n: n.label.lower())
-    options = "".join(f'<option value="{esc(n.id)}">{esc(_party_option(n))}</option>' for n in parties)
-    note = ('<p class="note">One node per section: parts of a section are folded into it.</p>'
-            if graph.aggregated else "")
-    to_reader = f'<a href="{esc(reader)}">Read the document</a>' if reader else ""
-    return (
-        f'<h1>{esc(title)}</h1>{note}'
-        '<label class="search"><span>Search</span>'
-        '<input id="cg-search" type="search" placeholder="label or words, e.g. 8(c) or indemnify" autocomplete="off"></label>'
-        '<ol id="cg-results" class="results"></ol>'
-        '<label class="party-select"><span>Party</span>'
-        f'<select id="cg-party"><option value="">All parties</option>{options}</select></label>'
-        f'<fieldset class="legend"><legend>Nodes</legend>{node_rows}</fieldset>'
-        f'<fieldset class="legend"><legend>Edges</legend>{edge_rows}</fieldset>'
-        '<label class="physics"><input id="cg-physics" type="checkbox"> Physics (let the layout move)</label>'
-        '<button id="cg-fit" type="button">Fit to screen</button> '
-        '<button id="cg-first-view" type="button">Readable view</button> '
-        f'<p class="hint">Click a node to read it and see its links; click the background to clear. {to_reader}</p>'
-    )
+    return render_template("network_controls.html", title=title, aggregated=graph.aggregated, reader=reader,
+                           parties=[{"id": n.id, "text": _party_option(n)} for n in parties],
+                           node_rows=node_rows, edge_rows=edge_rows)
 
 
 # --- offline --------------------------------------------------------------------------------
