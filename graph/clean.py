@@ -268,8 +268,10 @@ def _mark_tables_of_contents(source, raw_lines, noise) -> None:
         if n in noise or not _TOC_START.match(s):
             n += 1
             continue
-        # Walk paragraph by paragraph until one reads as prose.
-        m = n
+        # Walk paragraph by paragraph, from the line after the heading, until one reads as
+        # prose. (Starting at the heading itself, a heading glued to a sentence read as prose
+        # and the walk never moved on.)
+        m = n + 1
         while m < len(raw_lines):
             para_start = m
             words: list[str] = []
@@ -288,7 +290,7 @@ def _mark_tables_of_contents(source, raw_lines, noise) -> None:
         for k in range(n, m):
             if source[raw_lines[k][0] : raw_lines[k][1]].strip():
                 noise.setdefault(k, "table of contents")
-        n = m
+        n = max(m, n + 1)  # always move on: every line is looked at a bounded number of times
 
 
 def _join(source: str, lines: list[Line]) -> tuple[str, list[int]]:

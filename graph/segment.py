@@ -15,10 +15,12 @@ Documents without numbering (powers of attorney, press releases) become paragrap
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from .clean import DANGLING_WORDS, SHORT_LINE, CleanText, Gap, Line, dangling
+from . import numbering
+from .clean import _SGML_INLINE, DANGLING_WORDS, SHORT_LINE, CleanText, Gap, Line, dangling
 from .model import Clause, ClauseKind
 
 # --- numbering styles ------------------------------------------------------------------------
@@ -88,8 +90,9 @@ _ARTICLE = re.compile(
 _SECTION_KW = re.compile(r"^(?:SECTION|Section|§)\s+(?P<num>\d+(?:\.\d+)*[A-Za-z]?)\b\.?(?:\s+(?P<rest>.*))?$")
 _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*))?$")
-_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[a-z])\.\s+(?P<rest>\S.*)$")
+# "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
+_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
+_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
 _ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})$"
 )
@@ -101,6 +104,7 @@ _CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
 _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.*))?$")
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
 _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
+_MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
 _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
 _REFERENCE_BEFORE = re.compile(
@@ -178,9 +182,12 @@ class _Tree:
             n += 1
         return f"{label} [{n}]"
 
-    def open(self, label: str, kind: ClauseKind, start: int, rank: int, **kw) -> _Node:
-        while self.top.rank >= rank:
-            self.stack.pop()
+    def open(self, label: str, kind: ClauseKind, start: int, rank: int, parent: _Node | None = None, **kw) -> _Node:
+        if parent is not None and parent in self.stack:
+            self.pop_to(parent)  # "10.4.1" under "10.4", both of rank 3
+        else:
+            while self.top.rank >= rank:
+                self.stack.pop()
         parent = self.top
         label = self.unique(label)
         node = _Node(label, kind, start, rank, parent, **kw)
@@ -207,12 +214,41 @@ def segment(clean: CleanText) -> list[Clause]:
     """The clause tree of ``clean``, in reading order, parents before children."""
     if not clean.lines:
         return []
-    tree = _structural(clean, numbered=True)
+    heads = numbering.headings(clean)
+    # A heading that starts inside a line (hard wrapping ran the paragraphs together) starts a
+    # line of its own from here on: the segmenter reads lines, the clean text is unchanged.
+    cuts = [(h.line, h.pos) for h in heads if h.mid_line] + numbering.part_starts(clean, heads)
+    clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
+    tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
     if not _is_numbered(tree):
-        tree = _structural(clean, numbered=False)
+        tree = _structural(clean, numbered=False, heads={})
     _close_ends(tree, clean)
     _inline_items(tree, clean)
     return _flatten(tree, clean)
+
+
+def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line, ...]:
+    """The content lines, each cut at the (line index, source offset) positions given."""
+    if not positions:
+        return clean.lines
+    cuts: dict[int, list[int]] = {}
+    for line_index, pos in positions:
+        cuts.setdefault(line_index, []).append(pos)
+    out: list[Line] = []
+    for i, line in enumerate(clean.lines):
+        if i not in cuts:
+            out.append(line)
+            continue
+        bounds = [line.start] + sorted(p for p in cuts[i] if line.start < p < line.end) + [line.end]
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            piece = _SGML_INLINE.sub("", clean.source[a:b])
+            text = piece.strip() if line.tabular else " ".join(piece.split())
+            if not text:
+                continue
+            end = a + len(clean.source[a:b].rstrip())
+            gap = line.gap if k == 0 else Gap.BLANK
+            out.append(Line(line.number, a, end, line.indent, text, gap, line.tabular))
+    return tuple(out)
 
 
 def _is_numbered(tree: _Tree) -> bool:
@@ -240,6 +276,10 @@ def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
         return False
     if line.gap is Gap.PAGE:
         return _heading_like(prev.text)
+    if line.indent < prev.indent and len(prev.text) >= SHORT_LINE and not _MARKER_START.match(line.text):
+        # "(a) The Company has … the Registration" / blank lines / "Statement is declared …"
+        # back at the margin where wrapped lines go: the sentence goes on.
+        return False
     # After blank lines: "… within the meaning of the" goes on; "… Securities and Futures Act"
     # (a drafter's missing period) does not.
     return not dangling(prev.text)
@@ -261,12 +301,11 @@ def _heading_like(text: str) -> bool:
     return len(text) < SHORT_LINE and bool(words) and not words[-1][:1].islower()
 
 
-def _structural(clean: CleanText, numbered: bool) -> _Tree:
+def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.Heading"]) -> _Tree:
     tree = _Tree(clean)
     lines = clean.lines
     body_started = False
-    last_top_section: int | None = None  # for bare "8." numbering
-    last_article: int | None = None
+    sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
     i = 0
     while i < len(lines):
@@ -305,22 +344,13 @@ def _structural(clean: CleanText, numbered: bool) -> _Tree:
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
                 line = lines[i]
-            last_top_section = None
+            sections = {}
             handled = True
-        elif numbered and starts and (m := _ARTICLE.match(text)):
-            num = _article_number(m.group("num"))
-            value = int(num) if num and num.isdigit() else (roman_value(num.lower()) if num else None)
-            if num and (last_article is None or value == last_article + 1):
-                node = tree.open(f"Article {num}", ClauseKind.ARTICLE, line.start, 1, cite=f"Article {num}")
-                node.heading = m.group("rest").strip(" .:-–—") or _next_caption(lines, i)
-                last_article = value
-                last_top_section = None
-                body_started = True
-                handled = True
-        if not handled and numbered and starts:
-            handled, last_top_section = _section(tree, line, lines, i, last_top_section)
-            if handled:
-                body_started = True
+        elif numbered and line.start in heads:
+            i = _open_heading(tree, heads[line.start], lines, i, sections)
+            line = lines[i]
+            body_started = True
+            handled = True
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
         if not handled and starts and line.gap is not Gap.NONE:
@@ -359,6 +389,45 @@ def _next_caption(lines: tuple[Line, ...], i: int) -> str | None:
     if i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text):
         return lines[i + 1].text.rstrip(":")
     return None
+
+
+def _open_heading(tree: _Tree, head: "numbering.Heading", lines, i: int, sections: dict) -> int:
+    """Open the article or section the numbering model accepted at ``lines[i]``; the index of
+    the last line its heading takes ("ARTICLE" alone, then "I." on the next line)."""
+    line = lines[i]
+    att = tree.attachment()
+    prefix = att.prefix if att else ""
+    marker = numbering.marker_length(line.text)
+    rest = line.text[marker:].strip()
+    last = i
+    if head.marker_end > line.end and i + 1 < len(lines):
+        last = i + 1  # the number was on the next line: "ARTICLE" / "I."
+        rest = lines[last].text[numbering.marker_length("ARTICLE " + lines[last].text) - len("ARTICLE ") :].strip()
+    alone = last + 1 >= len(lines) or lines[last + 1].gap is not Gap.NONE
+    if head.family == numbering.ARTICLE:
+        node = tree.open(prefix + head.label, ClauseKind.ARTICLE, line.start, 1, cite=head.label, prefix=prefix)
+        node.heading = rest.strip(" .:-–—") or _next_caption(lines, last)
+        sections.clear()
+        return last
+    number = head.number
+    parent = sections.get(number[:-1]) if len(number) > 1 else None
+    if parent is not None and parent not in tree.stack:
+        parent = None
+    rank = 3 if parent is not None else 2
+    kind = ClauseKind.SECTION if rank == 2 else ClauseKind.SUBSECTION
+    node = tree.open(
+        prefix + head.label, kind, line.start, rank, cite=head.label, prefix=prefix,
+        marker_indent=line.indent, parent=parent,
+    )
+    sections[number] = node
+    if rest:
+        node.heading, remainder = _split_heading(rest, alone and bool(head.keyword))
+    else:
+        node.heading, remainder = (_split_heading(lines[last + 1].text, True)[0] if last + 1 < len(lines) else None), None
+    if not node.heading and not rest:
+        node.heading = _next_caption(lines, last)
+    _same_line_item(tree, node, line, remainder)
+    return last
 
 
 def _section(tree: _Tree, line: Line, lines, i: int, last_top: int | None) -> tuple[bool, int | None]:
@@ -468,7 +537,7 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
     if not m:
         return False
-    token, rest = m.group("tok"), m.group("rest")
+    token, rest = m.group("tok"), m.group("rest") or m.groupdict().get("glued")
     if not _paragraph_start(line, prev, rest or "X"):
         return False
     suffix = "" if line.text.startswith("(") else "."
@@ -508,7 +577,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         _ensure_preamble(tree, parent)
     depth = parent.rank - 4 if parent.rank >= 4 else 0
     if suffix:
-        cite = f"{parent.cite}{token}" if parent.cite else token
+        # "A." under "SECTION THREE" is cited 3(A); "i." in an attachment keeps its marker.
+        cite = f"{parent.cite}({token})" if parent.cite else token
     else:
         cite = f"{parent.cite}({token})"
     tree.open(
@@ -655,8 +725,8 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
     def visit(node: _Node) -> None:
         for child in list(node.children):
             visit(child)
-        if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING):
-            return
+        if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING, ClauseKind.PREAMBLE):
+            return  # a preamble's recitals and cross-reference tables get no labels of their own
         regions, cursor = [], node.start
         for child in node.children:
             regions.append((cursor, child.start))
