@@ -82,10 +82,11 @@
     });
     if (!items.length) drawerList.appendChild(el("li", "none", "none"));
     drawer.hidden = false;
+    document.body.classList.add("drawer-open");
     drawer.setAttribute("data-kind", kind);
     drawerPos.textContent = items.length + (items.length === 1 ? " place" : " places");
   }
-  function closeDrawer() { drawer.hidden = true; drawerKind = ""; }
+  function closeDrawer() { drawer.hidden = true; drawerKind = ""; document.body.classList.remove("drawer-open"); }
   function drawerGo(i) {
     if (!drawerItems.length) return;
     drawerAt = (i + drawerItems.length) % drawerItems.length;
@@ -106,10 +107,15 @@
   function context(node) {  // a few words either side of a use, from its own paragraph
     var block = node.closest(".txt") || node.parentNode;
     var range = document.createRange();
+    function text(r) {
+      var part = r.cloneContents();
+      part.querySelectorAll(".act, .also-refs, .refby").forEach(function (x) { x.remove(); });
+      return part.textContent.replace(/\s+/g, " ");
+    }
     range.selectNodeContents(block); range.setEndBefore(node);
-    var before = range.toString().replace(/\s+/g, " ");
+    var before = text(range);
     range.selectNodeContents(block); range.setStartAfter(node);
-    var after = range.toString().replace(/\s+/g, " ");
+    var after = text(range);
     return "…" + before.slice(-50) + node.textContent.replace(/\s+/g, " ") + after.slice(0, 50) + "…";
   }
   function termUses(slug) {
@@ -131,15 +137,20 @@
 
   // --- obligations by party --------------------------------------------------------------------
   var buttons = document.querySelectorAll(".party-filter");
+  function words(node) {  // the document's words in a node, without the badges we add to them
+    var copy = node.cloneNode(true);
+    copy.querySelectorAll(".act, .also-refs, .refby").forEach(function (x) { x.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
   function obligationsOf(key) {
     return Array.prototype.slice.call(document.querySelectorAll('mark.ob[id][data-party="' + CSS.escape(key) + '"]'))
       .map(function (m) {
         var lines = [m.getAttribute("data-modality") + " (“" + m.getAttribute("data-trigger") + "”)"
                      + (m.getAttribute("data-counterparty") ? " · owed to " + m.getAttribute("data-counterparty") : ""),
-                     m.textContent.replace(/\s+/g, " ").slice(0, 160)];
+                     words(m).slice(0, 160)];
         var conds = m.getAttribute("data-conditions");
         if (conds) lines.push("Conditions: " + conds);
-        var words = lines[1]; lines[1] = lines[0]; lines[0] = words;  // the words first, then the facts
+        var said = lines[1]; lines[1] = lines[0]; lines[0] = said;  // the words first, then the facts
         return { node: m, clause: m.getAttribute("data-clause"), lines: lines };
       });
   }
