@@ -331,7 +331,10 @@
   var findTimer = null, lastQuery = "";
   findInput.addEventListener("input", function () {
     clearTimeout(findTimer);
-    findTimer = setTimeout(function () { lastQuery = findInput.value; find(lastQuery); }, 150);
+    findTimer = setTimeout(function () {
+      if (findInput.value === lastQuery) return;  // Enter got there first: keep its place
+      lastQuery = findInput.value; find(lastQuery);
+    }, 150);
   });
   findInput.addEventListener("keydown", function (ev) {
     if (ev.key !== "Enter") return;
