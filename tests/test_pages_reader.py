@@ -274,3 +274,20 @@ def test_reader_prints_the_words_only(browser, fixture_outputs, tmp_path):
     page.pdf(path=str(pdf))
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
     page.emulate_media(media="screen")
+
+
+@pytest.mark.parametrize("where, hidden", [
+    ("index.html", (".cg-nav",)),
+    (f"docs/{UA}/network.html", (".cg-nav", ".net-controls")),
+])
+def test_index_and_network_print_without_tools(browser, fixture_outputs, where, hidden):
+    """In print the index and the network drop their bars and controls and fit the page width."""
+    rec = browser.new_page()
+    page = rec.page
+    page.goto((fixture_outputs / where).as_uri())
+    page.wait_for_load_state("load")
+    page.emulate_media(media="print")
+    for selector in hidden:
+        assert page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).display") == "none", selector
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert rec.errors == []

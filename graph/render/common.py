@@ -1,4 +1,5 @@
-"""What the three page kinds share: where pages live, anchor ids, escaping, parties, colours.
+"""What the three page kinds share: where pages live, anchor ids, escaping, parties, colours,
+and the jinja2 templates (``templates/``, autoescape on) the pages are made from.
 
 Layout of the pages inside an outputs folder::
 

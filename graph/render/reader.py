@@ -6,6 +6,12 @@ count UTF-16 units). The text shown is the *clean* text of :mod:`clausegraph.cle
 numbers and running headers gone, wrapped lines joined), and every record's source span is
 mapped onto it through the clean text's offset map.
 
+Around the text (``templates/reader.html``, filled by ``static/reader.js``): an outline of the
+clause tree, a "go to" box for labels, a search over the text, the terms panel (each term once,
+its definition's words, its uses listed in a drawer), and the obligations of a chosen party
+listed with clause, modality, counterparty and conditions. A reference naming several targets
+("subsection (a) or (b)") links each one where its designator is written.
+
 Structure: sections, subsections and attachments are nested ``<section>`` blocks, each with
 its citation label in the margin and the list of what refers to it; items enumerated inside a
 sentence (``7(h)(iv)``) stay inline in their sentence, as anchored ``<span>`` s. Inline marks
@@ -126,7 +132,8 @@ def render_reader(outputs: Outputs, doc: DocOutputs, incoming) -> str:
     marks = _marks(ctx, cleaned)
     body = _blocks(ctx, marks)
     title = doc.title or doc.doc
-    counts = [_count(len(doc.clauses), "clause"), _count(len(doc.terms), "defined term"),
+    terms = _term_rows(ctx)
+    counts = [_count(len(doc.clauses), "clause"), _count(len(terms), "defined term"),
               _count(len(doc.references), "reference"), _count(len(doc.deontics), "obligation")]
     return render_template(
         "reader.html",
@@ -134,7 +141,7 @@ def render_reader(outputs: Outputs, doc: DocOutputs, incoming) -> str:
         inline_style="".join(f".p{i}{{--party:{colour(i)}}}" for i in range(len(parties))),
         nav_links=nav_links(doc.doc, "reader"), nav_title=doc.doc,
         doc_title=title, kind=doc.kind, counts=counts,
-        who=markup(_who_html(ctx)), findings=markup(_findings_html(ctx)), terms=_term_rows(ctx),
+        who=markup(_who_html(ctx)), findings=markup(_findings_html(ctx)), terms=terms,
         parties=_party_rows(ctx, parties), outline=_outline(ctx), text=markup(body),
     )
 
