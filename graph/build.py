@@ -36,7 +36,7 @@ from .segment import segment
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".xhtml", ".sgml", ".nc"}
+INPUT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".xhtml", ".sgml", ".nc", ".docx", ".pdf", ".md"}
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_MIN_DOCUMENTS = 6
 KEEP_IN_OUTPUTS = {"README.md", ".gitignore"}

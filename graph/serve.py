@@ -11,10 +11,18 @@ Routes (all GET unless said):
 - anything else: a file under the outputs folder (``/`` is ``index.html``); never outside it,
   never the database folder ``store/``.
 
-Read-only by construction and by check: the store is opened read-only, and updates
-(``update=``, ``application/sparql-update``, an INSERT/DELETE/LOAD/CLEAR/DROP/… text) and
-``SERVICE`` (Oxigraph would fetch the remote endpoint) are refused with 403 before anything
-runs. Malformed queries get 400 with Oxigraph's parser message.
+Read-only and local by construction and by check. The store is opened read-only. Every query
+is parsed (``querycheck.check_query``, a real SPARQL grammar) before it runs: updates and
+``SERVICE`` (Oxigraph would fetch the remote endpoint) are refused with 403, text the grammar
+cannot parse with 400. As a second wall, each worker process gives up the network before it
+opens the store (a network namespace of its own, with no interface up), so even a query that
+slipped past the parser could not reach another machine, nor this one's loopback.
+
+The HTTP side answers only to the host names it was started for (a DNS-rebinding page gets
+403), refuses cross-origin requests to ``/sparql`` (``Origin`` / ``Sec-Fetch-Site``) unless
+``--cors ORIGIN`` allows that origin, sends a Content-Security-Policy with every response,
+drops a connection that sends nothing for ``READ_TIMEOUT`` seconds, and holds at most
+``MAX_CONNECTIONS`` at once.
 
 Time limit: a running Oxigraph query cannot be interrupted from Python (it holds the GIL-free
 Rust evaluator until it is done; a 4-way cross product of 200 triples ran 6 minutes here). A
@@ -23,6 +31,12 @@ worker *processes*, each with the store opened read-only once; a worker that ove
 is killed (SIGKILL is safe: it never writes) and replaced in the background. The answer is 503
 with a message. The result cap truncates SELECT rows and CONSTRUCT triples and says so in the
 ``X-Clausegraph-Truncated`` header.
+
+Resources: each worker's address space is capped (``--worker-memory``; an ``ORDER BY`` over a
+cross product took 4.8 GB before), and a worker that runs out dies alone and is replaced, the
+client getting 503. One more worker than ``--workers`` is kept for queries that arrive while
+every other worker is busy: it answers them under a short time limit, so two expensive queries
+cannot make a cheap one wait for theirs.
 """
 
 from __future__ import annotations
@@ -48,6 +62,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .errors import ClauseGraphError, StoreError
+from .querycheck import check_query
 
 log = logging.getLogger("clausegraph.serve")
 
@@ -65,8 +80,43 @@ DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 MAX_BODY_BYTES = 1_000_000
 # Seconds a worker process may take to start and open the store.
 WORKER_START_TIMEOUT = 60.0
+# Address space one query worker may use, in MB (RLIMIT_AS): the store is memory-mapped, so this
+# is well above what a query needs; a cross product sorted in memory is stopped by it.
+DEFAULT_WORKER_MEMORY_MB = 2048
+# Seconds a query may run on the reserved worker, used only while all the others are busy: a
+# named query over the corpus answers in milliseconds, an expensive one is sent back at once.
+SHORT_QUERY_SECONDS = 2.0
+# Queries that may wait for a busy worker; one more is answered 503 at once, saying so.
+MAX_WAITING = 16
+# Seconds a connection may stay silent (half-open, or a slow client) before it is dropped.
+READ_TIMEOUT = 20.0
+# Connections served at once; more are answered 503 and closed.
+MAX_CONNECTIONS = 64
+# A POST body over MAX_BODY_BYTES is read and discarded up to this size, so the client gets its
+# 413 instead of a broken pipe; beyond it the connection is closed after the 413.
+MAX_DISCARD_BYTES = 64 * 1024 * 1024
+# Host names always answered (loopback); others only when given with --host or --allow-host.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Sent with every response: pages may load only what this server has (no fonts, scripts or
+# requests from anywhere else), may not be framed, and forms post only here.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "render" / "static"
+# Node IRIs (https://w3id.org/clausegraph/id/…) are answered under this path, so a local copy of
+# the graph is linked data: /id/DOC/sec_8 gives the clause's place in the reader, or its triples.
+ID_PREFIX = "/id/"
+CG_NS = "https://w3id.org/clausegraph/ontology#"
+NIF_NS = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+# What an IRI may hold to be pasted between < > in a query the server itself asks: no
+# characters SPARQL's IRIREF excludes (so nothing can close the IRI and add query text).
+_SAFE_IRI = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")
+# sd:resultFormat values (http://www.w3.org/ns/formats/…) of what /sparql can answer in.
+SERVICE_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                          "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N-Quads", "TriG")
 QUERY_PAGE = STATIC_DIR / "query.html"
 STATIC_PREFIX = "/_static/"
 # Folders under outputs/ that are not pages: the database files.
@@ -81,54 +131,6 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-# --- what a query may do -------------------------------------------------------------------------
-
-# One lexical token of SPARQL, in the order the grammar's terminals must be tried: comments,
-# strings (long forms first), IRIs, variables, language tags, prefixed names, numbers, words.
-# Oxigraph does not apply SPARQL's \\u codepoint escapes outside strings (checked: a
-# "\\u0053ERVICE" keyword is a syntax error), so the raw text is what is tokenised.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
-    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w\-:%\u00B7]|\\.|\.(?=[\w\-:%]))*)
-    | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
-    | (?P<word>[^\W\d][\w]*)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-# The first keyword of a SPARQL Update request (after BASE/PREFIX declarations).
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
-
-
-def _keywords(text: str) -> list[str]:
-    """The bare words of a query, upper-cased, outside comments, strings, IRIs and names."""
-    return [m.group("word").upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
-
-
-def refusal(text: str) -> str | None:
-    """Why this endpoint refuses to run ``text`` (an update or a federated query), or None.
-
-    >>> refusal("PREFIX ex: <http://ex/> INSERT DATA { ex:a ex:b ex:c }")
-    'read-only endpoint: SPARQL Update (INSERT) is refused'
-    >>> refusal('SELECT ?service WHERE { ?s ?p "SERVICE" }') is None
-    True
-    """
-    words = _keywords(text)
-    significant = [w for w in words if w not in ("BASE", "PREFIX")]
-    if significant and significant[0] in UPDATE_KEYWORDS:
-        return f"read-only endpoint: SPARQL Update ({significant[0]}) is refused"
-    if "SERVICE" in words:
-        return "read-only endpoint: federated queries (SERVICE) are refused; this server never contacts another one"
-    return None
 
 
 # --- content negotiation -------------------------------------------------------------------------
@@ -153,6 +155,9 @@ GRAPH_FORMATS = (
     ResultFormat("ntriples", "application/n-triples", ("n-triples", "nt", "text/plain")),
     ResultFormat("rdfxml", "application/rdf+xml", ("xml", "rdf+xml", "application/xml", "text/xml")),
     ResultFormat("jsonld", "application/ld+json", ("json-ld", "json", "application/json")),
+    # triples in a dataset format (the default graph), for loaders that take only quads
+    ResultFormat("nquads", "application/n-quads", ("n-quads", "nq")),
+    ResultFormat("trig", "application/trig", ("trig",)),
 )
 
 
@@ -340,8 +345,11 @@ def serialize_triples(triples: list, fmt: ResultFormat, prefixes: dict[str, str]
     import pyoxigraph as ox
 
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}[fmt.name]
-    used = prefixes if fmt.name in ("turtle", "rdfxml") else None
+                  "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
+                  "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt.name]
+    if fmt.name in ("nquads", "trig"):
+        triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    used = prefixes if fmt.name in ("turtle", "rdfxml", "trig") else None
     return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
 
 
@@ -413,21 +421,27 @@ def run_job(store, job: QueryJob, max_rows: int) -> Answer:
         return _text_answer(400, f"malformed SPARQL: {exc}")
     except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
         return _text_answer(400, f"bad request: {exc}")
+    except MemoryError:
+        return _text_answer(503, "query stopped: it needed more memory than a query worker may use "
+                                 "(see `clausegraph serve --worker-memory`)")
     except (OSError, RuntimeError) as exc:  # evaluation errors, e.g. a type error in an aggregate
         return _text_answer(500, f"query failed: {exc}")
 
 
-def _worker_main(folder: str, conn, max_rows: int) -> None:
-    """A query worker process: open the store once, then answer jobs until told to stop."""
+def _worker_main(folder: str, conn, max_rows: int, memory_mb: int) -> None:
+    """A query worker process: give up the network, cap memory, open the store once, then
+    answer jobs until told to stop."""
     from .store import open_store
 
     _die_with_parent()
+    sealed = seal_network()
+    _limit_memory(memory_mb)
     try:
         store = open_store(Path(folder), read_only=True)
     except ClauseGraphError as exc:
         conn.send(("failed", str(exc)))
         return
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", sealed))
     while True:
         try:
             job = conn.recv()
@@ -436,6 +450,48 @@ def _worker_main(folder: str, conn, max_rows: int) -> None:
         if job is None:
             return
         conn.send(run_job(store, job, max_rows))
+
+
+# unshare(2) flags: a user namespace lets an unprivileged process make the network namespace.
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def seal_network() -> bool:
+    """Move this process into a network namespace of its own, with no interface up: from then on
+    no socket of it reaches another machine or this one's loopback (already open descriptors,
+    such as the pipe to the server, keep working). True when that worked.
+
+    Linux only; it needs unprivileged user namespaces (the default on current kernels) or root.
+    Must run before the process starts threads.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return True
+    log.debug("unshare(CLONE_NEWNET) failed: errno %d", ctypes.get_errno())
+    return False
+
+
+def _limit_memory(memory_mb: int) -> None:
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        log.debug("could not cap a worker's memory at %d MB", memory_mb)
 
 
 def _die_with_parent() -> None:
@@ -455,9 +511,11 @@ def _die_with_parent() -> None:
 
 
 class _Worker:
-    def __init__(self, context, folder: Path, max_rows: int):
+    def __init__(self, context, folder: Path, max_rows: int, memory_mb: int, reserved: bool):
+        self.reserved = reserved  # the worker kept for queries that arrive while all others are busy
+        self.sealed = False
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(str(folder), child, max_rows),
+        self.process = context.Process(target=_worker_main, args=(str(folder), child, max_rows, memory_mb),
                                        name="clausegraph-query", daemon=True)
         self.process.start()
         child.close()
@@ -474,6 +532,7 @@ class _Worker:
         if status != "ready":
             self.kill()
             raise StoreError(detail)
+        self.sealed = bool(detail)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -493,45 +552,64 @@ class _Worker:
 class QueryPool:
     """Worker processes that each hold the store open; a query that overruns is killed.
 
-    Every worker is started by one long-lived "spawner" thread: Linux delivers the
-    parent-death signal when the *thread* that forked the child ends, so a worker started from
-    a short-lived request thread would be killed as soon as that thread finished.
+    ``workers`` general workers take queries in turn; one more, reserved, takes a query only
+    when all of them are busy, under ``SHORT_QUERY_SECONDS``. Every worker is started by one
+    long-lived "spawner" thread: Linux delivers the parent-death signal when the *thread* that
+    forked the child ends, so a worker started from a short-lived request thread would be killed
+    as soon as that thread finished.
     """
 
-    def __init__(self, folder: Path, *, workers: int = DEFAULT_WORKERS, max_rows: int = DEFAULT_MAX_ROWS):
+    def __init__(self, folder: Path, *, workers: int = DEFAULT_WORKERS, max_rows: int = DEFAULT_MAX_ROWS,
+                 memory_mb: int = DEFAULT_WORKER_MEMORY_MB):
         self.folder = Path(folder)
         self.size = max(1, workers)
         self.max_rows = max_rows
+        self.memory_mb = memory_mb
         # spawn, not fork: the server is multi-threaded, and a forked child could inherit a held lock
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._reserved_idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._waiting = 0
         self._closed = False
-        # (how many workers, a queue for the outcome or None to add them to the pool); None stops
+        # (general count, reserved count, a queue for the outcome or None to add them); None stops
         self._spawn_requests: queue.Queue = queue.Queue()
         self._spawner = threading.Thread(target=self._spawn_loop, name="clausegraph-spawner", daemon=True)
+
+    @property
+    def network_sealed(self) -> bool:
+        """Has every worker given up the network (see seal_network)?"""
+        with self._lock:
+            return bool(self._all) and all(w.sealed for w in self._all)
 
     def start(self) -> None:
         self._spawner.start()
         reply: queue.Queue = queue.Queue()
-        self._spawn_requests.put((self.size, reply))
+        self._spawn_requests.put((self.size, 1, reply))
         workers, error = reply.get()
         if error is not None:
             self.close()
             raise error
-        with self._lock:
-            self._all.update(workers)
         for worker in workers:
-            self._idle.put(worker)
+            self._add(worker)
+
+    def _add(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                return
+            self._all.add(worker)
+        (self._reserved_idle if worker.reserved else self._idle).put(worker)
 
     def _spawn_loop(self) -> None:
         while True:
             request = self._spawn_requests.get()
             if request is None:
                 return
-            count, reply = request
-            started = [_Worker(self._context, self.folder, self.max_rows) for _ in range(count)]
+            general, reserved, reply = request
+            started = [_Worker(self._context, self.folder, self.max_rows, self.memory_mb, reserved=i >= general)
+                       for i in range(general + reserved)]
             error = None
             for worker in started:
                 try:
@@ -548,39 +626,61 @@ class QueryPool:
             if error is not None:
                 log.error("could not restart a query worker: %s", error)
             for worker in started:
-                with self._lock:
-                    if self._closed:
-                        worker.stop()
-                        continue
-                    self._all.add(worker)
-                self._idle.put(worker)
+                self._add(worker)
 
     def run(self, job: QueryJob, timeout: float) -> Answer:
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return _text_answer(503, f"all {self.size} query workers are busy; try again shortly")
+        worker, limit = self._take(timeout)
+        if worker is None:
+            return _text_answer(503, limit)
         try:
             worker.conn.send(job)
-            ready = worker.conn.poll(timeout)
+            ready = worker.conn.poll(limit)
             answer = worker.conn.recv() if ready else None
         except (EOFError, OSError):
             self._replace(worker)
-            return _text_answer(500, "the query worker died while answering (out of memory?)")
+            return _text_answer(503, "query stopped: the query worker died while answering, most likely "
+                                     "out of memory (see `clausegraph serve --worker-memory`)")
         if answer is None:
             self._replace(worker)
+            if worker.reserved and limit < timeout:
+                return _text_answer(
+                    503, f"all {self.size} query workers are busy with long queries, and this one ran longer "
+                         f"than the {limit:g} s allowed to queries that arrive meanwhile; try again shortly")
             return _text_answer(
                 503, f"query stopped: it ran longer than the time limit of {timeout:g} s "
                      "(see `clausegraph serve --timeout`)")
-        self._idle.put(worker)
+        (self._reserved_idle if worker.reserved else self._idle).put(worker)
         return answer
+
+    def _take(self, timeout: float) -> tuple[_Worker | None, float | str]:
+        """An idle worker and the time limit its query gets, or (None, why not)."""
+        try:
+            return self._idle.get_nowait(), timeout
+        except queue.Empty:
+            pass
+        try:
+            return self._reserved_idle.get_nowait(), min(timeout, SHORT_QUERY_SECONDS)
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._waiting >= MAX_WAITING:
+                return None, (f"all {self.size + 1} query workers are busy and {self._waiting} queries are "
+                              "waiting already; try again shortly")
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=timeout), timeout
+        except queue.Empty:
+            return None, f"all {self.size + 1} query workers stayed busy for {timeout:g} s; try again shortly"
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker and have its successor started without keeping the client waiting."""
         worker.kill()
         with self._lock:
             self._all.discard(worker)
-        self._spawn_requests.put((1, None))
+        self._spawn_requests.put((0, 1, None) if worker.reserved else (1, 0, None))
 
     def close(self) -> None:
         with self._lock:
@@ -595,60 +695,149 @@ class QueryPool:
 # --- HTTP ----------------------------------------------------------------------------------------
 
 
+def current_build_folder(outputs: Path) -> Path:
+    """The folder of the build that ``outputs`` shows now (store.current_build), resolved."""
+    from .store import current_build
+
+    return current_build(Path(outputs)).resolve()
+
+
+def _build_identity(folder: Path) -> tuple:
+    """Changes whenever a new build is in place: its folder, or its manifest replaced in place."""
+    try:
+        st = (folder / "manifest.json").stat()
+        return (str(folder), st.st_ino, st.st_mtime_ns)
+    except OSError:
+        return (str(folder), None, None)
+
+
 class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server with what its handlers need: the outputs folder and the query pool."""
+    """The HTTP server with what its handlers need: the current build and its query pool.
+
+    Before each request it looks whether ``build`` has put a new build in place; if so, a pool
+    for the new build is started and every later request (pages and SPARQL alike) is answered
+    from it, while the old pool finishes the queries it has and is closed. So answers never mix
+    two builds, and never come from a deleted store.
+    """
 
     daemon_threads = True
 
-    def __init__(self, address, outputs: Path, pool: QueryPool, *, timeout: float, max_rows: int):
-        self.outputs = Path(outputs).resolve()
-        self.pool = pool
+    def __init__(self, address, outputs: Path, pool_factory, *, timeout: float, max_rows: int,
+                 allowed_hosts: frozenset[str] = LOOPBACK_HOSTS, cors_origins: frozenset[str] = frozenset()):
+        self.outputs_root = Path(outputs)
+        self.pool_factory = pool_factory
         self.query_timeout = timeout
         self.max_rows = max_rows
-        super().__init__(address, SparqlHandler)
+        self.allowed_hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
+        self.cors_origins = cors_origins
+        self._switch_lock = threading.Lock()
+        self.outputs = current_build_folder(self.outputs_root)
+        self._identity = _build_identity(self.outputs)
+        self.pool = pool_factory(self.outputs)
+        self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        try:
+            super().__init__(address, SparqlHandler)
+        except OSError:
+            self.pool.close()
+            raise
 
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
+    def current(self) -> tuple[Path, QueryPool]:
+        """The build to answer from, switching to a newer one when ``build`` has made it."""
+        folder = current_build_folder(self.outputs_root)
+        identity = _build_identity(folder)
+        with self._switch_lock:
+            if identity != self._identity and identity[1] is not None:
+                try:
+                    pool = self.pool_factory(folder)
+                except ClauseGraphError as exc:
+                    log.error("a new build is in place but cannot be served (still serving the old one): %s", exc)
+                    self._identity = identity  # do not retry on every request
+                else:
+                    old, self.pool, self.outputs, self._identity = self.pool, pool, folder, identity
+                    log.info("serving the new build in %s", folder)
+                    _close_later(old, self.query_timeout + 1)
+            return self.outputs, self.pool
+
+    def process_request(self, request, client_address):
+        if not self._connections.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
+
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+
+
+def _close_later(pool: QueryPool, seconds: float) -> None:
+    """Close a replaced pool once the queries it is running have had their time."""
+    timer = threading.Timer(seconds, pool.close)
+    timer.daemon = True
+    timer.start()
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "clausegraph"
     protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT  # socket timeout: a silent or half-open connection is dropped
 
     # --- routing ---
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/sparql":
-            self._sparql(urllib.parse.parse_qs(url.query, keep_blank_values=True), body_query=None)
+        if not self._allowed(url.path):
+            return
+        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if url.path == "/sparql" and not any(k in params for k in ("query", "update")):
+            self._service_description()
+        elif url.path == "/sparql":
+            self._sparql(params, body_query=None)
+        elif url.path in ("/ontology", "/ontology.ttl"):
+            self._ontology(turtle=url.path.endswith(".ttl"))
+        elif url.path.startswith(ID_PREFIX):
+            self._dereference(url.path[len(ID_PREFIX):])
         elif url.path == "/query":
             self._query_page()
         elif url.path.startswith(STATIC_PREFIX):
             self._file(STATIC_DIR, url.path[len(STATIC_PREFIX):], private=("query.html",))
         else:
-            self._file(self.server.outputs, url.path.lstrip("/"), private=PRIVATE_OUTPUT_DIRS)
+            folder, _ = self.server.current()
+            self._file(folder, url.path.lstrip("/"), private=PRIVATE_OUTPUT_DIRS)
 
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
-        if url.path != "/sparql":
-            self._send_text(405, "POST is only for /sparql", extra={"Allow": "GET"})
-            return
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
             self._send_text(411, "POST needs a Content-Length")
+            self.close_connection = True
             return
         if int(length) > MAX_BODY_BYTES:
+            self._discard_body(int(length))
             self._send_text(413, f"request body over {MAX_BODY_BYTES} bytes")
             self.close_connection = True
             return
         body = self.rfile.read(int(length))
+        if not self._allowed(url.path):
+            return
+        if url.path != "/sparql":
+            self._send_text(405, "POST is only for /sparql", extra={"Allow": "GET"})
+            return
         media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if media_type == FORM_TYPE:
@@ -662,6 +851,57 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._send_text(403, "read-only endpoint: SPARQL Update is refused")
         else:
             self._send_text(415, f"POST a query as {FORM_TYPE} (query=...) or as {SPARQL_QUERY_TYPE}")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 (a CORS preflight)
+        url = urllib.parse.urlsplit(self.path)
+        if not self._allowed(url.path):
+            return
+        extra = {"Allow": "GET, POST, OPTIONS"}
+        if self._cors_origin():
+            extra.update({"Access-Control-Allow-Methods": "GET, POST",
+                          "Access-Control-Allow-Headers": "Content-Type, Accept",
+                          "Access-Control-Max-Age": "600"})
+        self._send(204, "text/plain; charset=utf-8", b"", extra)
+
+    # --- who may ask ---
+
+    def _allowed(self, path: str) -> bool:
+        """Refuse (and answer) a request for a host name this server was not started for (a
+        DNS-rebinding page), or a cross-origin request to the endpoint that --cors did not allow."""
+        host = request_host(self.headers.get("Host"))
+        if host is None or host not in self.server.allowed_hosts:
+            self._send_text(403, f"this server does not answer to the host name {self.headers.get('Host')!r}; "
+                                 "start it with --allow-host NAME to allow one")
+            return False
+        if path == "/sparql" and self._cross_origin() and not self._cors_origin():
+            self._send_text(403, "cross-origin requests to /sparql are refused; start the server with "
+                                 "--cors ORIGIN to allow a web application on another origin")
+            return False
+        return True
+
+    def _cross_origin(self) -> bool:
+        origin = self.headers.get("Origin")
+        if origin is not None and origin != "null":
+            return urllib.parse.urlsplit(origin).netloc.lower() != (self.headers.get("Host") or "").lower()
+        if origin == "null":  # a sandboxed frame or a page opened from disk posting here
+            return True
+        return (self.headers.get("Sec-Fetch-Site") or "").lower() == "cross-site"
+
+    def _cors_origin(self) -> str | None:
+        origin = self.headers.get("Origin")
+        return origin if origin and origin in self.server.cors_origins else None
+
+    def _discard_body(self, length: int) -> None:
+        """Read an oversized body away (up to MAX_DISCARD_BYTES), so the client can read the 413."""
+        left = min(length, MAX_DISCARD_BYTES)
+        try:
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
 
     def do_PUT(self) -> None:  # noqa: N802
         self._send_text(405, "read-only endpoint: no Graph Store Protocol writes", extra={"Allow": "GET, POST"})
@@ -685,9 +925,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
                                  "or open /query for the editor")
             return
         query = queries[0]
-        refused = refusal(query)
-        if refused:
-            self._send_text(403, refused)
+        verdict = check_query(query)
+        if not verdict.ok:
+            self._send_text(verdict.status, f"read-only endpoint: {verdict.problem}" if verdict.status == 403
+                            else verdict.problem)
             return
         requested = next((v for k in ("format", "output") for v in params.get(k, []) if known_format_name(v)), None)
         unknown = [v for k in ("format", "output") for v in params.get(k, []) if v and not known_format_name(v)]
@@ -707,12 +948,136 @@ class SparqlHandler(BaseHTTPRequestHandler):
                        default_graphs=tuple(params.get("default-graph-uri", [])),
                        named_graphs=tuple(params.get("named-graph-uri", [])))
         started = time.monotonic()
-        answer = self.server.pool.run(job, self.server.query_timeout)
+        _, pool = self.server.current()
+        answer = pool.run(job, self.server.query_timeout)
         log.info("query answered %s in %.3f s", answer.status, time.monotonic() - started)
         extra = {MAX_ROWS_HEADER: str(self.server.max_rows), "Cache-Control": "no-store"}
         if answer.truncated:
             extra[TRUNCATED_HEADER] = f"true; the result was cut at {self.server.max_rows} rows (serve --max-rows)"
         self._send(answer.status, answer.content_type, answer.body, extra)
+
+    # --- the graph as linked data ---
+
+    def _base(self) -> str:
+        return f"http://{self.headers.get('Host')}"
+
+    def _prefers_html(self) -> bool:
+        """Does the client ask for a page (a browser) rather than data?"""
+        ranges = parse_accept(self.headers.get("Accept"))
+        html_q = max((q for media, q in ranges if media in ("text/html", "application/xhtml+xml")), default=0.0)
+        data_q = max((q for media, q in ranges for f in GRAPH_FORMATS if media == f.media_type), default=0.0)
+        return html_q > 0 and html_q >= data_q
+
+    def _run_select(self, query: str) -> list[dict] | None:
+        """Bindings of a SELECT the server itself asks (JSON, values only); None on failure."""
+        _, pool = self.server.current()
+        answer = pool.run(QueryJob(query=query, solution_format=SOLUTION_FORMATS[0], graph_format=None),
+                          self.server.query_timeout)
+        if answer.status != 200:
+            return None
+        rows = json.loads(answer.body)["results"]["bindings"]
+        return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+    def _service_description(self) -> None:
+        """GET /sparql with no query: the SPARQL 1.1 Service Description of this endpoint (a
+        browser is sent to the query page instead)."""
+        import pyoxigraph as ox
+
+        if self._prefers_html():
+            self._send(303, "text/plain; charset=utf-8", b"", {"Location": "/query"})
+            return
+        try:
+            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), None)
+        except NotAcceptable as exc:
+            self._send_text(406, str(exc))
+            return
+        sd, fmts = "http://www.w3.org/ns/sparql-service-description#", "http://www.w3.org/ns/formats/"
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        service, dataset, default = ox.NamedNode(self._base() + "/sparql"), ox.BlankNode("dataset"), ox.BlankNode("default")
+        triples = [
+            ox.Triple(service, rdf_type, ox.NamedNode(sd + "Service")),
+            ox.Triple(service, ox.NamedNode(sd + "endpoint"), service),
+            ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+            ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+            ox.Triple(service, ox.NamedNode(sd + "defaultDataset"), dataset),
+            ox.Triple(dataset, rdf_type, ox.NamedNode(sd + "Dataset")),
+            ox.Triple(dataset, ox.NamedNode(sd + "defaultGraph"), default),
+            ox.Triple(default, rdf_type, ox.NamedNode(sd + "Graph")),
+        ]
+        triples += [ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmts + name))
+                    for name in SERVICE_RESULT_FORMATS]
+        graphs = self._run_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g") or []
+        for n, row in enumerate(graphs):
+            node = ox.BlankNode(f"g{n}")
+            triples += [ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node),
+                        ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(row["g"]))]
+        body = serialize_triples(triples, fmt, {"sd": sd, "formats": fmts})
+        self._send(200, _with_charset(fmt.media_type), body)
+
+    def _ontology(self, turtle: bool) -> None:
+        """/ontology: the vocabulary documented as HTML, or as Turtle (/ontology.ttl, or by Accept)."""
+        from .render.ontology import ontology_html
+        from .store import ontology_dir
+
+        path = ontology_dir() / "clausegraph.ttl"
+        if turtle or not self._prefers_html() and self.headers.get("Accept"):
+            self._send(200, "text/turtle; charset=utf-8", path.read_bytes())
+        else:
+            self._send(200, "text/html; charset=utf-8", ontology_html(path).encode("utf-8"))
+
+    def _dereference(self, rest: str) -> None:
+        """/id/…: a node of the graph. A browser is sent (303) to the place in the reader where
+        the node's words stand; a data client gets the node's triples (Turtle by default)."""
+        from .store import ID_BASE
+
+        iri = ID_BASE + rest
+        if not rest or not _SAFE_IRI.match(iri):
+            self._send_text(404, "not a node of this graph")
+            return
+        node = f"<{iri}>"
+        if self._prefers_html():
+            location = self._reader_location(node)
+            if location is not None:
+                self._send(303, "text/plain; charset=utf-8", b"", {"Location": location})
+                return
+        if not (self._run_select(f"SELECT ?p WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT 1") or []):
+            self._send_text(404, f"no node {iri} in this build")
+            return
+        try:
+            fmt = negotiate(GRAPH_FORMATS, None if self._prefers_html() else self.headers.get("Accept"), None)
+        except NotAcceptable as exc:
+            self._send_text(406, str(exc))
+            return
+        _, pool = self.server.current()
+        job = QueryJob(query=f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}",
+                       solution_format=None, graph_format=fmt)
+        answer = pool.run(job, self.server.query_timeout)
+        self._send(answer.status, answer.content_type, answer.body)
+
+    def _reader_location(self, node: str) -> str | None:
+        """The reader page and anchor of a node made from text (a document: its reader's top)."""
+        from .render.common import READER, clause_href, doc_page
+
+        rows = self._run_select(
+            f"PREFIX cg: <{CG_NS}> PREFIX nif: <{NIF_NS}>\n"
+            f"SELECT ?doc ?label ?begin WHERE {{ GRAPH ?g {{"
+            f" {{ {node} cg:documentId ?doc }} UNION"
+            f" {{ {node} cg:inDocument ?d . ?d cg:documentId ?doc OPTIONAL {{ {node} cg:label ?label }}"
+            f" OPTIONAL {{ {node} nif:beginIndex ?begin }} }} }} }} LIMIT 1")
+        if not rows:
+            return None
+        row = rows[0]
+        page = "/" + doc_page(row["doc"], READER, from_doc=None)
+        label = row.get("label")
+        if label is None and "begin" in row:
+            doc = json.dumps(row["doc"])  # a SPARQL string literal: JSON's escapes are SPARQL's
+            inner = self._run_select(
+                f"PREFIX cg: <{CG_NS}> PREFIX nif: <{NIF_NS}>\n"
+                f"SELECT ?label WHERE {{ GRAPH ?g {{ ?c a cg:Clause ; cg:inDocument ?d ; cg:label ?label ;"
+                f" nif:beginIndex ?b ; nif:endIndex ?e . ?d cg:documentId {doc}"
+                f" FILTER(?b <= {int(row['begin'])} && {int(row['begin'])} < ?e) }} }} ORDER BY DESC(?b) LIMIT 1")
+            label = inner[0]["label"] if inner else None
+        return page + (clause_href(label) if label else "")
 
     # --- pages ---
 
@@ -732,12 +1097,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         # inside <script type="application/json">: "<" escaped so no text can close the element
         data = json.dumps(named, ensure_ascii=False).replace("<", "\\u003c")
         page = page.replace("/*NAMED_QUERIES*/{}", data)
-        self._send(200, "text/html; charset=utf-8", page.encode("utf-8"), {
-            # the page may talk only to this server: no fonts, scripts or queries from anywhere else
-            "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-                                       "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                                       "font-src 'self' data:; connect-src 'self'",
-        })
+        self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
 
     def _file(self, root: Path, relative: str, private: tuple[str, ...]) -> None:
         path = safe_path(root, urllib.parse.unquote(relative), private)
@@ -754,7 +1114,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(size))
-        self.send_header("X-Content-Type-Options", "nosniff")
+        self._common_headers()
         self.end_headers()
         with open(path, "rb") as f:
             shutil.copyfileobj(f, self.wfile)
@@ -769,11 +1129,21 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
+        self._common_headers()
         for key, value in (extra or {}).items():
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _common_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        origin = self._cors_origin()
+        if origin:
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Access-Control-Expose-Headers", f"{TRUNCATED_HEADER}, {MAX_ROWS_HEADER}")
+        if self.server.cors_origins:
+            self.send_header("Vary", "Origin")
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's signature)
         log.info("%s %s", self.address_string(), format % args)
@@ -783,6 +1153,29 @@ EXTRA_TYPES = {".nq": "application/n-quads", ".trig": "application/trig", ".json
                ".ttl": "text/turtle", ".nt": "application/n-triples", ".rq": "application/sparql-query",
                ".json": "application/json", ".js": "text/javascript", ".css": "text/css",
                ".svg": "image/svg+xml", ".txt": "text/plain"}
+
+
+def request_host(header: str | None) -> str | None:
+    """The host name of a ``Host`` header, lower-case, without port or IPv6 brackets."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        return header[1:end] if end > 0 else None
+    name, _, port = header.rpartition(":")
+    return name if name and port.isdigit() else header
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def guess_type(path: Path) -> str:
@@ -816,8 +1209,12 @@ def safe_path(root: Path, relative: str, private: tuple[str, ...] = ()) -> Path 
 
 def make_server(outputs: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
-                workers: int = DEFAULT_WORKERS) -> SparqlServer:
+                workers: int = DEFAULT_WORKERS, worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB,
+                allow_hosts: tuple[str, ...] = (), cors: tuple[str, ...] = ()) -> SparqlServer:
     """A started query pool and a bound (not yet serving) HTTP server. ``port=0`` picks a free port.
+
+    The server answers to the loopback names, ``host`` and ``allow_hosts``; ``cors`` lists the
+    web origins allowed to query it from their pages.
 
     The workers are started with multiprocessing's "spawn", which imports the caller's main
     module again in each worker: a script that calls this needs the usual
@@ -829,23 +1226,36 @@ def make_server(outputs: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
         raise ClauseGraphError("--timeout must be a positive number of seconds")
     if max_rows < 1:
         raise ClauseGraphError("--max-rows must be at least 1")
+    if worker_memory_mb < 64:
+        raise ClauseGraphError("--worker-memory must be at least 64 (MB)")
+    for origin in cors:
+        parts = urllib.parse.urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ClauseGraphError(f"--cors {origin!r}: give an origin such as https://example.org")
     outputs = Path(outputs)
-    probe = open_store(outputs)  # fails here, with one clear line, when nothing was built
+    probe = open_store(current_build_folder(outputs))  # one clear line when nothing was built
     del probe  # the workers open their own read-only handles
-    pool = QueryPool(outputs, workers=workers, max_rows=max_rows)
-    pool.start()
+
+    def pool_factory(folder: Path) -> QueryPool:
+        pool = QueryPool(folder, workers=workers, max_rows=max_rows, memory_mb=worker_memory_mb)
+        pool.start()
+        if not pool.network_sealed:
+            log.warning("the query workers could not give up the network (no network namespaces here); "
+                        "SERVICE is still refused by the query check")
+        return pool
+
+    hosts = LOOPBACK_HOSTS | {host.lower().strip("[]")} | {h.lower().strip("[]") for h in allow_hosts}
     try:
-        return SparqlServer((host, port), outputs, pool, timeout=timeout, max_rows=max_rows)
+        return SparqlServer((host, port), outputs, pool_factory, timeout=timeout, max_rows=max_rows,
+                            allowed_hosts=frozenset(hosts), cors_origins=frozenset(o.rstrip("/") for o in cors))
     except OSError as exc:
-        pool.close()
         raise ClauseGraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
-def serve(outputs: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-          timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
-          workers: int = DEFAULT_WORKERS, ready=None) -> None:
-    """Serve until interrupted. ``ready(server)`` is called once the socket listens."""
-    server = make_server(outputs, host, port, timeout=timeout, max_rows=max_rows, workers=workers)
+def serve(outputs: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, ready=None, **options) -> None:
+    """Serve until interrupted (``options`` as for make_server). ``ready(server)`` is called once
+    the socket listens."""
+    server = make_server(outputs, host, port, **options)
     try:
         if ready is not None:
             ready(server)

@@ -286,7 +286,7 @@ class GraphStore:
         for projected variables; SEP-0007); it then acts as a constant in every pattern.
         """
         substitutions = {}
-        for name, value in (bindings or {}).items():
+        for name, value in party_bindings(sparql, bindings or {}).items():
             match = VARIABLE_NAME.match(name)
             if not match:
                 raise QueryError(f"{name!r} is not a SPARQL variable name")
@@ -334,6 +334,26 @@ class GraphStore:
 
 
 # --- named queries ---------------------------------------------------------------------------------
+
+
+# A query that selects statements by party takes ?partyKey, a normalised name; a user binds
+# ?party to the name in any spelling ("the Company", "Underwriters") and gets its key bound.
+PARTY_VARIABLE, PARTY_KEY_VARIABLE = "party", "partyKey"
+
+
+def party_bindings(sparql: str, bindings: dict[str, Any]) -> dict[str, Any]:
+    """``party=NAME`` becomes ``partyKey=match_key(NAME)`` for a query that has ?partyKey but no ?party."""
+    if PARTY_VARIABLE not in bindings or re.search(rf"[?$]{PARTY_VARIABLE}\b", sparql):
+        return bindings
+    if not re.search(rf"[?$]{PARTY_KEY_VARIABLE}\b", sparql):
+        return bindings
+    value = bindings[PARTY_VARIABLE]
+    key = match_key(str(getattr(value, "value", value)))
+    if not key:
+        raise QueryError(f"--bind party={value!r}: give a party's name, alias or defined term")
+    out = {k: v for k, v in bindings.items() if k != PARTY_VARIABLE}
+    out[PARTY_KEY_VARIABLE] = key
+    return out
 
 
 def query_names() -> list[str]:
