@@ -62,7 +62,7 @@ def corpus(paths: PathLike | Iterable[PathLike]) -> "Corpus":
     from .lint import lint
     from .resolve import resolve_corpus
 
-    files, errors = collect_inputs(_paths(paths))
+    files, errors, _ = collect_inputs(_paths(paths))  # what a folder holds but is not read: not an error
     documents, seen = [], {}
     for path in files:
         try:
