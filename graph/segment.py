@@ -973,10 +973,11 @@ def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
         if idx in used:
             continue
         for style, ordinal in interpretations(tok):
-            if ordinal != 1:
+            # A list starts at its first value; drafters also run "(x) … (y) … (z)".
+            if ordinal != 1 and not (style == "alpha" and tok == "x"):
                 continue
             run = [(pos, tok, style)]
-            expect = 2
+            expect = ordinal + 1
             taken = [idx]
             for jdx in range(idx + 1, len(markers)):
                 if jdx in used:
@@ -1072,7 +1073,20 @@ def _walk(node: _Node):
         yield from _walk(child)
 
 
+def _renumber_repeats(tree: _Tree) -> None:
+    """"(i)" and its repeat "(i) [2]" in reading order (the inline pass labels inner lists
+    before outer ones)."""
+    groups: dict[str, list[_Node]] = {}
+    for node in _walk(tree.root):
+        groups.setdefault(re.sub(r" \[\d+\]$", "", node.label), []).append(node)
+    for base, nodes in groups.items():
+        if len(nodes) > 1:
+            for n, node in enumerate(sorted(nodes, key=lambda x: x.start), start=1):
+                node.label = base if n == 1 else f"{base} [{n}]"
+
+
 def _flatten(tree: _Tree, clean: CleanText) -> list[Clause]:
+    _renumber_repeats(tree)
     out: list[Clause] = []
     for order, node in enumerate(_walk(tree.root)):
         parent = node.parent.label if node.parent and node.parent is not tree.root else None
