@@ -973,11 +973,10 @@ def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
         if idx in used:
             continue
         for style, ordinal in interpretations(tok):
-            # A list starts at its first value; drafters also run "(x) … (y) … (z)".
-            if ordinal != 1 and not (style == "alpha" and tok == "x"):
-                continue
+            if ordinal != 1:
+                continue  # a list starts at its first value (so "(x) … (y)" is none, by the conventions)
             run = [(pos, tok, style)]
-            expect = ordinal + 1
+            expect = 2
             taken = [idx]
             for jdx in range(idx + 1, len(markers)):
                 if jdx in used:
