@@ -815,7 +815,7 @@ def _next_list_item(tree: _Tree, lines, i: int, heads) -> "_Node | None":
 def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | None" = None) -> None:
     if tree.top.rank >= 4 and any(ln.tabular for ln in paragraph_lines):
         return  # a table inside an item (a repayment schedule in 4.02(b)) stays in it
-    if keep is not None and keep is not tree.top and not line.text[:1].islower():
+    if keep is not None and not line.text[:1].islower():
         # The items below ``keep`` end here; the paragraph is ``keep``'s own.
         while tree.top is not keep:
             tree.top.end_limit = line.start
