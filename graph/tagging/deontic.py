@@ -319,8 +319,9 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
 # A definition that names a party: a company ("… Inc., a Delaware corporation"), a person
 # ("Edward Hohman", "Mary A. Smith") or a business of some form.
 PARTY_DEFINITION = re.compile(
-    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|company|corporation|partnership|Partnership|"
-    r"N\.A|plc|PLC|AG|S\.A|bank|association|individual|trust|LLP|L\.P|GmbH|B\.V|N\.V)\b"
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|LLP|L\.P|N\.A|plc|PLC|AG|S\.A|GmbH|B\.V|N\.V)\b|"
+    r"\ban?\s+(?:[\w.-]+\s+){0,6}?(?:corporation|Corporation|company|partnership|bank|banking\s+association|"
+    r"association|trust|individual|limited\s+liability\s+company)\b"
 )
 PERSON_NAME = re.compile(r"(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+){1,2}(?:,?\s+(?:Jr|Sr)\.?)?")
 # A definitions section sends the parties' names back to where the parties are introduced.
@@ -372,7 +373,8 @@ def _subject(parties: str) -> str:
 
 @lru_cache(maxsize=32)
 def _statement_re(parties: str, modal: str) -> re.Pattern:
-    gap = (r"(?:\s+of\s+(?:[A-Z][\w]*)(?:\s+[A-Z][\w]*){0,3})?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
+    gap = (r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
+           r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
            r"(?:\s+(?:each|also|further|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
     return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
