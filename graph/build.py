@@ -1,8 +1,9 @@
 """Orchestration: documents in, outputs/ out — each document on its own, failures contained.
 
 ``build`` runs every input through load → clean → segment (and the later stages), then
-writes everything into a staging folder beside ``outputs/`` and swaps it into place, so a
-crash or a bad document never leaves half-written files behind. A document that fails is
+writes everything into a build folder of its own under ``outputs/builds/`` and shows it by
+replacing one link, so a crash or a bad document never leaves half-written files behind and a
+build that produces nothing leaves the previous one as it was. A document that fails is
 reported in one line and left out; the others are built.
 """
 
@@ -14,7 +15,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,12 +30,12 @@ from .model import Corpus, Document, record_json
 from .rdf import corpus_graphs
 from .render import write_pages
 from .resolve import resolve_corpus
-from .store import write_store
+from .store import CURRENT_LINK, document_iri, write_store
 from .segment import segment
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".xhtml", ".sgml", ".nc"}
+INPUT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".xhtml", ".sgml", ".nc", ".docx", ".pdf", ".md"}
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_MIN_DOCUMENTS = 6
 KEEP_IN_OUTPUTS = {"README.md", ".gitignore"}
@@ -123,30 +123,43 @@ def _process_safely(path: Path) -> tuple[Path, Document | None, str | None]:
 
 def build(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None) -> BuildReport:
     started = time.perf_counter()
+    report = read_corpus(paths, out, progress=progress, jobs=jobs)
+    if report.documents:  # a build of nothing must not replace (or create) any outputs
+        write_outputs(report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None) -> BuildReport:
+    """Every input through the pipeline and the corpus-wide stages; nothing written yet."""
     report = BuildReport(out=out)
     files, report.errors = collect_inputs(paths)
 
     results = _run_all(files, progress=progress, jobs=jobs)
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, str]] = {}
     for path, document, error in results:
         if error:
             report.errors.append(error)
             continue
-        if document.doc_id in seen:
-            report.errors.append(
-                f"{path}: document id {document.doc_id!r} is already used by {seen[document.doc_id]}; "
-                "rename one of the two files"
-            )
-            continue
-        seen[document.doc_id] = path
-        report.documents.append(document)
+        # Two documents must not share IRIs, nor a folder under docs/ on a file system that
+        # ignores case ("Contract" and "contract").
+        for key in (document_iri(document.doc_id), "folder:" + document.doc_id.casefold()):
+            if key in seen:
+                other, other_id = seen[key]
+                report.errors.append(
+                    f"{path}: document id {document.doc_id!r} collides with {other_id!r} of {other}; "
+                    "rename one of the two files"
+                )
+                break
+        else:
+            seen[document_iri(document.doc_id)] = seen["folder:" + document.doc_id.casefold()] = (path, document.doc_id)
+            report.documents.append(document)
 
-    corpus = resolve_corpus(report.documents)
-    corpus = dataclasses.replace(corpus, findings=tuple(lint(corpus)))
-    report.documents = list(corpus.documents)
-    report.corpus = corpus
-    _write_outputs(report)
-    report.seconds = time.perf_counter() - started
+    if report.documents:
+        corpus = resolve_corpus(report.documents)
+        corpus = dataclasses.replace(corpus, findings=tuple(lint(corpus)))
+        report.documents = list(corpus.documents)
+        report.corpus = corpus
     return report
 
 
@@ -191,52 +204,192 @@ class _Progress:
 
 
 # --- outputs ---------------------------------------------------------------------------------
+#
+# Layout (README, "Design notes: reliability"):
+#
+#     outputs/builds/<id>/        one complete build each (manifest.json, docs/, store/, pages …)
+#     outputs/current -> builds/<id>        the one pointer: switched by a single atomic rename
+#     outputs/<name> -> current/<name>      stable links (index.html, docs, manifest.json, …),
+#                                           so outputs/index.html opens from disk as before
+#
+# A build is written into ``builds/.staging-<id>/``, renamed to ``builds/<id>`` when complete,
+# and shown by replacing the ``current`` link. Killed at any point, the outputs are the whole
+# old build or the whole new one; the next build removes what a killed one left behind.
+
+BUILDS_DIR = "builds"
+STAGING_PREFIX = ".staging-"
+TEMP_LINK_PREFIX = ".link-"
+LOCK_FILE = ".lock"
+# Builds kept besides the current one: the one it replaced, which a reader (or `serve`) that
+# resolved ``current`` a moment ago may still be reading.
+KEEP_PREVIOUS_BUILDS = 1
 
 
-def _write_outputs(report: BuildReport) -> None:
+def write_outputs(report: BuildReport) -> None:
+    """Write the build of ``report`` into ``report.out`` and make it the current one."""
     out = report.out
     _check_output_folder(out)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
-    try:
-        docs_dir = staging / "docs"
-        docs_dir.mkdir()
-        for document in report.documents:
-            _write_document(document, docs_dir / document.doc_id)
-        manifest = {
-            "clausegraph": __version__,
-            "documents": [
-                {
-                    "doc": d.doc_id,
-                    "path": d.path,
-                    "kind": d.kind.value,
-                    "title": d.title,
-                    "format": d.format,
-                    "clauses": len(d.clauses),
-                    "warnings": list(d.warnings),
-                }
-                for d in report.documents
-            ],
-            "errors": report.errors,
-        }
-        corpus = report.corpus or Corpus(documents=tuple(report.documents))
-        _write_json(staging / "entities.json", [record_json(e) for e in corpus.entities])
-        _write_json(staging / "lint.json", [record_json(f) for f in corpus.findings])
-        # The dataset files and the store are staged like everything else.
-        write_store(corpus_graphs(corpus).quads(), staging)
-        _write_json(staging / "manifest.json", manifest)
-        write_pages(staging)  # the pages read the files just written, not the records
-        _swap_into_place(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    builds = out / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out):
+        _remove_leftovers(out)
+        build_id = _new_build_id(builds)
+        staging = builds / (STAGING_PREFIX + build_id)
+        staging.mkdir()
+        try:
+            _write_build(report, staging)
+            os.rename(staging, builds / build_id)  # complete, not yet shown
+        finally:
+            _remove(staging)
+        previous = _show_build(out, build_id)
+        _remove_old_builds(out, keep={build_id, *previous})
+
+
+def _write_build(report: BuildReport, folder: Path) -> None:
+    """Every file of one build, into ``folder``."""
+    docs_dir = folder / "docs"
+    docs_dir.mkdir()
+    for document in report.documents:
+        _write_document(document, docs_dir / document.doc_id)
+    manifest = {
+        "clausegraph": __version__,
+        "documents": [
+            {
+                "doc": d.doc_id,
+                "path": d.path,
+                "kind": d.kind.value,
+                "title": d.title,
+                "format": d.format,
+                "clauses": len(d.clauses),
+                "warnings": list(d.warnings),
+            }
+            for d in report.documents
+        ],
+        "errors": report.errors,
+    }
+    corpus = report.corpus or Corpus(documents=tuple(report.documents))
+    _write_json(folder / "entities.json", [record_json(e) for e in corpus.entities])
+    _write_json(folder / "lint.json", [record_json(f) for f in corpus.findings])
+    write_store(corpus_graphs(corpus).quads(), folder)
+    _write_json(folder / "manifest.json", manifest)
+    write_pages(folder)  # the pages read the files just written, not the records
+
+
+def _new_build_id(builds: Path) -> str:
+    """Sortable by time, unique within the folder."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    n = 0
+    while True:
+        build_id = f"{stamp}-{os.getpid()}" + (f"-{n}" if n else "")
+        if not (builds / build_id).exists() and not (builds / (STAGING_PREFIX + build_id)).exists():
+            return build_id
+        n += 1
+
+
+def _show_build(out: Path, build_id: str) -> list[str]:
+    """Make ``builds/<build_id>`` the current build; returns the id of the one it replaced."""
+    names = sorted(p.name for p in (out / BUILDS_DIR / build_id).iterdir())
+    _adopt_flat_outputs(out)
+    previous = _current_id(out)
+    # The stable links first: one for a name the old build lacks dangles until the switch.
+    for name in names:
+        _link(out / name, f"{CURRENT_LINK}/{name}")
+    _link(out / CURRENT_LINK, f"{BUILDS_DIR}/{build_id}")  # the switch
+    for path in out.iterdir():  # links to what the new build no longer has
+        if path.is_symlink() and path.name not in names and path.name != CURRENT_LINK \
+                and os.readlink(path).startswith(CURRENT_LINK + "/"):
+            path.unlink()
+    return [previous] if previous else []
+
+
+def _current_id(out: Path) -> str | None:
+    link = out / CURRENT_LINK
+    return Path(os.readlink(link)).name if link.is_symlink() else None
+
+
+def _link(path: Path, target: str) -> None:
+    """``path`` becomes a relative symlink to ``target``, replaced in one rename."""
+    if path.is_symlink():
+        if os.readlink(path) == target:
+            return
+    elif path.exists() or path.name in KEEP_IN_OUTPUTS:
+        raise ClauseGraphError(f"{path}: refusing to replace a file that clausegraph did not make")
+    temporary = path.with_name(f"{TEMP_LINK_PREFIX}{path.name}-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, path)
+
+
+def _adopt_flat_outputs(out: Path) -> None:
+    """Outputs written before builds/ existed (files straight in outputs/) become a build of
+    their own, shown through the links like any other, so the switch that follows is the usual one.
+
+    A run killed half-way through is finished by the next: ``current`` already points at the
+    adopted folder, and what is left at the top is moved into it.
+    """
+    current = _current_id(out)
+    adopting = (out / "manifest.json").is_file() and not (out / "manifest.json").is_symlink()
+    if not adopting and not (current and current.startswith("adopted-")):
+        return
+    flat = [p for p in out.iterdir() if not p.is_symlink() and p.name not in KEEP_IN_OUTPUTS
+            and p.name != BUILDS_DIR and not p.name.startswith(".")]
+    if not flat:
+        return
+    if not (current and current.startswith("adopted-")):
+        current = "adopted-" + _new_build_id(out / BUILDS_DIR)
+        (out / BUILDS_DIR / current).mkdir()
+        _link(out / CURRENT_LINK, f"{BUILDS_DIR}/{current}")
+    # manifest.json last: while it is still at the top, a killed run is recognised as one.
+    for path in sorted(flat, key=lambda p: p.name == "manifest.json"):
+        os.rename(path, out / BUILDS_DIR / current / path.name)
+        _link(path, f"{CURRENT_LINK}/{path.name}")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """What a killed build left: its staging folder and temporary links (never shown)."""
+    for path in (out / BUILDS_DIR).glob(STAGING_PREFIX + "*"):
+        _remove(path)
+    for path in list(out.glob(TEMP_LINK_PREFIX + "*")) + list(out.glob(".build-*")):  # .build-*: before builds/
+        _remove(path)
+
+
+def _remove_old_builds(out: Path, keep: set[str]) -> None:
+    for path in (out / BUILDS_DIR).iterdir():
+        if path.name not in keep and not path.name.startswith("."):
+            _remove(path)
+
+
+class _build_lock:
+    """One build at a time writes into an outputs folder (a second one stops with a message)."""
+
+    def __init__(self, out: Path):
+        self.path = out / BUILDS_DIR / LOCK_FILE
+        self.fd: int | None = None
+
+    def __enter__(self):
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            import fcntl
+
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # no fcntl (Windows): no lock
+            pass
+        except OSError as exc:
+            os.close(self.fd)
+            raise ClauseGraphError(f"{self.path.parent.parent}: another build is writing here; try again when it ends") from exc
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        os.close(self.fd)
 
 
 def _check_output_folder(out: Path) -> None:
     """Never write into (and so replace parts of) a folder that clausegraph did not make."""
     if out.exists() and not out.is_dir():
         raise ClauseGraphError(f"{out}: exists and is not a folder")
-    if out.is_dir() and not (out / "manifest.json").exists():
-        foreign = [p.name for p in out.iterdir() if p.name not in KEEP_IN_OUTPUTS and not p.name.startswith(".build-")]
+    ours = (out / "manifest.json").exists() or (out / CURRENT_LINK).is_symlink() or (out / BUILDS_DIR).is_dir()
+    if out.is_dir() and not ours:
+        foreign = [p.name for p in out.iterdir() if p.name not in KEEP_IN_OUTPUTS and not p.name.startswith(".")]
         if foreign:
             raise ClauseGraphError(
                 f"{out}: refusing to write here: the folder has other files ({', '.join(sorted(foreign)[:3])}) "
@@ -272,19 +425,6 @@ def _write_document(document: Document, folder: Path) -> None:
 
 def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace each top-level output with its new version (each one by an atomic rename)."""
-    for new in staging.iterdir():
-        target = out / new.name
-        if target.exists():
-            trash = out / f".build-old-{new.name}-{os.getpid()}"
-            os.replace(target, trash)
-            os.replace(new, target)
-            _remove(trash)
-        else:
-            os.replace(new, target)
 
 
 def _remove(path: Path) -> None:

@@ -13,7 +13,9 @@ class Outputs:
     """A built outputs folder: its manifest and per-document files."""
 
     def __init__(self, folder: Path):
-        self.folder = Path(folder)
+        from .store import current_build
+
+        self.folder = current_build(folder)
         manifest = self.folder / "manifest.json"
         if not manifest.exists():
             raise StoreError(

@@ -82,14 +82,16 @@ def _cmd_build(args) -> int:
     report = build(paths, args.out, progress=progress, jobs=args.jobs)
     for error in report.errors:
         print(f"clausegraph: {error}", file=sys.stderr)
+    if not report.documents:
+        kept = "previous outputs kept" if args.out.exists() else "no outputs written"
+        print(f"clausegraph: nothing built ({len(report.errors)} failed); {kept} in {args.out}/", file=sys.stderr)
+        return 2
     clauses = sum(len(d.clauses) for d in report.documents)
     print(
         f"built {len(report.documents)} document{'s' * (len(report.documents) != 1)} "
         f"({clauses} clauses) into {args.out}/ in {report.seconds:.1f} s"
         + (f"; {len(report.errors)} failed" if report.errors else "")
     )
-    if not report.documents and report.errors:
-        return 2
     return 0 if report.ok else 1
 
 

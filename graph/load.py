@@ -1,4 +1,4 @@
-"""Read one input file into text: plain text, EDGAR SGML, or HTML.
+"""Read one input file into text: plain text, EDGAR SGML, HTML, Word, PDF or Markdown.
 
 Every later offset points into the text returned here. For plain text and SGML that is the
 file's own characters (no newline translation); for HTML it is the text extracted by a real
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .formats import format_of
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class LoadedText:
     doc_id: str
     path: Path
     text: str
-    format: str  # "text", "sgml" or "html"
+    format: str  # "text", "sgml", "html", "docx", "pdf" or "markdown"
     encoding: str
     warnings: tuple[str, ...] = field(default=())
 
@@ -61,6 +62,8 @@ def load(path: Path) -> LoadedText:
             f"{MAX_INPUT_BYTES // 1048576} MB) — is this one exhibit or a whole filing?"
         )
     data = path.read_bytes()
+    if format_of(path):  # Word, PDF, Markdown: their own readers (graph/formats/)
+        return _load_formatted(path, data)
     if b"\x00" in data:
         raise InputError(f"{path}: binary file (contains NUL bytes), not a text or HTML document")
 
@@ -83,6 +86,17 @@ def load(path: Path) -> LoadedText:
     if not text.strip():
         raise InputError(f"{path}: no text (only whitespace or markup)")
     return LoadedText(doc_id_for(path), path, text, fmt, encoding, tuple(warnings))
+
+
+def _load_formatted(path: Path, data: bytes) -> LoadedText:
+    from .formats import read_formatted
+
+    extracted = read_formatted(path, data)
+    if not extracted.text.strip():
+        raise InputError(f"{path}: no text in this {extracted.format} file")
+    for message in extracted.warnings:
+        log.warning(message)
+    return LoadedText(doc_id_for(path), path, extracted.text, extracted.format, "utf-8", extracted.warnings)
 
 
 def _decode(path: Path, data: bytes, warnings: list[str]) -> tuple[str, str]:

@@ -30,6 +30,7 @@ class CG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/clausegraph/ontology#")
 
     # classes
+    AuthorityProvision: URIRef  # A section, rule or item of an outside act ("Securities Act of 1933 § 11"), part of the act or of the provision that encloses it (cg:provisionOf). A clause citing § 11(f) cites § 11 and the act too (cg:citesAuthority), so one triple pattern finds every clause that cites a provision.
     Clause: URIRef  # A citable part of a document (section, subsection, item, paragraph, annex, …); its span covers its whole subtree.
     Condition: URIRef  # Words that qualify a clause or statement: a condition, proviso, exception, duration or time limit.
     ConditionPrecedent: URIRef  # A condition that must be met before an obligation arises.
@@ -44,7 +45,7 @@ class CG(DefinedNamespace):
     Finding: URIRef  # Something a lawyer should look at: a broken reference, an undefined or unused term, a name variant.
     Mention: URIRef  # A place where a document names an entity, by name, alias or defined term.
     Obligation: URIRef  # The bearer must act ("shall", "will", "agrees to").
-    PartyRole: URIRef  # How an entity takes part in one document: its roles there and whether it is a party to it.
+    PartyRole: URIRef  # How a party takes part in one document: its roles there and whether it is a party to it; its cg:player is the entity, unless the document names the party only by a term that names no one ("each Party", the "Licensee" of a form).
     Permission: URIRef  # The bearer may act ("may").
     Prohibition: URIRef  # The bearer must not act ("shall not", "will not").
     Representation: URIRef  # A representation or warranty, made by its bearer.
@@ -55,17 +56,16 @@ class CG(DefinedNamespace):
     # properties
     alias: URIRef  # Another name a document uses for an entity ("the Company").
     appearsIn: URIRef  # A document in which an entity is named.
-    bearer: URIRef  # The entity who must (or may) act, or who makes a representation.
-    bearerKey: URIRef  # A match key of the bearer (of its name as written and of the entity it resolves to), so one bound value selects a party's statements.
+    bearer: URIRef  # The party who must (or may) act, or who makes a representation: its role in this document. The role's cg:player is the corpus-wide entity (when the words name one), its cg:matchKey the spellings it is found by; cg:bearerName keeps the words as written.
     bearerName: URIRef  # The bearer as the document names it ("Company", "Underwriters").
     citesAuthority: URIRef  # Shortcut: a clause holds a cross-reference to this outside authority.
     clauseKind: URIRef  # What kind of part a clause is: section, subsection, item, paragraph, annex, …
     cleanText: URIRef  # The words of a node cleaned of page numbers, running headers and hard line wraps (nif:anchorOf keeps them exactly as in the source).
     conditionKind: URIRef  # condition precedent, condition, proviso, exception, duration or time limit.
-    counterparty: URIRef  # The entity a statement is owed or made to.
+    counterparty: URIRef  # The party a statement is owed or made to: its role in this document (as for cg:bearer).
     counterpartyName: URIRef  # The counterparty as the document names it.
     definedIn: URIRef  # The innermost clause that holds a term's definition.
-    designator: URIRef  # What a cross-reference cites, as written: "15", "424(b)", "8(c)".
+    designator: URIRef  # What a cross-reference cites, as written ("15", "424(b)", "8(c)"), or the number of an authority provision ("11(f)").
     documentId: URIRef  # The document's identifier: its file stem.
     documentKind: URIRef  # What a document is: underwriting agreement, power of attorney, press release, …
     eId: URIRef  # Akoma-Ntoso-style element identifier of a clause, the last segment of its IRI: "sec_8__subsec_c".
@@ -80,7 +80,7 @@ class CG(DefinedNamespace):
     isParty: URIRef  # True when the entity is a party to the document, false when the document only names it.
     jobTitle: URIRef  # A title a person holds in the documents ("General Counsel").
     label: URIRef  # How a lawyer cites a clause, unique within its document: "8(c)", "Annex I, v(i)", "p2".
-    matchKey: URIRef  # A normalised name (lower case, no leading article, singular) under which queries find an entity: its name, aliases, mentions and the defined terms that stand for it.
+    matchKey: URIRef  # A normalised name (lower case, no leading article, singular) under which queries find an entity or a party role: its name, aliases, mentions and the defined terms that stand for it. `clausegraph query … --bind party=NAME` computes it from any spelling.
     mentionOf: URIRef  # The entity a mention names.
     message: URIRef  # What a finding says, for a person.
     modality: URIRef  # obligation, prohibition, permission, right or representation.
@@ -89,6 +89,7 @@ class CG(DefinedNamespace):
     order: URIRef  # A clause's position in reading order within its document, from 0.
     parent: URIRef  # The clause that contains this clause in the clause tree.
     player: URIRef  # The entity that plays a party role.
+    provisionOf: URIRef  # The act, or the enclosing provision, a provision is part of: § 11(f) is a provision of § 11, which is one of the Securities Act of 1933.
     referenceKind: URIRef  # section, subsection, clause, rule, regulation, schedule, annex or article.
     refersTo: URIRef  # Shortcut: the source clause of a cross-reference refers to its target clause. Follow it with a property path (cg:refersTo+) for chains.
     role: URIRef  # A role an entity plays in a document (issuer, underwriter, attorney-in-fact, counsel, regulator, …).
@@ -98,6 +99,7 @@ class CG(DefinedNamespace):
     targetAuthority: URIRef  # The outside authority a cross-reference cites.
     targetClause: URIRef  # The clause a cross-reference resolves to (in this document or another one of the corpus).
     targetLabel: URIRef  # The citation label a cross-reference resolves to, as the resolver gave it.
+    targetProvision: URIRef  # A provision of the outside act a cross-reference names ("Section 13 or 15(d) of the Exchange Act" names two).
     termText: URIRef  # A defined term exactly as written between the quotes ("COMPANY").
     trigger: URIRef  # The words that carry a statement's modality or open a condition ("shall not", "provided, however, that").
     usedIn: URIRef  # A clause in which a defined term is used.

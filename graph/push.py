@@ -34,6 +34,11 @@ log = logging.getLogger("clausegraph.push")
 
 # Seconds to wait for one HTTP answer; a PUT of 50k triples took 1.5 s on Virtuoso here.
 HTTP_TIMEOUT = 120.0
+# Seconds the first look at each URL may take: a URL where nothing answers fails in this time,
+# naming the URL, instead of after HTTP_TIMEOUT per graph.
+PREFLIGHT_TIMEOUT = 5.0
+GRAPH_STORE_HINT = ("is it a SPARQL 1.1 Graph Store Protocol URL? Virtuoso: http://HOST:8890/sparql-graph-crud, "
+                    "Fuseki: http://HOST:3030/DATASET/data")
 # The query string parameter that names the graph (SPARQL 1.1 Graph Store Protocol §4.2).
 GRAPH_PARAM = "graph"
 # Characters of a server's error body quoted in our message, e.g. Virtuoso's "SR133: ...".
@@ -118,6 +123,9 @@ class _Client:
             return exc.code, exc.read()
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise PushError(f"{redact(request.full_url)}: no answer within {self.timeout:g} s; "
+                                f"{GRAPH_STORE_HINT}") from exc
             raise PushError(f"{redact(request.full_url)}: cannot reach the server ({reason})") from exc
 
     def _authorization(self, request: urllib.request.Request) -> str | None:
@@ -179,6 +187,14 @@ def remote_counts(client: _Client, endpoint: str, graphs: list[str]) -> dict[str
         raise PushError(f"{redact(endpoint)}: unexpected answer to a SPARQL COUNT ({exc})") from exc
 
 
+def _preflight(client: _Client, endpoint: str, first_graph_url: str) -> None:
+    """Fail at once, naming the URL, when the endpoint or the Graph Store does not answer HTTP.
+    Any answer will do here (a 404 for a graph not there yet, a 401 before credentials)."""
+    client.request("GET", first_graph_url)
+    client.request("GET", endpoint + ("&" if "?" in endpoint else "?") + urllib.parse.urlencode({"query": "ASK {}"}),
+                   headers={"Accept": SPARQL_JSON})
+
+
 def push(folder: Path, endpoint: str, graph_store: str | None = None, *,
          credentials: Credentials | None = None, timeout: float = HTTP_TIMEOUT) -> PushReport:
     """PUT every named graph of the store in ``folder`` and verify the counts via ``endpoint``.
@@ -198,10 +214,13 @@ def push(folder: Path, endpoint: str, graph_store: str | None = None, *,
             raise PushError(f"{redact(url)}: give credentials with --user and $CLAUSEGRAPH_PASSWORD, not in the URL")
     graph_store = graph_store or endpoint
     store = open_store(Path(folder))
+    graphs = store.named_graphs()
     client = _Client(credentials, timeout)
+    if graphs:
+        _preflight(_Client(credentials, min(timeout, PREFLIGHT_TIMEOUT)), endpoint, graph_url(graph_store, graphs[0]))
     started = time.monotonic()
     pushed = []
-    for graph in store.named_graphs():
+    for graph in graphs:
         body = store.graph_ntriples(graph)
         t0 = time.monotonic()
         status, answer = client.request("PUT", graph_url(graph_store, graph), body,

@@ -335,24 +335,45 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         out.anchor(node, document, mention.start, mention.end)
         out.add(node, CG.inClause, clause_node.get(mention.clause))
 
-    # parties and roles in this document
-    for entity in corpus.entities:
+    # parties and roles in this document; a statement's bearer (and counterparty) is the party
+    # as it acts here: the role of the entity it resolves to, or, when the words name no
+    # entity ("each Party", "Licensee" of a form), a role of its own. Every role carries the
+    # match keys a name in any spelling is found by (see store.match_key).
+    entities = {e.key: e for e in corpus.entities}
+    roles_made: dict[str, URIRef] = {}
+
+    def party_role(entity_key: str | None, words: str) -> URIRef:
+        key = entity_key or match_key(words)
+        if key in roles_made:
+            return roles_made[key]
+        node = URIRef(f"{document_iri(doc)}/party/{iri_segment(key)}")
+        roles_made[key] = node
+        entity = entities.get(entity_key) if entity_key else None
+        out.add(node, RDF.type, CG.PartyRole)
+        out.add(node, CG.inDocument, doc_node)
+        if entity is None:
+            out.add(node, CG.name, _text(words))
+            out.add(node, CG.isParty, Literal(False))
+            out.add(node, CG.matchKey, _text(key))
+            return node
         roles = sorted({role for d, role in entity.roles if d == doc})
         is_party = doc in entity.parties_in
-        if doc not in entity.docs and not roles and not is_party:
-            continue
-        node = URIRef(f"{document_iri(doc)}/party/{iri_segment(entity.key)}")
-        out.add(node, RDF.type, CG.PartyRole)
         if is_party:
             out.add(node, RDF.type, CG.ContractParty)
         out.add(node, CG.player, URIRef(entity_iri(entity.key)))
-        out.add(node, CG.inDocument, doc_node)
+        out.add(node, CG.name, _text(entity.name))
         out.add(node, CG.isParty, Literal(is_party))
         for role in roles:
             out.add(node, CG.role, _text(role))
+        for match in _entity_keys(entity, corpus, term_keys):
+            out.add(node, CG.matchKey, _text(match))
+        return node
+
+    for entity in corpus.entities:
+        if doc in entity.docs or doc in entity.parties_in or any(d == doc for d, _ in entity.roles):
+            party_role(entity.key, entity.name)
 
     # obligations, prohibitions, permissions, rights, representations
-    keys_of = {e.key: _entity_keys(e, corpus, term_keys) for e in corpus.entities}
     for statement in document.deontics:
         node = names.mint(f"statement/{statement.start}-{statement.end}")
         out.add(node, RDF.type, CG.DeonticStatement)  # the superclass too: queries need no reasoner
@@ -363,15 +384,10 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         out.add(node, CG.inClause, clause_node.get(statement.clause))
         out.add(node, CG.trigger, _text(statement.trigger))
         out.add(node, CG.bearerName, _text(statement.bearer))
-        out.add(node, CG.bearerKey, _text(match_key(statement.bearer)))
-        if statement.bearer_entity:
-            out.add(node, CG.bearer, URIRef(entity_iri(statement.bearer_entity)))
-            for key in keys_of.get(statement.bearer_entity, ()):
-                out.add(node, CG.bearerKey, _text(key))
+        out.add(node, CG.bearer, party_role(statement.bearer_entity, statement.bearer))
         if statement.counterparty:
             out.add(node, CG.counterpartyName, _text(statement.counterparty))
-        if statement.counterparty_entity:
-            out.add(node, CG.counterparty, URIRef(entity_iri(statement.counterparty_entity)))
+            out.add(node, CG.counterparty, party_role(statement.counterparty_entity, statement.counterparty))
 
     # conditions
     for condition in document.conditions:
@@ -410,6 +426,12 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
             out.add(node, CG.targetAuthority, authority)
             if source is not None:
                 out.add(source, CG.citesAuthority, authority)
+            for provision in authority_provisions(reference):
+                provision_node = URIRef(authority_iri(provision.name))
+                if provision.cited:
+                    out.add(node, CG.targetProvision, provision_node)
+                if source is not None:  # every level: "cites § 11" holds for a clause citing § 11(f)
+                    out.add(source, CG.citesAuthority, provision_node)
 
     # lint findings
     for number, finding in enumerate((f for f in corpus.findings if f.doc == doc), start=1):
@@ -457,7 +479,56 @@ def _corpus_triples(corpus: Corpus, built: set[str], term_keys: dict[tuple[str, 
         out.add(node, RDF.type, CG.ExternalAuthority)
         out.add(node, CG.name, _text(name))
         out.add(node, RDFS.label, _text(name))
+    provisions = {p.name: p for d in corpus.documents for r in d.references for p in authority_provisions(r)}
+    for name in sorted(provisions):
+        provision = provisions[name]
+        node = URIRef(authority_iri(name))
+        out.add(node, RDF.type, CG.ExternalAuthority)
+        out.add(node, RDF.type, CG.AuthorityProvision)
+        out.add(node, CG.name, _text(name))
+        out.add(node, RDFS.label, _text(name))
+        out.add(node, CG.designator, _text(provision.designator))
+        out.add(node, CG.provisionOf, URIRef(authority_iri(provision.parent)))
     return out.triples
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A provision of an outside act a reference cites: "Securities Act of 1933 § 11(f)"."""
+
+    name: str
+    designator: str  # "11(f)"
+    parent: str  # the provision or act it is part of: "Securities Act of 1933 § 11"
+    cited: bool  # named by the reference itself (not only an enclosing level of one it names)
+
+
+# How a provision is written after its act's name, by the kind of reference.
+PROVISION_SIGNS = {"section": "§", "rule": "Rule", "regulation": "Regulation", "item": "Item"}
+# "13, 15(d)", "13 or 15(d)", "5 and 6" name several provisions.
+_DESIGNATOR_SPLIT = re.compile(r"\s*(?:,|\bor\b|\band\b|&)\s*")
+_LAST_PART = re.compile(r"\([^()]*\)$")
+
+
+def authority_provisions(reference) -> list[Provision]:
+    """The provisions of the outside act a statute reference cites, each with every enclosing
+    level: "Section 11(f) of the Act" gives § 11(f) (cited) and § 11, part of the Act."""
+    if not reference.external or not reference.designator:
+        return []
+    sign = PROVISION_SIGNS.get(reference.kind, "§")
+    out: dict[str, Provision] = {}
+    for designator in filter(None, _DESIGNATOR_SPLIT.split(reference.designator.strip())):
+        if not re.match(r"^[\w.\-]+(?:\([\w.\-]+\))*$", designator):
+            continue  # not a designator (free words): no provision node
+        level, cited = designator, True
+        while level:
+            enclosing = _LAST_PART.sub("", level)
+            parent = f"{reference.external} {sign} {enclosing}" if enclosing and enclosing != level else reference.external
+            name = f"{reference.external} {sign} {level}"
+            out[name] = Provision(name, level, parent, cited or (name in out and out[name].cited))
+            if enclosing == level:
+                break
+            level, cited = enclosing, False
+    return list(out.values())
 
 
 def _entity_keys(entity: Entity, corpus: Corpus, term_keys: dict[tuple[str, str], str]) -> list[str]:

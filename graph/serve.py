@@ -106,6 +106,17 @@ CONTENT_SECURITY_POLICY = (
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "render" / "static"
+# Node IRIs (https://w3id.org/clausegraph/id/…) are answered under this path, so a local copy of
+# the graph is linked data: /id/DOC/sec_8 gives the clause's place in the reader, or its triples.
+ID_PREFIX = "/id/"
+CG_NS = "https://w3id.org/clausegraph/ontology#"
+NIF_NS = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+# What an IRI may hold to be pasted between < > in a query the server itself asks: no
+# characters SPARQL's IRIREF excludes (so nothing can close the IRI and add query text).
+_SAFE_IRI = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")
+# sd:resultFormat values (http://www.w3.org/ns/formats/…) of what /sparql can answer in.
+SERVICE_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                          "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N-Quads", "TriG")
 QUERY_PAGE = STATIC_DIR / "query.html"
 STATIC_PREFIX = "/_static/"
 # Folders under outputs/ that are not pages: the database files.
@@ -144,6 +155,9 @@ GRAPH_FORMATS = (
     ResultFormat("ntriples", "application/n-triples", ("n-triples", "nt", "text/plain")),
     ResultFormat("rdfxml", "application/rdf+xml", ("xml", "rdf+xml", "application/xml", "text/xml")),
     ResultFormat("jsonld", "application/ld+json", ("json-ld", "json", "application/json")),
+    # triples in a dataset format (the default graph), for loaders that take only quads
+    ResultFormat("nquads", "application/n-quads", ("n-quads", "nq")),
+    ResultFormat("trig", "application/trig", ("trig",)),
 )
 
 
@@ -331,8 +345,11 @@ def serialize_triples(triples: list, fmt: ResultFormat, prefixes: dict[str, str]
     import pyoxigraph as ox
 
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}[fmt.name]
-    used = prefixes if fmt.name in ("turtle", "rdfxml") else None
+                  "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
+                  "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt.name]
+    if fmt.name in ("nquads", "trig"):
+        triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    used = prefixes if fmt.name in ("turtle", "rdfxml", "trig") else None
     return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
 
 
@@ -786,8 +803,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if not self._allowed(url.path):
             return
-        if url.path == "/sparql":
-            self._sparql(urllib.parse.parse_qs(url.query, keep_blank_values=True), body_query=None)
+        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if url.path == "/sparql" and not any(k in params for k in ("query", "update")):
+            self._service_description()
+        elif url.path == "/sparql":
+            self._sparql(params, body_query=None)
+        elif url.path in ("/ontology", "/ontology.ttl"):
+            self._ontology(turtle=url.path.endswith(".ttl"))
+        elif url.path.startswith(ID_PREFIX):
+            self._dereference(url.path[len(ID_PREFIX):])
         elif url.path == "/query":
             self._query_page()
         elif url.path.startswith(STATIC_PREFIX):
@@ -931,6 +955,129 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if answer.truncated:
             extra[TRUNCATED_HEADER] = f"true; the result was cut at {self.server.max_rows} rows (serve --max-rows)"
         self._send(answer.status, answer.content_type, answer.body, extra)
+
+    # --- the graph as linked data ---
+
+    def _base(self) -> str:
+        return f"http://{self.headers.get('Host')}"
+
+    def _prefers_html(self) -> bool:
+        """Does the client ask for a page (a browser) rather than data?"""
+        ranges = parse_accept(self.headers.get("Accept"))
+        html_q = max((q for media, q in ranges if media in ("text/html", "application/xhtml+xml")), default=0.0)
+        data_q = max((q for media, q in ranges for f in GRAPH_FORMATS if media == f.media_type), default=0.0)
+        return html_q > 0 and html_q >= data_q
+
+    def _run_select(self, query: str) -> list[dict] | None:
+        """Bindings of a SELECT the server itself asks (JSON, values only); None on failure."""
+        _, pool = self.server.current()
+        answer = pool.run(QueryJob(query=query, solution_format=SOLUTION_FORMATS[0], graph_format=None),
+                          self.server.query_timeout)
+        if answer.status != 200:
+            return None
+        rows = json.loads(answer.body)["results"]["bindings"]
+        return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+    def _service_description(self) -> None:
+        """GET /sparql with no query: the SPARQL 1.1 Service Description of this endpoint (a
+        browser is sent to the query page instead)."""
+        import pyoxigraph as ox
+
+        if self._prefers_html():
+            self._send(303, "text/plain; charset=utf-8", b"", {"Location": "/query"})
+            return
+        try:
+            fmt = negotiate(GRAPH_FORMATS, self.headers.get("Accept"), None)
+        except NotAcceptable as exc:
+            self._send_text(406, str(exc))
+            return
+        sd, fmts = "http://www.w3.org/ns/sparql-service-description#", "http://www.w3.org/ns/formats/"
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        service, dataset, default = ox.NamedNode(self._base() + "/sparql"), ox.BlankNode("dataset"), ox.BlankNode("default")
+        triples = [
+            ox.Triple(service, rdf_type, ox.NamedNode(sd + "Service")),
+            ox.Triple(service, ox.NamedNode(sd + "endpoint"), service),
+            ox.Triple(service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+            ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+            ox.Triple(service, ox.NamedNode(sd + "defaultDataset"), dataset),
+            ox.Triple(dataset, rdf_type, ox.NamedNode(sd + "Dataset")),
+            ox.Triple(dataset, ox.NamedNode(sd + "defaultGraph"), default),
+            ox.Triple(default, rdf_type, ox.NamedNode(sd + "Graph")),
+        ]
+        triples += [ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(fmts + name))
+                    for name in SERVICE_RESULT_FORMATS]
+        graphs = self._run_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g") or []
+        for n, row in enumerate(graphs):
+            node = ox.BlankNode(f"g{n}")
+            triples += [ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node),
+                        ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(row["g"]))]
+        body = serialize_triples(triples, fmt, {"sd": sd, "formats": fmts})
+        self._send(200, _with_charset(fmt.media_type), body)
+
+    def _ontology(self, turtle: bool) -> None:
+        """/ontology: the vocabulary documented as HTML, or as Turtle (/ontology.ttl, or by Accept)."""
+        from .render.ontology import ontology_html
+        from .store import ontology_dir
+
+        path = ontology_dir() / "clausegraph.ttl"
+        if turtle or not self._prefers_html() and self.headers.get("Accept"):
+            self._send(200, "text/turtle; charset=utf-8", path.read_bytes())
+        else:
+            self._send(200, "text/html; charset=utf-8", ontology_html(path).encode("utf-8"))
+
+    def _dereference(self, rest: str) -> None:
+        """/id/…: a node of the graph. A browser is sent (303) to the place in the reader where
+        the node's words stand; a data client gets the node's triples (Turtle by default)."""
+        from .store import ID_BASE
+
+        iri = ID_BASE + rest
+        if not rest or not _SAFE_IRI.match(iri):
+            self._send_text(404, "not a node of this graph")
+            return
+        node = f"<{iri}>"
+        if self._prefers_html():
+            location = self._reader_location(node)
+            if location is not None:
+                self._send(303, "text/plain; charset=utf-8", b"", {"Location": location})
+                return
+        if not (self._run_select(f"SELECT ?p WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT 1") or []):
+            self._send_text(404, f"no node {iri} in this build")
+            return
+        try:
+            fmt = negotiate(GRAPH_FORMATS, None if self._prefers_html() else self.headers.get("Accept"), None)
+        except NotAcceptable as exc:
+            self._send_text(406, str(exc))
+            return
+        _, pool = self.server.current()
+        job = QueryJob(query=f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}",
+                       solution_format=None, graph_format=fmt)
+        answer = pool.run(job, self.server.query_timeout)
+        self._send(answer.status, answer.content_type, answer.body)
+
+    def _reader_location(self, node: str) -> str | None:
+        """The reader page and anchor of a node made from text (a document: its reader's top)."""
+        from .render.common import READER, clause_href, doc_page
+
+        rows = self._run_select(
+            f"PREFIX cg: <{CG_NS}> PREFIX nif: <{NIF_NS}>\n"
+            f"SELECT ?doc ?label ?begin WHERE {{ GRAPH ?g {{"
+            f" {{ {node} cg:documentId ?doc }} UNION"
+            f" {{ {node} cg:inDocument ?d . ?d cg:documentId ?doc OPTIONAL {{ {node} cg:label ?label }}"
+            f" OPTIONAL {{ {node} nif:beginIndex ?begin }} }} }} }} LIMIT 1")
+        if not rows:
+            return None
+        row = rows[0]
+        page = "/" + doc_page(row["doc"], READER, from_doc=None)
+        label = row.get("label")
+        if label is None and "begin" in row:
+            doc = json.dumps(row["doc"])  # a SPARQL string literal: JSON's escapes are SPARQL's
+            inner = self._run_select(
+                f"PREFIX cg: <{CG_NS}> PREFIX nif: <{NIF_NS}>\n"
+                f"SELECT ?label WHERE {{ GRAPH ?g {{ ?c a cg:Clause ; cg:inDocument ?d ; cg:label ?label ;"
+                f" nif:beginIndex ?b ; nif:endIndex ?e . ?d cg:documentId {doc}"
+                f" FILTER(?b <= {int(row['begin'])} && {int(row['begin'])} < ?e) }} }} ORDER BY DESC(?b) LIMIT 1")
+            label = inner[0]["label"] if inner else None
+        return page + (clause_href(label) if label else "")
 
     # --- pages ---
 

@@ -17,7 +17,11 @@ Interface (stable; ``serve.py`` and ``push.py`` rely on it — do not change):
 - ``GraphStore.graph_nquads(graph_iri: str) -> bytes`` / ``graph_ntriples(graph_iri)``: one
   named graph serialised (for the Graph Store Protocol's PUT).
 
-Files in an outputs folder: ``store/`` (Oxigraph on-disk store), ``dataset.nq`` (N-Quads),
+Every reader of an outputs folder (the query commands, ``serve``, ``push``) finds the build
+to read through ``current_build(folder)``: ``build`` writes each build into its own folder
+``outputs/builds/<id>/`` and shows it through the link ``outputs/current``.
+
+Files in a build folder: ``store/`` (Oxigraph on-disk store), ``dataset.nq`` (N-Quads),
 ``dataset.trig`` (TriG), ``dataset.jsonld`` (JSON-LD).
 
 Named graphs: a document's graph is ``https://w3id.org/clausegraph/id/{doc}/graph``
@@ -44,6 +48,22 @@ ENTITIES_GRAPH = ID_BASE + "entities/graph"
 STORE_DIR = "store"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATASET_FILES = {"nq": "dataset.nq", "trig": "dataset.trig", "jsonld": "dataset.jsonld"}
+
+
+CURRENT_LINK = "current"  # outputs/current -> builds/<id>: the build the outputs folder shows
+
+
+def current_build(folder: Path) -> Path:
+    """The folder of the build that ``folder`` shows now, resolved once, so that a reader who
+    keeps the answer reads one build throughout even if a new one is switched in meanwhile.
+
+    ``folder`` is an outputs folder (``outputs/current`` is followed) or a build folder itself.
+    """
+    folder = Path(folder)
+    link = folder / CURRENT_LINK
+    if link.is_symlink():
+        return link.resolve()
+    return folder
 
 
 def document_graph_iri(doc: str) -> str:
@@ -89,7 +109,11 @@ def iri_segment(text: str) -> str:
 
 
 def document_iri(doc: str) -> str:
-    return ID_BASE + iri_segment(doc)
+    """One IRI per document id, and never the same for two ids: every character that is not
+    unreserved is percent-encoded ("my contract" → my%20contract, "my_contract" stays)."""
+    from urllib.parse import quote
+
+    return ID_BASE + quote(doc, safe="-._~")
 
 
 def entity_iri(key: str) -> str:
@@ -230,7 +254,7 @@ def write_store(quads: Iterable[tuple], folder: Path) -> int:
 
 def open_store(folder: Path, read_only: bool = True) -> "GraphStore":
     """The store that ``build`` wrote: ``folder`` is the outputs folder or its ``store/``."""
-    folder = Path(folder)
+    folder = current_build(folder)
     path = folder / STORE_DIR if (folder / STORE_DIR).is_dir() else folder
     if not (path / "CURRENT").exists():  # RocksDB's marker file: an Oxigraph store lives here
         if (folder / "manifest.json").exists():
@@ -262,7 +286,7 @@ class GraphStore:
         for projected variables; SEP-0007); it then acts as a constant in every pattern.
         """
         substitutions = {}
-        for name, value in (bindings or {}).items():
+        for name, value in party_bindings(sparql, bindings or {}).items():
             match = VARIABLE_NAME.match(name)
             if not match:
                 raise QueryError(f"{name!r} is not a SPARQL variable name")
@@ -312,8 +336,32 @@ class GraphStore:
 # --- named queries ---------------------------------------------------------------------------------
 
 
+# A query that selects statements by party takes ?partyKey, a normalised name; a user binds
+# ?party to the name in any spelling ("the Company", "Underwriters") and gets its key bound.
+PARTY_VARIABLE, PARTY_KEY_VARIABLE = "party", "partyKey"
+
+
+def party_bindings(sparql: str, bindings: dict[str, Any]) -> dict[str, Any]:
+    """``party=NAME`` becomes ``partyKey=match_key(NAME)`` for a query that has ?partyKey but no ?party."""
+    if PARTY_VARIABLE not in bindings or re.search(rf"[?$]{PARTY_VARIABLE}\b", sparql):
+        return bindings
+    if not re.search(rf"[?$]{PARTY_KEY_VARIABLE}\b", sparql):
+        return bindings
+    value = bindings[PARTY_VARIABLE]
+    key = match_key(str(getattr(value, "value", value)))
+    if not key:
+        raise QueryError(f"--bind party={value!r}: give a party's name, alias or defined term")
+    out = {k: v for k, v in bindings.items() if k != PARTY_VARIABLE}
+    out[PARTY_KEY_VARIABLE] = key
+    return out
+
+
 def query_names() -> list[str]:
     return sorted(p.stem for p in queries_dir().glob("*.rq"))
+
+
+# A named query is a plain file name in ontology/queries/: no folder, no "..".
+QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def load_query(name_or_file: str | Path) -> str:
@@ -321,8 +369,9 @@ def load_query(name_or_file: str | Path) -> str:
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.exists():
         return _read_query(path)
-    named = queries_dir() / f"{path.stem if path.suffix == '.rq' else name_or_file}.rq"
-    if named.exists():
+    name = path.stem if path.suffix == ".rq" else str(name_or_file)
+    named = queries_dir() / f"{name}.rq"
+    if QUERY_NAME.match(name) and ".." not in name and named.is_file():
         return _read_query(named)
     if path.suffix == ".rq":
         raise QueryError(f"{name_or_file}: no such query file")

@@ -306,3 +306,57 @@ def test_query_commands_do_not_import_spacy(built, argv):
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert "clausegraph.store" in imported
     assert not {m for m in imported if m == "spacy" or m.startswith("spacy.")}
+
+
+# --- the analysts' first questions (issue 12) ----------------------------------------------------
+
+
+def _query_json(built, *args):
+    import json
+    import subprocess
+    import sys
+
+    _, out = built
+    done = subprocess.run([sys.executable, "-m", "clausegraph.cli", "query", *args, "--format", "json",
+                           "--store", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_bind_party_takes_any_spelling(built):
+    """--bind party="the Company" selects what --bind partyKey=company does, and something."""
+    by_name = _query_json(built, "obligations-by-party", "--bind", "party=the Company")
+    by_key = _query_json(built, "obligations-by-party", "--bind", "partyKey=company")
+    assert by_name and [r["statement"] for r in by_name] == [r["statement"] for r in by_key]
+    assert {r["bearer"] for r in by_name} == {"Company"}
+
+
+def test_refs_transitive_in_reaches_through_parts(built):
+    """What depends on Section 8: 12 (cites 8(c)) and 9(a), whose chain 9(a) -> 9 -> 9(c) -> 8 goes through a part."""
+    rows = _query_json(built, "refs-transitive-in", "--bind", "doc=hig-underwriting-agreement-2004", "--bind", "label=8")
+    reaching = {r["reaching"] for r in rows}
+    assert {"12", "9", "9(a)", "9(c)"} <= reaching and "8" not in reaching
+
+
+def test_unused_terms(built):
+    """'BUSINESS DAY' is defined in Section 14 and never used (as lint says); 'COMPANY' is used."""
+    rows = _query_json(built, "unused-terms", "--bind", "doc=hig-underwriting-agreement-2004")
+    terms = {r["term"].upper() for r in rows}
+    assert "BUSINESS DAY" in terms and "COMPANY" not in terms
+
+
+def test_clauses_citing_a_statute_section(built):
+    """Every clause citing Section 11 of the Securities Act — including one that cites 11(f) — by one binding."""
+    rows = _query_json(built, "clauses-citing", "--bind", "authority=Securities Act of 1933 § 11")
+    clauses = {(r["doc"], r["clause"]) for r in rows}
+    assert ("hig-underwriting-agreement-2004", "8(d)(ii)") in clauses or ("hig-underwriting-agreement-2004", "8(d)") in clauses
+    whole_act = _query_json(built, "clauses-citing", "--bind", "authority=Securities Act of 1933")
+    assert clauses < {(r["doc"], r["clause"]) for r in whole_act}
+
+
+def test_obligations_with_conditions(built):
+    """A party's obligations come with the conditions of their clause (kind: text)."""
+    rows = _query_json(built, "obligations-with-conditions", "--bind", "party=Underwriters")
+    assert rows and all(r["bearer"].startswith("Underwriter") for r in rows)
+    with_conditions = [r for r in rows if r["conditions"]]
+    assert with_conditions and all(":" in r["conditions"] for r in with_conditions)

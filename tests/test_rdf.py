@@ -321,15 +321,65 @@ def test_party_roles_per_document(dataset):
     ],
 )
 def test_deontic_statements_have_class_bearer_keys_and_counterparty(dataset, words, cls, bearer_keys, counterparty):
-    """A statement is typed by its modality and carries the bearer's match keys."""
+    """A statement is typed by its modality; its bearer is the party's role in the document,
+    played by the corpus entity and found by the party's match keys."""
     g = graph_of(dataset, DOC)
     start = SOURCE.index(words)
     statement = next(s for s in g.subjects(NIF.beginIndex, Literal(start)) if (s, RDF.type, cls) in g)
-    assert {str(k) for k in g.objects(statement, CG.bearerKey)} == bearer_keys
-    assert g.value(statement, CG.bearer) == URIRef(entity_iri("hartford"))
-    expected = URIRef(entity_iri(counterparty)) if counterparty else None
-    assert g.value(statement, CG.counterparty) == expected
+    bearer = g.value(statement, CG.bearer)
+    assert bearer == node(f"{DOC}/party/hartford") and (bearer, RDF.type, CG.PartyRole) in g
+    assert g.value(bearer, CG.player) == URIRef(entity_iri("hartford"))
+    assert {str(k) for k in g.objects(bearer, CG.matchKey)} == bearer_keys
+    role = g.value(statement, CG.counterparty)
+    assert (g.value(role, CG.player) if role is not None else None) == (
+        URIRef(entity_iri(counterparty)) if counterparty else None)
     assert g.value(statement, CG.inClause) == node(f"{DOC}/sec_8__subsec_a")
+
+
+def test_a_bearer_that_names_no_entity_is_a_role_of_its_own():
+    """'each Party shall …' in a form with no named parties: the bearer is a party role with the
+    words' match key and no player, so obligations-by-party still finds it."""
+    import dataclasses
+
+    from clausegraph.build import document_from_text
+    from clausegraph.model import Corpus, Deontic, Modality
+
+    text = "1. Confidentiality. Each Party shall keep the Confidential Information secret.\n"
+    document = document_from_text(text, "form")
+    start = text.index("Each Party")
+    statement = Deontic("form", "1", Modality.OBLIGATION, "each Party", None, start, len(text) - 1,
+                        text[start:-1], "shall")
+    g = graph_of(corpus_dataset(Corpus((dataclasses.replace(document, deontics=(statement,)),))), "form")
+    [node_] = g.subjects(RDF.type, CG.DeonticStatement)
+    bearer = g.value(node_, CG.bearer)
+    assert (bearer, RDF.type, CG.PartyRole) in g and g.value(bearer, CG.player) is None
+    assert str(g.value(bearer, CG.name)) == "each Party"
+    assert {str(k) for k in g.objects(bearer, CG.matchKey)} == {"each party"}
+
+
+@pytest.mark.parametrize("words, designator, provisions", [
+    # (the reference's words, its designator, the provisions cited, enclosing levels after)
+    ("Rule 424(b) under the Securities Act of 1933", "424(b)",
+     ["Securities Act of 1933 Rule 424(b)", "Securities Act of 1933 Rule 424"]),
+])
+def test_statute_provisions_are_nodes(dataset, words, designator, provisions):
+    """A statute reference names its provision as a node: part of its act, cited by the clause
+    at every level, so 'every clause citing Rule 424 of the Securities Act' is one triple pattern."""
+    from clausegraph.store import authority_iri
+
+    g = graph_of(dataset, DOC)
+    corpus_graph = dataset.graph(URIRef(ENTITIES_GRAPH))
+    start = SOURCE.index(words)
+    reference = next(s for s in g.subjects(NIF.beginIndex, Literal(start)) if (s, RDF.type, CG.CrossReference) in g)
+    cited = URIRef(authority_iri(provisions[0]))
+    assert g.value(reference, CG.targetProvision) == cited
+    assert str(corpus_graph.value(cited, CG.designator)) == designator
+    assert corpus_graph.value(cited, CG.provisionOf) == URIRef(authority_iri(provisions[1]))
+    assert corpus_graph.value(URIRef(authority_iri(provisions[1])), CG.provisionOf) == URIRef(
+        authority_iri("Securities Act of 1933"))
+    source = g.value(reference, CG.sourceClause)
+    for name in (*provisions, "Securities Act of 1933"):
+        assert (source, CG.citesAuthority, URIRef(authority_iri(name))) in g
 
 
 def test_condition_precedent_is_typed_and_governs_its_clause(dataset):

@@ -402,13 +402,19 @@ def test_sparqlwrapper_sees_bad_query(server):
 
 
 @pytest.mark.parametrize("params, status", [
-    ({}, 400),  # no query at all
-    ({"query": "   "}, 400),  # a blank one
+    ({"query": "   "}, 400),  # a blank one (no query at all is the service description)
+    ({"query": ""}, 400),
 ])
 def test_missing_query(server, params, status):
-    """/sparql without a query says how to send one."""
+    """/sparql with an empty query says how to send one."""
     code, _, body = http("GET", f"{server.base_url}/sparql?" + urllib.parse.urlencode(params))
     assert code == status and b"missing query" in body
+
+
+def test_post_without_query(server):
+    """A form POST with no query field says how to send one."""
+    code, _, body = post_form(server, {"default-graph-uri": GRAPH_A})
+    assert code == 400 and b"missing query" in body
 
 
 # --- time limit and result cap -----------------------------------------------------------------------

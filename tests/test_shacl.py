@@ -57,7 +57,8 @@ CLAUSE = URIRef(f"{ID}{DOC}/sec_8__subsec_a")
         (lambda g: g.set((CLAUSE, CG.clauseKind, Literal("chapterette"))), "clauseKind"),  # unknown kind
         (lambda g: g.set((CLAUSE, CG.parent, URIRef(ID + "nowhere"))), "parent"),  # parent is no clause
         (lambda g: g.set((CLAUSE, NIF.endIndex, Literal(0))), "beginIndex"),  # end before start
-        (lambda g: g.remove((None, CG.bearerKey, None)), "bearerKey"),  # statements without match keys
+        (lambda g: g.remove((None, CG.bearer, None)), "bearer"),  # statements without a bearer
+        (lambda g: g.remove((None, CG.matchKey, None)), "matchKey"),  # party roles without match keys
     ],
 )
 def test_shapes_catch_broken_graphs(change, message):

@@ -63,12 +63,18 @@ def slug(text: str) -> str:
 
 
 def doc_page(doc: str, page: str, *, from_doc: str | None) -> str:
-    """Relative URL of a document's page, seen from another document's folder or from the top."""
+    """Relative URL of a document's page, seen from another document's folder or from the top.
+
+    The folder name is percent-encoded: a document id may hold "#", "?" or "%" (a file name
+    can), which would otherwise start a fragment or a query, or read as an escape.
+    """
+    from urllib.parse import quote
+
     if from_doc is None:
-        return f"docs/{doc}/{page}"
+        return f"docs/{quote(doc, safe='-._~')}/{page}"
     if from_doc == doc:
         return page
-    return f"../{doc}/{page}"
+    return f"../{quote(doc, safe='-._~')}/{page}"
 
 
 def script_json(data) -> str:
