@@ -696,10 +696,10 @@ class QueryPool:
 
 
 def current_build_folder(outputs: Path) -> Path:
-    """The folder of the build that ``outputs`` shows now: ``outputs/current`` points to it (see
-    build.py), or, for outputs written before builds had folders of their own, ``outputs`` itself."""
-    link = Path(outputs) / "current"
-    return link.resolve() if link.is_symlink() or link.is_dir() else Path(outputs).resolve()
+    """The folder of the build that ``outputs`` shows now (store.current_build), resolved."""
+    from .store import current_build
+
+    return current_build(Path(outputs)).resolve()
 
 
 def _build_identity(folder: Path) -> tuple:
