@@ -118,3 +118,9 @@ def test_neither_nor_forbids_both_and_each_represent_binds_both():
                         "other that it has not dealt with any broker. Lessee shall be permitted to use the gym.")
     assert sorted(found) == [("permission", "lessee"), ("prohibition", "lessee"), ("prohibition", "lessor"),
                              ("representation", "lessee"), ("representation", "lessor")]
+
+
+def test_a_passive_permission_with_its_agent_is_the_agents():
+    assert _statements("This lease may be signed by the parties in counterparts. The rent may be reduced by law.") == [
+        ("permission", "parties")
+    ]
