@@ -502,10 +502,6 @@ def _parse_binding(text: str):
     """``VAR=VALUE``: a plain string; ``VAR=<iri>`` an IRI; ``VAR=5^^xsd:integer`` a typed literal."""
     import pyoxigraph as ox
 
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # bytes the locale could not decode reach Python as surrogates
-        raise QueryError(f"--bind {os.fsencode(text)!r}: not valid UTF-8 text") from None
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise QueryError(f"--bind {text!r}: expected VAR=VALUE")
