@@ -41,3 +41,14 @@ def test_a_small_seeded_campaign_finds_no_crash_and_no_hang():
     assert summary.outcomes["ok"] > 18  # most mutated contracts still build
     assert summary.crashes == []
     assert summary.hangs == []
+
+
+def test_a_quoted_term_whose_source_span_is_only_layout_is_no_term():
+    """Found by the campaign (seed 1, input 923: lines swapped, one made huge): the quotes of a
+    definition mapped to a source span of white space only, and the term tagger crashed on it."""
+    from clausegraph.build import process_document
+    from clausegraph.tagging.terms import term_forms
+
+    assert term_forms("  \n ") == set()
+    document = process_document(Path(__file__).resolve().parent / "fixtures" / "fuzz" / "terms-span-of-layout-only.txt")
+    assert document.clauses and all(t.term.split() for t in document.terms)

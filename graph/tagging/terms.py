@@ -488,6 +488,8 @@ def term_forms(term: str) -> set[str]:
     """Casefolded forms a term is used in: itself, and its last word singular or plural."""
     words = " ".join(term.split())
     base = words.split()
+    if not base:
+        return set()
     last = base[-1]
     forms = {words}
     if last[:1].isalpha():
@@ -631,6 +633,8 @@ def tag_terms(document: Document) -> list[Term]:
             ds, de = document.source_span(d.def_start, d.def_end)
         else:
             ds = de = s
+        if not document.source[s:e].split():
+            continue  # the quotes' source span holds only layout (a mangled file): no term there
         clause = document.clause_at(s)
         label = clause.label if clause else "preamble"
         terms.append(
