@@ -56,6 +56,10 @@ class BuildReport:
         return not self.errors
 
 
+# A folder's own notes (README.md beside the contracts, a licence file): skipped, and named.
+FOLDER_NOTES = {"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
+
+
 def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
     """Files to build, errors and skipped entries (one line each, naming the path).
 
@@ -87,6 +91,9 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]
                     skipped.append(f"{entry}: skipped: {kind} (only the files directly in {path} are read)")
                 elif entry.name.startswith("."):
                     skipped.append(f"{entry}: skipped: a hidden file")
+                elif entry.stem.upper() in FOLDER_NOTES:
+                    skipped.append(f"{entry}: skipped: the folder's {entry.stem} is about the documents, not one "
+                                   "of them (name the file to build it)")
                 elif entry.suffix.lower() not in INPUT_SUFFIXES:
                     skipped.append(f"{entry}: skipped: not a type clausegraph reads "
                                    f"({entry.suffix or 'no suffix'}; it reads {', '.join(sorted(INPUT_SUFFIXES))})")

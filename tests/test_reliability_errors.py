@@ -347,3 +347,16 @@ def test_html_that_the_parser_finds_empty_is_one_line(tmp_path, markup):
     assert result.returncode == 2
     assert f"{path}: no text (only whitespace or markup)" in result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_a_folders_readme_is_named_not_built(tmp_path):
+    """README.md beside Markdown contracts is the folder's notes: skipped in one line; named
+    explicitly, it is built like any document."""
+    from clausegraph.build import collect_inputs
+
+    (tmp_path / "terms.md").write_text("1. Scope. The Provider shall provide the Service.\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Our contracts\n\nSources and licences.\n", encoding="utf-8")
+    files, errors, skipped = collect_inputs([tmp_path])
+    assert [f.name for f in files] == ["terms.md"] and errors == []
+    assert any("README.md: skipped" in s for s in skipped)
+    assert collect_inputs([tmp_path / "README.md"])[0] == [tmp_path / "README.md"]
