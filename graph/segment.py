@@ -120,7 +120,9 @@ _REFERENCE_BEFORE = re.compile(
     re.I,
 )
 # Common abbreviations whose period does not end a sentence.
-_ABBREVIATION = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|U\.S|N\.A|Esq|Jr|Sr|St|Mr|Ms|Mrs|Dr|etc|i\.e|e\.g|Cap|L\.P|p\.m|a\.m|S\.A|N\.Y|D\.C)\.$")
+_ABBREVIATION = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|U\.S|N\.A|Esq|Jr|Sr|St|Mr|Ms|Mrs|Dr|etc|i\.e|e\.g|Cap|L\.P|p\.m|a\.m|S\.A|N\.Y|D\.C)\.$"
+    r"|\b[A-Z](?:\.[A-Z])+\.$"  # initials: "A.M. Best", "U.K. law"
+)
 
 
 def _terminated(text: str) -> bool:
@@ -973,10 +975,11 @@ def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
         if idx in used:
             continue
         for style, ordinal in interpretations(tok):
-            if ordinal != 1:
-                continue  # a list starts at its first value (so "(x) … (y)" is none, by the conventions)
+            # A list starts at its first value; drafters also run "(x) … (y) … (z)".
+            if ordinal != 1 and not (style == "alpha" and tok == "x"):
+                continue
             run = [(pos, tok, style)]
-            expect = 2
+            expect = ordinal + 1
             taken = [idx]
             for jdx in range(idx + 1, len(markers)):
                 if jdx in used:
