@@ -112,6 +112,9 @@ _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
 _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
+# A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
+# with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
+_HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
 _REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:clauses?|subsections?|sections?|paragraphs?|subparagraphs?|items?|rules?|articles?|"
     r"schedules?|exhibits?|annex(?:es)?|regulations?|forms?)\s*"
@@ -946,7 +949,11 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
 def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> list[_Node]:
     text = src[a:b]
     markers = []
-    for m in _INLINE_MARKER.finditer(text):
+    found = [(m, "paren") for m in _INLINE_MARKER.finditer(text)]
+    if ")" in text:
+        found += _half_markers(text)
+        found.sort(key=lambda f: f[0].start())
+    for m, form in found:
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
         line_start = text.rfind("\n", 0, m.start()) + 1
         ref = _REFERENCE_BEFORE.search(before)
@@ -957,7 +964,7 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         line_end = text.find("\n", m.end())
         if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
             continue  # a marker alone on its line is a table cell or layout, not running text
-        markers.append((a + m.start(), m.group("tok")))
+        markers.append((a + m.start(), m.group("tok"), form))
     if len(markers) < 2:
         return []
     runs = _runs(markers)
@@ -967,11 +974,31 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
     return _build_items(src, runs, parent, b, labels)
 
 
-def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
-    """Sequences (a),(b),(c) / (i),(ii) in order, each starting at its first value."""
+def _half_markers(text: str) -> list[tuple[re.Match, str]]:
+    """"1)" / "a)" markers outside any open parenthesis."""
+    out = []
+    depth, cursor = 0, 0
+    for m in _HALF_MARKER.finditer(text):
+        piece = text[cursor : m.start()]
+        for ch in piece:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth = max(0, depth - 1)
+        cursor = m.end()
+        if depth == 0:
+            out.append((m, "half"))
+        else:
+            depth -= 1  # it closes the open parenthesis
+    return out
+
+
+def _runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
+    """Sequences (a),(b),(c) / (i),(ii) / 1), 2) in order, each starting at its first value, each
+    of one marker form."""
     runs: list[list[tuple[int, str, str]]] = []
     used: set[int] = set()
-    for idx, (pos, tok) in enumerate(markers):
+    for idx, (pos, tok, form) in enumerate(markers):
         if idx in used:
             continue
         for style, ordinal in interpretations(tok):
@@ -984,7 +1011,9 @@ def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
             for jdx in range(idx + 1, len(markers)):
                 if jdx in used:
                     continue
-                p2, t2 = markers[jdx]
+                p2, t2, form2 = markers[jdx]
+                if form2 != form:
+                    continue
                 if any(s == style and o == expect for s, o in interpretations(t2)):
                     run.append((p2, t2, style))
                     taken.append(jdx)
