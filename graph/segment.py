@@ -957,7 +957,7 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
         line_start = text.rfind("\n", 0, m.start()) + 1
         ref = _REFERENCE_BEFORE.search(before)
-        if ref and not (ref.group()[:1].isdigit() and line_start == m.start()):
+        if ref and not (ref.group()[:1].isdigit() and line_start == m.start()) and _cited(ref.group(), m.group("tok")):
             continue  # "Section 5 (a)"; but a page number before a line break is no citation
         if m.start() == 0:
             continue  # the clause's own marker
@@ -972,6 +972,21 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         return []
     # The outermost run: the one that starts first; others nest inside its items.
     return _build_items(src, runs, parent, b, labels)
+
+
+def _cited(reference: str, token: str) -> bool:
+    """Whether the marker after ``reference`` ("Section 5", "Section 5(a) and") is part of that
+    citation. After a joining word it is only when it continues the cited list: "Section 5(a) and
+    (b)" is one citation, "Section 8 or (ii)" and "Section 3.03(c) and (y)" are followed by the
+    sentence's own enumeration."""
+    joined = re.search(r"(?:,|\band/or|\band|\bor|\bthrough|\bto|-)\s*$", reference)
+    if not joined:
+        return True
+    last = re.search(r"\(([A-Za-z0-9]{1,5})\)\s*$", reference[: joined.start()])
+    if not last:
+        return False
+    before = dict(interpretations(last.group(1)))
+    return any(style in before and 0 < ordinal - before[style] <= 8 for style, ordinal in interpretations(token))
 
 
 def _half_markers(text: str) -> list[tuple[re.Match, str]]:
@@ -1036,6 +1051,26 @@ def _sentence_end(src: str, start: int, limit: int) -> int:
     return limit
 
 
+# Where a sentence's main clause resumes after its enumeration: "… or (b) as of each fiscal year
+# end …, the Company shall …", "… or (z) a combination … so that such funds are sufficient …".
+# The last item ends there; what follows governs the whole list.
+_MAIN_CLAUSE_RESUMES = re.compile(
+    r",\s+the\s+(?:[A-Z]\w+\s+){1,3}(?:shall|will|must|may)\b|\s+so\s+that\s"
+)
+
+
+def _last_item_end(src: str, start: int, limit: int) -> int:
+    """The last item runs to the end of its sentence, or to where the sentence's main clause
+    resumes (a parenthesis in the item does not count)."""
+    end = _sentence_end(src, start, limit)
+    piece = src[start:end]
+    for m in _MAIN_CLAUSE_RESUMES.finditer(piece):
+        head = piece[: m.start()]
+        if head.count("(") == head.count(")"):
+            return start + m.start()
+    return end
+
+
 def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) -> list[_Node]:
     runs = sorted(runs, key=lambda r: r[0][0])
     top_level: list[_Node] = []
@@ -1043,7 +1078,7 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
     def make(run, container: _Node, region_end: int) -> list[_Node]:
         items = []
         for k, (pos, tok, style) in enumerate(run):
-            end = run[k + 1][0] if k + 1 < len(run) else _sentence_end(src, pos, region_end)
+            end = run[k + 1][0] if k + 1 < len(run) else _last_item_end(src, pos, region_end)
             end = _trim_end(src, pos, end)
             cite = f"{container.cite}({tok})"
             label = container.prefix + cite
