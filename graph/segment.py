@@ -656,6 +656,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         if match:
             sibling = (node, *match)
             break
+    if not sibling and (confusable := _ocr_sibling(tree, line, token, suffix)):
+        sibling, token = confusable
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
@@ -694,6 +696,34 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         ordinal=ordinal, marker_indent=line.indent, awaiting_body=not rest,
     )
     return True
+
+
+# Markers a scan misreads: digit one for the letter l or roman i, "11"/"n" for "ii", … .
+_OCR_READINGS = {
+    "1": ("l", "i"), "l": ("i",), "I": ("l", "i"), "11": ("ii",), "II": ("11", "ii"), "n": ("ii",),
+    "u": ("ii",), "111": ("iii",), "1v": ("iv",), "lv": ("iv",), "v1": ("vi",),
+}
+_TOKEN_OF = {"digit": str, "alpha": lambda o: chr(96 + o), "roman": lambda o: to_roman(o).lower()}
+
+
+def _ocr_sibling(tree: _Tree, line: Line, token: str, suffix: str) -> tuple | None:
+    """A marker that continues no open list of its own form but reads, as a scan misreads it, as
+    the next value of the open item at its own indent ("(k)" … "(1)" for "(l)"): that item's
+    sibling, labelled by the value it stands for."""
+    readings = _OCR_READINGS.get(token)
+    if not readings:
+        return None
+    for node in reversed(tree.stack):
+        if node.rank < 4:
+            break
+        if abs(line.indent - node.marker_indent) > 2:
+            continue
+        for alt in readings:
+            for s, o in interpretations(alt):
+                if node.style == s + suffix and o == node.ordinal + 1 and s in _TOKEN_OF:
+                    return (node, s, o), _TOKEN_OF[s](o)
+        break  # only the innermost open item at this indent
+    return None
 
 
 FIRST_ITEM_WINDOW = 3000  # how far back a run-on first item is looked for (stays linear)
