@@ -115,6 +115,8 @@ _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
 # with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
 _HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
+_CLOSE_BEFORE_SPACE = re.compile(r"\)(?=\s)")
+_HALF_TOKEN = re.compile(r"\s(?P<tok>[ivxlc]{1,6}|[a-zA-Z]|\d{1,2})$")
 _REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:clauses?|subsections?|sections?|paragraphs?|subparagraphs?|items?|rules?|articles?|"
     r"schedules?|exhibits?|annex(?:es)?|regulations?|forms?)\s*"
@@ -1023,13 +1025,14 @@ def _half_markers(text: str) -> list[tuple[re.Match, str]]:
     """"1)" / "a)" markers outside any open parenthesis."""
     out = []
     depth, cursor = 0, 0
-    for m in _HALF_MARKER.finditer(text):
+    for close in _CLOSE_BEFORE_SPACE.finditer(text):
+        # Find candidates by their ")" (cheap), then match the marker there.
+        token = _HALF_TOKEN.search(text, max(0, close.start() - 7), close.start())
+        m = token and _HALF_MARKER.match(text, token.start("tok"))
+        if not m:
+            continue
         piece = text[cursor : m.start()]
-        for ch in piece:
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth = max(0, depth - 1)
+        depth = max(0, depth + piece.count("(") - piece.count(")"))
         cursor = m.end()
         if depth == 0:
             out.append((m, "half"))
