@@ -1105,7 +1105,9 @@ def _last_item_end(src: str, start: int, limit: int) -> int:
 
 
 def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) -> list[_Node]:
-    runs = sorted(runs, key=lambda r: r[0][0])
+    runs = sorted((r for r in runs if not _refers_back(r, parent)), key=lambda r: r[0][0])
+    if not runs:
+        return []
     top_level: list[_Node] = []
 
     def make(run, container: _Node, region_end: int) -> list[_Node]:
@@ -1123,7 +1125,8 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
                     n += 1
                 label = f"{label} [{n}]"
             items.append(
-                _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style, end=end)
+                _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style,
+                      ordinal=dict(interpretations(tok)).get(style, 0), end=end)
             )
         return items
 
@@ -1136,6 +1139,8 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
         first, last = run[0][0], run[-1][0]
         host = _deepest_host(placed, first, last)
         if host is not None:
+            if _refers_back(run, host):
+                continue
             inner = make(run, host, host.end)
             if all(_disjoint(inner, c) for c in host.children):
                 host.children = sorted(host.children + accept(inner), key=lambda n: n.start)
@@ -1143,6 +1148,16 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
             top_level.extend(accept(make(run, parent, limit)))
         # else: a run that straddles another's items is no enumeration we can trust; drop it
     return sorted(placed + top_level, key=lambda n: n.start)
+
+
+def _refers_back(run, container: _Node) -> bool:
+    """"(c) if neither (a) nor (b) are reasonable": inside an item, a run of its own style that
+    ends at the value just before its own names its earlier siblings ("(xiii) … (i) … (ii)" is
+    a list of its own)."""
+    style = run[0][2]
+    if not container.ordinal or (container.style or "").rstrip(".") != style:
+        return False
+    return dict(interpretations(run[-1][1])).get(style, 0) == container.ordinal - 1
 
 
 def _deepest_host(items: list[_Node], first: int, last: int) -> _Node | None:

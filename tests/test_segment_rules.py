@@ -119,6 +119,12 @@ def labels(text: str) -> list[str]:
             " year end is in excess, the Company shall pay the lesser of (i) the amount or (ii) the maximum.\n",
             ["1", "2", "2(a)", "2(b)", "2(i)", "2(ii)"],
         ),
+        # "(c) if neither (a) nor (b) …" names (c)'s earlier siblings; it is no list of its own
+        (
+            "1. First.\n\n2. Lead-in:\n\n     (a) repair it;\n\n     (b) replace it; or\n\n"
+            "     (c) if neither (a) nor (b) is reasonable, terminate.\n",
+            ["1", "2", "2(a)", "2(b)", "2(c)"],
+        ),
         # a scan's "(1)" after "(k)" at the same indent is the letter l
         (
             "1. First.\n\n2. Lead-in:\n\n" + "".join(f"     ({c}) Item {c};\n\n" for c in "abcdefghijk")
