@@ -111,7 +111,7 @@ _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
-_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|[IVXLC]{2,6}|\d{1,2})\)(?=\s+[\w\"“$(])")
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
 # with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
 _HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")

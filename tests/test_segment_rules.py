@@ -125,6 +125,11 @@ def labels(text: str) -> list[str]:
             "     (c) if neither (a) nor (b) is reasonable, terminate.\n",
             ["1", "2", "2(a)", "2(b)", "2(c)"],
         ),
+        # capital roman items in all-capitals text
+        (
+            "1. First.\n\n2. OWNER SHALL INDEMNIFY OPERATOR FROM (I) ANY CLAIM, (II) ANY LOSS AND (III) ANY FINE.\n",
+            ["1", "2", "2(I)", "2(II)", "2(III)"],
+        ),
         # a scan's "(1)" after "(k)" at the same indent is the letter l
         (
             "1. First.\n\n2. Lead-in:\n\n" + "".join(f"     ({c}) Item {c};\n\n" for c in "abcdefghijk")
