@@ -658,6 +658,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         if match:
             sibling = (node, *match)
             break
+    if not sibling and not any(o == 1 for _, o in options):
+        sibling = _closed_list_sibling(tree, options, suffix)
     if not sibling and (confusable := _ocr_sibling(tree, line, token, suffix)):
         sibling, token = confusable
     first = next(((s, o) for s, o in options if o == 1), None)
@@ -698,6 +700,20 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         ordinal=ordinal, marker_indent=line.indent, awaiting_body=not rest,
     )
     return True
+
+
+def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
+    """"(c) …;" then an unmarked lead-in ("provided that the following conditions shall have been
+    satisfied:") then "(d) …": the list the lead-in closed goes on; (d) is the sibling of (c)."""
+    items = [c for c in tree.top.children if c.rank >= 4]
+    if not items:
+        return None
+    last = items[-1]
+    match = next(((s, o) for s, o in options if last.style == s + suffix and o == last.ordinal + 1), None)
+    if not match:
+        return None
+    tree.stack.append(last)  # reopened, so that the caller closes it as it closes any sibling
+    return (last, *match)
 
 
 # Markers a scan misreads: digit one for the letter l or roman i, "11"/"n" for "ii", … .

@@ -125,6 +125,12 @@ def labels(text: str) -> list[str]:
             "     (c) if neither (a) nor (b) is reasonable, terminate.\n",
             ["1", "2", "2(a)", "2(b)", "2(c)"],
         ),
+        # an unmarked lead-in between (b) and (c) does not end the list: (c) is (b)'s sibling
+        (
+            "1. First.\n\n2. Lead-in:\n\n     (a) one;\n\n     (b) two;\n\n"
+            "provided that the following conditions shall have been satisfied:\n\n     (c) three.\n",
+            ["1", "2", "2(a)", "2(b)", "2(c)"],
+        ),
         # capital roman items in all-capitals text
         (
             "1. First.\n\n2. OWNER SHALL INDEMNIFY OPERATOR FROM (I) ANY CLAIM, (II) ANY LOSS AND (III) ANY FINE.\n",
