@@ -705,10 +705,9 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
 def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
     """"(c) …;" then an unmarked lead-in ("provided that the following conditions shall have been
     satisfied:") then "(d) …": the list the lead-in closed goes on; (d) is the sibling of (c)."""
-    items = [c for c in tree.top.children if c.rank >= 4]
-    if not items:
+    last = next((c for c in reversed(tree.top.children) if c.rank >= 4), None)
+    if last is None:
         return None
-    last = items[-1]
     match = next(((s, o) for s, o in options if last.style == s + suffix and o == last.ordinal + 1), None)
     if not match:
         return None
