@@ -111,7 +111,12 @@ _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
-_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|[IVXLC]{2,6}|\d{1,2})\)(?=\s+[\w\"“$(])")
+# A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
+# with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
+_HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
+_CLOSE_BEFORE_SPACE = re.compile(r"\)(?=\s)")
+_HALF_TOKEN = re.compile(r"\s(?P<tok>[ivxlc]{1,6}|[a-zA-Z]|\d{1,2})$")
 _REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:clauses?|subsections?|sections?|paragraphs?|subparagraphs?|items?|rules?|articles?|"
     r"schedules?|exhibits?|annex(?:es)?|regulations?|forms?)\s*"
@@ -120,7 +125,9 @@ _REFERENCE_BEFORE = re.compile(
     re.I,
 )
 # Common abbreviations whose period does not end a sentence.
-_ABBREVIATION = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|U\.S|N\.A|Esq|Jr|Sr|St|Mr|Ms|Mrs|Dr|etc|i\.e|e\.g|Cap|L\.P|p\.m|a\.m|S\.A|N\.Y|D\.C)\.$")
+_ABBREVIATION = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|U\.S|N\.A|Esq|Jr|Sr|St|Mr|Ms|Mrs|Dr|etc|i\.e|e\.g|Cap|L\.P|p\.m|a\.m|S\.A|N\.Y|D\.C)\.$"
+    r"|\b[A-Z](?:\.[A-Z])+\.$"  # initials: "A.M. Best", "U.K. law"
+)
 
 
 def _terminated(text: str) -> bool:
@@ -651,6 +658,10 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         if match:
             sibling = (node, *match)
             break
+    if not sibling and not any(o == 1 for _, o in options):
+        sibling = _closed_list_sibling(tree, options, suffix)
+    if not sibling and (confusable := _ocr_sibling(tree, line, token, suffix)):
+        sibling, token = confusable
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
@@ -689,6 +700,47 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         ordinal=ordinal, marker_indent=line.indent, awaiting_body=not rest,
     )
     return True
+
+
+def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
+    """"(c) …;" then an unmarked lead-in ("provided that the following conditions shall have been
+    satisfied:") then "(d) …": the list the lead-in closed goes on; (d) is the sibling of (c)."""
+    last = next((c for c in reversed(tree.top.children) if c.rank >= 4), None)
+    if last is None:
+        return None
+    match = next(((s, o) for s, o in options if last.style == s + suffix and o == last.ordinal + 1), None)
+    if not match:
+        return None
+    tree.stack.append(last)  # reopened, so that the caller closes it as it closes any sibling
+    return (last, *match)
+
+
+# Markers a scan misreads: digit one for the letter l or roman i, "11"/"n" for "ii", … .
+_OCR_READINGS = {
+    "1": ("l", "i"), "l": ("i",), "I": ("l", "i"), "11": ("ii",), "II": ("11", "ii"), "n": ("ii",),
+    "u": ("ii",), "111": ("iii",), "1v": ("iv",), "lv": ("iv",), "v1": ("vi",),
+}
+_TOKEN_OF = {"digit": str, "alpha": lambda o: chr(96 + o), "roman": lambda o: to_roman(o).lower()}
+
+
+def _ocr_sibling(tree: _Tree, line: Line, token: str, suffix: str) -> tuple | None:
+    """A marker that continues no open list of its own form but reads, as a scan misreads it, as
+    the next value of the open item at its own indent ("(k)" … "(1)" for "(l)"): that item's
+    sibling, labelled by the value it stands for."""
+    readings = _OCR_READINGS.get(token)
+    if not readings:
+        return None
+    for node in reversed(tree.stack):
+        if node.rank < 4:
+            break
+        if abs(line.indent - node.marker_indent) > 2:
+            continue
+        for alt in readings:
+            for s, o in interpretations(alt):
+                if node.style == s + suffix and o == node.ordinal + 1 and s in _TOKEN_OF:
+                    return (node, s, o), _TOKEN_OF[s](o)
+        break  # only the innermost open item at this indent
+    return None
 
 
 FIRST_ITEM_WINDOW = 3000  # how far back a run-on first item is looked for (stays linear)
@@ -944,18 +996,22 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
 def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> list[_Node]:
     text = src[a:b]
     markers = []
-    for m in _INLINE_MARKER.finditer(text):
+    found = [(m, "paren") for m in _INLINE_MARKER.finditer(text)]
+    if ")" in text:
+        found += _half_markers(text)
+        found.sort(key=lambda f: f[0].start())
+    for m, form in found:
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
         line_start = text.rfind("\n", 0, m.start()) + 1
         ref = _REFERENCE_BEFORE.search(before)
-        if ref and not (ref.group()[:1].isdigit() and line_start == m.start()):
+        if ref and not (ref.group()[:1].isdigit() and line_start == m.start()) and _cited(ref.group(), m.group("tok")):
             continue  # "Section 5 (a)"; but a page number before a line break is no citation
         if m.start() == 0:
             continue  # the clause's own marker
         line_end = text.find("\n", m.end())
         if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
             continue  # a marker alone on its line is a table cell or layout, not running text
-        markers.append((a + m.start(), m.group("tok")))
+        markers.append((a + m.start(), m.group("tok"), form))
     if len(markers) < 2:
         return []
     runs = _runs(markers)
@@ -965,23 +1021,62 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
     return _build_items(src, runs, parent, b, labels)
 
 
-def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
-    """Sequences (a),(b),(c) / (i),(ii) in order, each starting at its first value."""
+def _cited(reference: str, token: str) -> bool:
+    """Whether the marker after ``reference`` ("Section 5", "Section 5(a) and") is part of that
+    citation. After a joining word it is only when it continues the cited list: "Section 5(a) and
+    (b)" is one citation, "Section 8 or (ii)" and "Section 3.03(c) and (y)" are followed by the
+    sentence's own enumeration."""
+    joined = re.search(r"(?:,|\band/or|\band|\bor|\bthrough|\bto|-)\s*$", reference)
+    if not joined:
+        return True
+    last = re.search(r"\(([A-Za-z0-9]{1,5})\)\s*$", reference[: joined.start()])
+    if not last:
+        return False
+    before = dict(interpretations(last.group(1)))
+    return any(style in before and 0 < ordinal - before[style] <= 8 for style, ordinal in interpretations(token))
+
+
+def _half_markers(text: str) -> list[tuple[re.Match, str]]:
+    """"1)" / "a)" markers outside any open parenthesis."""
+    out = []
+    depth, cursor = 0, 0
+    for close in _CLOSE_BEFORE_SPACE.finditer(text):
+        # Find candidates by their ")" (cheap), then match the marker there.
+        token = _HALF_TOKEN.search(text, max(0, close.start() - 7), close.start())
+        m = token and _HALF_MARKER.match(text, token.start("tok"))
+        if not m:
+            continue
+        piece = text[cursor : m.start()]
+        depth = max(0, depth + piece.count("(") - piece.count(")"))
+        cursor = m.end()
+        if depth == 0:
+            out.append((m, "half"))
+        else:
+            depth -= 1  # it closes the open parenthesis
+    return out
+
+
+def _runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
+    """Sequences (a),(b),(c) / (i),(ii) / 1), 2) in order, each starting at its first value, each
+    of one marker form."""
     runs: list[list[tuple[int, str, str]]] = []
     used: set[int] = set()
-    for idx, (pos, tok) in enumerate(markers):
+    for idx, (pos, tok, form) in enumerate(markers):
         if idx in used:
             continue
         for style, ordinal in interpretations(tok):
-            if ordinal != 1:
-                continue  # a list starts at its first value (so "(x) … (y)" is none, by the conventions)
+            # A list starts at its first value; drafters also run "(x) … (y) … (z)".
+            if ordinal != 1 and not (style == "alpha" and tok == "x"):
+                continue
             run = [(pos, tok, style)]
-            expect = 2
+            expect = ordinal + 1
             taken = [idx]
             for jdx in range(idx + 1, len(markers)):
                 if jdx in used:
                     continue
-                p2, t2 = markers[jdx]
+                p2, t2, form2 = markers[jdx]
+                if form2 != form:
+                    continue
                 if any(s == style and o == expect for s, o in interpretations(t2)):
                     run.append((p2, t2, style))
                     taken.append(jdx)
@@ -1004,14 +1099,36 @@ def _sentence_end(src: str, start: int, limit: int) -> int:
     return limit
 
 
+# Where a sentence's main clause resumes after its enumeration: "… or (b) as of each fiscal year
+# end …, the Company shall …", "… or (z) a combination … so that such funds are sufficient …".
+# The last item ends there; what follows governs the whole list.
+_MAIN_CLAUSE_RESUMES = re.compile(
+    r",\s+the\s+(?:[A-Z]\w+\s+){1,3}(?:shall|will|must|may)\b|\s+so\s+that\s"
+)
+
+
+def _last_item_end(src: str, start: int, limit: int) -> int:
+    """The last item runs to the end of its sentence, or to where the sentence's main clause
+    resumes (a parenthesis in the item does not count)."""
+    end = _sentence_end(src, start, limit)
+    piece = src[start:end]
+    for m in _MAIN_CLAUSE_RESUMES.finditer(piece):
+        head = piece[: m.start()]
+        if head.count("(") == head.count(")"):
+            return start + m.start()
+    return end
+
+
 def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) -> list[_Node]:
-    runs = sorted(runs, key=lambda r: r[0][0])
+    runs = sorted((r for r in runs if not _refers_back(r, parent)), key=lambda r: r[0][0])
+    if not runs:
+        return []
     top_level: list[_Node] = []
 
     def make(run, container: _Node, region_end: int) -> list[_Node]:
         items = []
         for k, (pos, tok, style) in enumerate(run):
-            end = run[k + 1][0] if k + 1 < len(run) else _sentence_end(src, pos, region_end)
+            end = run[k + 1][0] if k + 1 < len(run) else _last_item_end(src, pos, region_end)
             end = _trim_end(src, pos, end)
             cite = f"{container.cite}({tok})"
             label = container.prefix + cite
@@ -1023,7 +1140,8 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
                     n += 1
                 label = f"{label} [{n}]"
             items.append(
-                _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style, end=end)
+                _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style,
+                      ordinal=dict(interpretations(tok)).get(style, 0), end=end)
             )
         return items
 
@@ -1036,6 +1154,8 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
         first, last = run[0][0], run[-1][0]
         host = _deepest_host(placed, first, last)
         if host is not None:
+            if _refers_back(run, host):
+                continue
             inner = make(run, host, host.end)
             if all(_disjoint(inner, c) for c in host.children):
                 host.children = sorted(host.children + accept(inner), key=lambda n: n.start)
@@ -1043,6 +1163,16 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
             top_level.extend(accept(make(run, parent, limit)))
         # else: a run that straddles another's items is no enumeration we can trust; drop it
     return sorted(placed + top_level, key=lambda n: n.start)
+
+
+def _refers_back(run, container: _Node) -> bool:
+    """"(c) if neither (a) nor (b) are reasonable": inside an item, a run of its own style that
+    ends at the value just before its own names its earlier siblings ("(xiii) … (i) … (ii)" is
+    a list of its own)."""
+    style = run[0][2]
+    if not container.ordinal or (container.style or "").rstrip(".") != style:
+        return False
+    return dict(interpretations(run[-1][1])).get(style, 0) == container.ordinal - 1
 
 
 def _deepest_host(items: list[_Node], first: int, last: int) -> _Node | None:

@@ -98,6 +98,50 @@ def labels(text: str) -> list[str]:
             "1. First.\n\n2. To an investor, (b) to a sophisticated investor or (c) otherwise.\n",
             ["1", "2"],
         ),
+        # an enumeration may start at (x) when (y) follows (CONVENTIONS)
+        (
+            "1. First.\n\n2. The rate shall be the lower of (x) the first rate or (y) the second rate.\n",
+            ["1", "2", "2(x)", "2(y)"],
+        ),
+        # half-bracket markers are a list of their own form; "(see Exhibit A)" closes a parenthesis
+        (
+            "1. First.\n\n2. The sites (see Exhibit A) are: 1) airports, 2) military bases; and 3) parks.\n",
+            ["1", "2", "2(1)", "2(2)", "2(3)"],
+        ),
+        # "Section 8 or (ii)": (ii) does not continue the citation, it is the sentence's own item
+        (
+            "1. First.\n\n2. Licensor may terminate if (i) Licensee violates Section 8 or (ii) a sublicensee breaches.\n",
+            ["1", "2", "2(i)", "2(ii)"],
+        ),
+        # the last item ends where the main clause resumes: (i)/(ii) belong to 2, not to 2(b)
+        (
+            "1. First.\n\n2. In the event that the capital (a) for each quarter is in excess or (b) as of each"
+            " year end is in excess, the Company shall pay the lesser of (i) the amount or (ii) the maximum.\n",
+            ["1", "2", "2(a)", "2(b)", "2(i)", "2(ii)"],
+        ),
+        # "(c) if neither (a) nor (b) …" names (c)'s earlier siblings; it is no list of its own
+        (
+            "1. First.\n\n2. Lead-in:\n\n     (a) repair it;\n\n     (b) replace it; or\n\n"
+            "     (c) if neither (a) nor (b) is reasonable, terminate.\n",
+            ["1", "2", "2(a)", "2(b)", "2(c)"],
+        ),
+        # an unmarked lead-in between (b) and (c) does not end the list: (c) is (b)'s sibling
+        (
+            "1. First.\n\n2. Lead-in:\n\n     (a) one;\n\n     (b) two;\n\n"
+            "provided that the following conditions shall have been satisfied:\n\n     (c) three.\n",
+            ["1", "2", "2(a)", "2(b)", "2(c)"],
+        ),
+        # capital roman items in all-capitals text
+        (
+            "1. First.\n\n2. OWNER SHALL INDEMNIFY OPERATOR FROM (I) ANY CLAIM, (II) ANY LOSS AND (III) ANY FINE.\n",
+            ["1", "2", "2(I)", "2(II)", "2(III)"],
+        ),
+        # a scan's "(1)" after "(k)" at the same indent is the letter l
+        (
+            "1. First.\n\n2. Lead-in:\n\n" + "".join(f"     ({c}) Item {c};\n\n" for c in "abcdefghijk")
+            + "     (1) Item l;\n\n     (m) Item m.\n",
+            ["1", "2"] + [f"2({c})" for c in "abcdefghijklm"],
+        ),
         # attachments after the signatures, with items and captioned blocks
         (
             "1. First.\n\n2. Second.\n\nIf the foregoing is in accordance with your understanding, please sign.\n\n"
