@@ -349,6 +349,8 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
             act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
             if act is not None:
                 instrument, start = act
+        if instrument is None and not dem:
+            instrument = _instrument_of_parenthesis(text, start, ctx)
         covered = end
         found.append(_Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument))
     _share_instruments(text, found)
@@ -415,6 +417,25 @@ def _act_named(act: str, ctx: "_Context") -> "_Instrument | None":
     if act.split()[-1] in ("Act", "Code", "Law", "Regulations", "Regulation"):
         return _Instrument("external", act)
     return None
+
+
+# "the Third Amendment (except for Schedule 1)", "the Prime Lease (including Exhibit B)": a
+# reference that opens a parenthesis right after another instrument's name is a part of that one.
+_PARENTHESIS_AFTER_NAME = re.compile(
+    r"\b(?:the|The)\s+(?P<name>(?:[A-Z][\w'’-]*\s+){0,5}[A-Z][\w'’-]*)\s*\(\s*"
+    r"(?:except(?:\s+for|\s+as\s+to)?|other\s+than|excluding|including|but\s+not|without)\s+$"
+)
+
+
+def _instrument_of_parenthesis(text: str, start: int, ctx: "_Context") -> "_Instrument | None":
+    m = _PARENTHESIS_AFTER_NAME.search(text, max(0, start - 80), start)
+    if not m:
+        return None
+    named = ctx.instrument(m.group("name"), "the")
+    if named is None or named.kind not in ("document", "external"):
+        return None
+    # Even a schedule or exhibit: the parenthesis says whose it is.
+    return _Instrument("external", named.name)
 
 
 def _share_instruments(text: str, found: list[_Found]) -> None:
