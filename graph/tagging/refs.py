@@ -127,7 +127,7 @@ def rules() -> _Rules:
         parts.append(f"(?P<k{i}>{row['pattern']})")
         kinds[f"k{i}"] = row["kind"]
     keyword = re.compile(
-        r"(?P<dem>\b(?:this|such|said|This|Such|Said)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
+        r"(?P<dem>\b(?:this|such|said|This|Such|Said|THIS|SUCH|SAID)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
     designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
     # ", (g) or (h)", " and 11", " through 8": followed by a designator, not by "10 days" or "5%".
@@ -288,7 +288,7 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
         kw_group = next(k for k in r.kinds if m.group(k) is not None)
         kind = r.kinds[kw_group]
         keyword = m.group(kw_group)
-        if keyword.isupper() and len(keyword) > 1:
+        if keyword.isupper() and len(keyword) > 1 and not _inside_capitals_sentence(text, m.start()):
             continue  # "SECTION 10." / "ANNEX I": headings, not references
         if _starts_paragraph(text, m.start()) and not m.group("dem"):
             continue  # "Section 101 Definitions.": a heading
@@ -487,6 +487,19 @@ def _continues(previous: str, designator: str) -> bool:
 def _trim_name(name: str) -> str:
     """Drop trailing words that do not belong to a name ("the Act Section" is rare; "Act,")."""
     return name.rstrip(" ,.;")
+
+
+# An indemnity or disclaimer set in capitals cites "SECTION 9.7" mid-sentence: after a word
+# that cannot end a heading ("UNDER THIS", "INCLUDING, WITHOUT LIMITATION,"), within a line
+# of capitals.
+_CAPITALS_LEAD_IN = re.compile(
+    r"(?:[A-Z]{2,}[,;]?\s+){2,}(?:THIS|SUCH|SAID|OF|IN|UNDER|TO|BY|WITH|AND|OR|PER|PURSUANT|[A-Z]{2,},)\s+$"
+)
+
+
+def _inside_capitals_sentence(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return bool(_CAPITALS_LEAD_IN.search(text, max(line_start, pos - 200), pos))
 
 
 def _starts_paragraph(text: str, pos: int) -> bool:
