@@ -124,3 +124,14 @@ def test_a_passive_permission_with_its_agent_is_the_agents():
     assert _statements("This lease may be signed by the parties in counterparts. The rent may be reduced by law.") == [
         ("permission", "parties")
     ]
+
+
+def test_each_item_of_a_shall_lead_in_is_the_bearers_statement():
+    body = ("1. DUTIES\n\n1.1 Lessee shall:\n\n(a) keep the premises clean;\n\n(b) not store fuel on the premises;"
+            " and\n\n(c) Repair any damage it causes.\n")
+    # (the clause labels are the segmenter's; the item letters are what matters here)
+    assert [(d.clause[-3:], d.modality.value, d.bearer.lower()) for d in _tag(body).deontics] == [
+        ("(a)", "obligation", "lessee"),
+        ("(b)", "prohibition", "lessee"),
+        ("(c)", "obligation", "lessee"),
+    ]

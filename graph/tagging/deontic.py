@@ -249,6 +249,7 @@ class _Umbrella:
     represents: bool
     agrees: bool
     also: tuple[str, ...] = ()  # co-subjects of the lead-in, each bound by every item
+    binds: Modality | None = None  # "NCC shall:" / "Licensee shall not:": each item is one of these
 
 
 def _for_each_bearer(stmts: list["_Stmt"], umbrella: _Umbrella) -> list["_Stmt"]:
@@ -561,7 +562,12 @@ def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
         lead,
     )
     if not m:
-        return None
+        # "The Owner shall:", "To that end Licensee shall:" followed by "(a) deliver …", "(b) hold …".
+        modal = re.search(_subject(parties) + r"\s+(?:shall|will|must)(?P<neg>\s+not)?\s*:\s*$", lead)
+        if not modal:
+            return None
+        return _Umbrella(bearer=modal.group("party"), counterparty=None, represents=False, agrees=False,
+                         binds=Modality.PROHIBITION if modal.group("neg") else Modality.OBLIGATION)
     verbs = m.group("verbs")
     counter = re.search(r"\b(?:to|with),?\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead[m.end():])
     # "The Company and the Association jointly and severally represent": each of them.
@@ -627,6 +633,14 @@ def _represented_item(text: str, unit: Unit, umbrella: _Umbrella, rules: _Rules)
 def _item_duties(text: str, unit: Unit, umbrella: _Umbrella) -> list[_Stmt]:
     """'(a) To prepare ...; to make no further amendment ...': one record per modality."""
     a, b = _item_text(text, unit)
+    if umbrella.binds is not None:
+        # An item of "X shall:" is what X shall do; "not …" under "shall:" is a prohibition.
+        lead = len(text[a:b]) - len(text[a:b].lstrip())
+        first = re.match(r"[A-Za-z]+", text[a + lead:b])
+        if not first:
+            return []
+        modality = Modality.PROHIBITION if first.group().lower() == "not" else umbrella.binds
+        return [_Stmt(unit.clause.label, modality, umbrella.bearer, umbrella.counterparty, a + lead, statement_end(text, a + lead, b), "shall")]
     out: dict[Modality, _Stmt] = {}
     pos = a
     for part in re.split(r"(;)", text[a:b]) + [""]:
