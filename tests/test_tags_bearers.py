@@ -135,3 +135,9 @@ def test_each_item_of_a_shall_lead_in_is_the_bearers_statement():
         ("(b)", "prohibition", "lessee"),
         ("(c)", "obligation", "lessee"),
     ]
+
+
+def test_a_duty_set_in_capitals_is_read_like_any_other():
+    body = ("1. INDEMNITY\n\nSUBJECT TO THE TERMS OF THIS LEASE, LESSEE SHALL INDEMNIFY, DEFEND AND HOLD HARMLESS "
+            "LESSOR FROM ALL CLAIMS ARISING FROM THE USE OF THE PREMISES.\n")
+    assert _statements(body) == [("obligation", "lessee")]

@@ -305,7 +305,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
         found = []
         for a, b in unit.segments:
             skip = lead_ins.get(label)
-            found += _scan(text, a, b, label, parties, rules, skip)
+            found += _scan(_read_in_lower_case(text, a, b, parties), a, b, label, parties, rules, skip)
         if umbrella:
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
@@ -378,6 +378,47 @@ def _statement_re(parties: str, modal: str) -> re.Pattern:
            r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
            r"(?:\s+(?:each|also|further|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
     return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
+
+
+# Indemnities and disclaimers are often set in capitals ("OWNER SHALL INDEMNIFY, DEFEND AND HOLD
+# HARMLESS"): read such a passage in lower case, its party names as the document writes them.
+CAPITALS_MIN_LETTERS = 40
+
+
+def _read_in_lower_case(text: str, a: int, b: int, parties: str) -> str:
+    """``text`` with text[a:b] lower-cased when it is set in capitals (offsets unchanged)."""
+    segment = text[a:b]
+    letters = [c for c in segment if c.isalpha()]
+    if len(letters) < CAPITALS_MIN_LETTERS or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return text
+    lower = segment.lower()
+    if len(lower) != len(segment):
+        return text
+    party = _party_re(parties)
+    chars = list(lower)
+    words = list(re.finditer(r"[A-Z][A-Z'’&.-]*", segment))
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):  # "PRIME LANDLORD" before "LANDLORD"
+            run = words[i:i + n]
+            if len(run) < n or not all(segment[x.end():y.start()].isspace() for x, y in zip(run, run[1:])):
+                continue
+            original = segment[run[0].start():run[-1].end()]
+            for form in (original, original.title()):
+                if party.fullmatch(form):
+                    chars[run[0].start():run[-1].end()] = form
+                    break
+            else:
+                continue
+            i += n - 1
+            break
+        i += 1
+    return text[:a] + "".join(chars) + text[b:]
+
+
+@lru_cache(maxsize=32)
+def _party_re(parties: str) -> re.Pattern:
+    return re.compile(r"(?:" + parties + r")")
 
 
 def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
