@@ -141,3 +141,8 @@ def test_a_duty_set_in_capitals_is_read_like_any_other():
     body = ("1. INDEMNITY\n\nSUBJECT TO THE TERMS OF THIS LEASE, LESSEE SHALL INDEMNIFY, DEFEND AND HOLD HARMLESS "
             "LESSOR FROM ALL CLAIMS ARISING FROM THE USE OF THE PREMISES.\n")
     assert _statements(body) == [("obligation", "lessee")]
+
+
+def test_neither_the_one_nor_the_other_is_a_prohibition_for_both():
+    body = "Lessor has read the plans, and neither the lessor nor the lessee will take any action against them.\n"
+    assert sorted(_statements(body)) == [("prohibition", "lessee"), ("prohibition", "lessor")]

@@ -454,7 +454,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         bearers = [(own_start, m.group("party"))]
         # Co-subjects before this one: "the Representatives or the Company shall", and lists
         # "the Administrative Agent, any Co-Agent or any Bank may" (each possibly with modifiers).
-        member = r"(?:(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?|[Nn]either)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
+        member = r"(?:[Nn]either\s+(?:[Tt]he\s+)?|(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
         window = max(a, own_start - COMPOUND_LOOKBACK)
         compound = re.search(
             "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$",
