@@ -146,3 +146,11 @@ def test_a_duty_set_in_capitals_is_read_like_any_other():
 def test_neither_the_one_nor_the_other_is_a_prohibition_for_both():
     body = "Lessor has read the plans, and neither the lessor nor the lessee will take any action against them.\n"
     assert sorted(_statements(body)) == [("prohibition", "lessee"), ("prohibition", "lessor")]
+
+
+def test_a_present_grant_is_the_grantees_right_or_permission():
+    body = ("1. PREMISES\n\nLessor leases to lessee the premises at 1 Main Street.\n\n"
+            "2. RENEWAL\n\nLessor grants to lessee an option to renew this lease.\n\n"
+            "3. SIGNS\n\nLessor hereby grants to lessee a non-exclusive license to use its sign.\n\n"
+            "4. GIFTS\n\nLessor grants to lessee nothing more.\n")
+    assert _statements(body) == [("right", "lessee"), ("right", "lessee"), ("permission", "lessee")]

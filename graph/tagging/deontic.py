@@ -306,6 +306,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
         for a, b in unit.segments:
             skip = lead_ins.get(label)
             found += _scan(_read_in_lower_case(text, a, b, parties), a, b, label, parties, rules, skip)
+            found += _present_grants(text, a, b, label, parties)
         if umbrella:
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
@@ -414,6 +415,40 @@ def _read_in_lower_case(text: str, a: int, b: int, parties: str) -> str:
             break
         i += 1
     return text[:a] + "".join(chars) + text[b:]
+
+
+# A present grant needs no modal: "Lessor leases to lessee the premises", "Sublandlord hereby
+# leases to Subtenant" and "Lessor grants to lessee an option to renew" are the grantee's rights;
+# "Licensor hereby grants to Licensee a … license" is the licensee's permission to use.
+_GRANT_VERBS = r"(?:leases|subleases|demises|lets|grants)"
+GRANT_WINDOW = 160  # characters after the grantee in which the thing granted is named
+
+
+def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list[_Stmt]:
+    out = []
+    pattern = _grant_re(parties)
+    for m in pattern.finditer(text, a, b):
+        thing = re.match(r"[^.;:]{0,%d}" % GRANT_WINDOW, text[m.end():b]).group()
+        if m.group("verb") == "grants":
+            if re.search(r"\b(?:sub)?licen[cs]e\b", thing):
+                modality = Modality.PERMISSION
+            elif re.search(r"\b(?:option|right)\b", thing):
+                modality = Modality.RIGHT
+            else:
+                continue
+        else:
+            modality = Modality.RIGHT
+        start = sentence_start(text, m.start(), a)
+        out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), m.group("verb")))
+    return out
+
+
+@lru_cache(maxsize=32)
+def _grant_re(parties: str) -> re.Pattern:
+    return re.compile(
+        r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>" + _GRANT_VERBS + r")\s+(?:to|unto)\s+"
+        r"(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
+    )
 
 
 @lru_cache(maxsize=32)
