@@ -154,3 +154,11 @@ def test_a_present_grant_is_the_grantees_right_or_permission():
             "3. SIGNS\n\nLessor hereby grants to lessee a non-exclusive license to use its sign.\n\n"
             "4. GIFTS\n\nLessor grants to lessee nothing more.\n")
     assert _statements(body) == [("right", "lessee"), ("right", "lessee"), ("permission", "lessee")]
+
+
+def test_covenants_and_an_indemnity_in_the_present_tense_bind_without_shall():
+    assert _statements("Lessee hereby covenants and agrees not to oppose any draw on the deposit.\n") == [
+        ("prohibition", "lessee")]
+    assert _statements("Lessee hereby covenants to perform the covenants of the tenant.\n") == [("obligation", "lessee")]
+    assert _statements("Lessor and lessee each indemnify and hold harmless the other from all claims.\n") == [
+        ("obligation", "lessor"), ("obligation", "lessee")]
