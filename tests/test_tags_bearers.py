@@ -162,3 +162,10 @@ def test_covenants_and_an_indemnity_in_the_present_tense_bind_without_shall():
     assert _statements("Lessee hereby covenants to perform the covenants of the tenant.\n") == [("obligation", "lessee")]
     assert _statements("Lessor and lessee each indemnify and hold harmless the other from all claims.\n") == [
         ("obligation", "lessor"), ("obligation", "lessee")]
+
+
+def test_nothing_shall_prohibit_a_party_from_is_its_permission_and_passives_name_the_documents_parties():
+    assert _statements("During the term, nothing in this Lease shall prohibit lessee from subletting a room.\n") == [
+        ("permission", "lessee")]
+    assert _statements("These options may be exercised or waived by lessor in its discretion.\n") == [
+        ("permission", "lessor")]

@@ -541,7 +541,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
         out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
-    for pattern, modality, rule in rules.statements:
+    for pattern, modality, rule in _document_statements(parties):
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
                 continue
@@ -560,6 +560,17 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             counter = _counterparty(text, m.end(), end, party, parties, "")
             out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
     return out
+
+
+@lru_cache(maxsize=32)
+def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str], ...]:
+    """The statement rules with the document's own party names ("Subtenant", "lessor") as well
+    as the standard ones."""
+    return tuple(
+        (re.compile(r["pattern"].replace("{PARTY}", parties)), Modality(r["modality"]), r["id"])
+        for r in load_patterns("deontic.jsonl")
+        if r["label"] == "statement"
+    )
 
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
