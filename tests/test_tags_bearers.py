@@ -169,3 +169,9 @@ def test_nothing_shall_prohibit_a_party_from_is_its_permission_and_passives_name
         ("permission", "lessee")]
     assert _statements("These options may be exercised or waived by lessor in its discretion.\n") == [
         ("permission", "lessor")]
+
+
+def test_becoming_effective_and_what_another_is_made_to_agree_are_no_duties():
+    assert _statements("The removal of the lessee shall become effective only upon written notice.\n") == []
+    assert _statements("Lessor shall require lessee to agree in writing that lessee will hold the keys in trust.\n") == [
+        ("obligation", "lessor")]

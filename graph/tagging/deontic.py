@@ -456,6 +456,10 @@ def _party_re(parties: str) -> re.Pattern:
     return re.compile(r"(?:" + parties + r")")
 
 
+# What another party is to be made to agree to is not yet that party's duty.
+REQUIRED_AGREEMENT = re.compile(r"\bto\s+agree\s+(?:in\s+writing\s+)?(?:with\s+[^,.;]{0,40}?\s+)?that\s+$")
+
+
 def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
     """Statements with an explicit party subject in text[a:b]."""
     out = []
@@ -526,6 +530,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             continue
         if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
             continue  # "no course of dealing between any Credit Party and the Administrative Agent ... shall"
+        if REQUIRED_AGREEMENT.search(text[max(a, head - 80):head]):
+            continue  # "require each Paying Agent to agree in writing that the Paying Agent will hold": the requirer's duty
         if re.search(r"\ball\s+that\s+$", text[max(a, head - 12):head]):
             continue  # "ratifying ... all that such attorney-in-fact shall lawfully do"
         if modality is Modality.REPRESENTATION and re.match(r"[^.;]{0,120}?\bthat\s*:", after + text[m.end() + 60:m.end() + 120]):
