@@ -175,3 +175,8 @@ def test_becoming_effective_and_what_another_is_made_to_agree_are_no_duties():
     assert _statements("The removal of the lessee shall become effective only upon written notice.\n") == []
     assert _statements("Lessor shall require lessee to agree in writing that lessee will hold the keys in trust.\n") == [
         ("obligation", "lessor")]
+
+
+def test_will_in_no_way_is_a_prohibition():
+    assert _statements("Lessee shall keep the plans secret and will in no way disclose them to any person.\n") == [
+        ("obligation", "lessee"), ("prohibition", "lessee")]
