@@ -180,3 +180,8 @@ def test_becoming_effective_and_what_another_is_made_to_agree_are_no_duties():
 def test_will_in_no_way_is_a_prohibition():
     assert _statements("Lessee shall keep the plans secret and will in no way disclose them to any person.\n") == [
         ("obligation", "lessee"), ("prohibition", "lessee")]
+
+
+def test_remedies_a_party_may_have_and_notices_it_may_desire_to_give_are_no_statements():
+    assert _statements("This right is in addition to any other remedies which lessor may have at law or in equity.\n") == []
+    assert _statements("Any notice which lessee may desire to give must be sent by mail.\n") == []

@@ -456,6 +456,8 @@ def _party_re(parties: str) -> re.Pattern:
     return re.compile(r"(?:" + parties + r")")
 
 
+# "the rights and remedies (which) Lessor may have": a relative clause naming what exists.
+RELATIVE_HOLDING = re.compile(r"\b(?:rights?|remed(?:y|ies)|claims?|defen[cs]es?|powers?)\s+(?:(?:which|that)\s+)?$")
 # What another party is to be made to agree to is not yet that party's duty.
 REQUIRED_AGREEMENT = re.compile(r"\bto\s+agree\s+(?:in\s+writing\s+)?(?:with\s+[^,.;]{0,40}?\s+)?that\s+$")
 
@@ -530,6 +532,10 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             continue
         if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
             continue  # "no course of dealing between any Credit Party and the Administrative Agent ... shall"
+        if RELATIVE_HOLDING.search(text[max(a, head - 40):head]) and re.match(r"\s*(?:have|be\s+entitled)\b", text[m.end("modal"):]):
+            continue  # "any other remedies which Operator may have at law": names remedies, grants none
+        if re.match(r"\s+desire\b", text[m.end("modal"):]):
+            continue  # "any notice either Party may desire to give … shall be in writing"
         if REQUIRED_AGREEMENT.search(text[max(a, head - 80):head]):
             continue  # "require each Paying Agent to agree in writing that the Paying Agent will hold": the requirer's duty
         if re.search(r"\ball\s+that\s+$", text[max(a, head - 12):head]):
