@@ -193,10 +193,14 @@ def score_refs(document, expected: list[dict], out: DocScores) -> None:
             targets[r["target"]] -= 1
             resolved += 1
     out.scores["refs resolved"] = Score(resolved, len(internal), len(internal))
+    # Words the gold calls external somewhere may also be the document's own elsewhere (a
+    # sublease's "Schedule 1" beside "the Third Amendment (except for Schedule 1)"): only the
+    # inside resolutions beyond the gold's internal ones with those words count.
     outside = {norm(r["text"]) for r in expected if r["target"] is None and r.get("external")}
-    inside = [r for r in document.references if norm(r.text) in outside and r.target is not None
-              and (r.target_doc in (None, document.doc_id))]
-    out.notes["statute refs resolved inside"] = len(inside)
+    inside = Counter(norm(r.text) for r in document.references if norm(r.text) in outside and r.target is not None
+                     and (r.target_doc in (None, document.doc_id)))
+    gold_inside = Counter(norm(r["text"]) for r in internal if norm(r["text"]) in outside)
+    out.notes["statute refs resolved inside"] = sum((inside - gold_inside).values())
     out.details["refs missing"] = sorted((Counter(gold_keys) - Counter(mine)).elements(), key=str)
     out.details["refs extra"] = sorted((Counter(mine) - Counter(gold_keys)).elements(), key=str)
 

@@ -124,3 +124,64 @@ def test_a_passive_permission_with_its_agent_is_the_agents():
     assert _statements("This lease may be signed by the parties in counterparts. The rent may be reduced by law.") == [
         ("permission", "parties")
     ]
+
+
+def test_each_item_of_a_shall_lead_in_is_the_bearers_statement():
+    body = ("1. DUTIES\n\n1.1 Lessee shall:\n\n(a) keep the premises clean;\n\n(b) not store fuel on the premises;"
+            " and\n\n(c) Repair any damage it causes.\n")
+    # (the clause labels are the segmenter's; the item letters are what matters here)
+    assert [(d.clause[-3:], d.modality.value, d.bearer.lower()) for d in _tag(body).deontics] == [
+        ("(a)", "obligation", "lessee"),
+        ("(b)", "prohibition", "lessee"),
+        ("(c)", "obligation", "lessee"),
+    ]
+
+
+def test_a_duty_set_in_capitals_is_read_like_any_other():
+    body = ("1. INDEMNITY\n\nSUBJECT TO THE TERMS OF THIS LEASE, LESSEE SHALL INDEMNIFY, DEFEND AND HOLD HARMLESS "
+            "LESSOR FROM ALL CLAIMS ARISING FROM THE USE OF THE PREMISES.\n")
+    assert _statements(body) == [("obligation", "lessee")]
+
+
+def test_neither_the_one_nor_the_other_is_a_prohibition_for_both():
+    body = "Lessor has read the plans, and neither the lessor nor the lessee will take any action against them.\n"
+    assert sorted(_statements(body)) == [("prohibition", "lessee"), ("prohibition", "lessor")]
+
+
+def test_a_present_grant_is_the_grantees_right_or_permission():
+    body = ("1. PREMISES\n\nLessor leases to lessee the premises at 1 Main Street.\n\n"
+            "2. RENEWAL\n\nLessor grants to lessee an option to renew this lease.\n\n"
+            "3. SIGNS\n\nLessor hereby grants to lessee a non-exclusive license to use its sign.\n\n"
+            "4. GIFTS\n\nLessor grants to lessee nothing more.\n")
+    assert _statements(body) == [("right", "lessee"), ("right", "lessee"), ("permission", "lessee")]
+
+
+def test_covenants_and_an_indemnity_in_the_present_tense_bind_without_shall():
+    assert _statements("Lessee hereby covenants and agrees not to oppose any draw on the deposit.\n") == [
+        ("prohibition", "lessee")]
+    assert _statements("Lessee hereby covenants to perform the covenants of the tenant.\n") == [("obligation", "lessee")]
+    assert _statements("Lessor and lessee each indemnify and hold harmless the other from all claims.\n") == [
+        ("obligation", "lessor"), ("obligation", "lessee")]
+
+
+def test_nothing_shall_prohibit_a_party_from_is_its_permission_and_passives_name_the_documents_parties():
+    assert _statements("During the term, nothing in this Lease shall prohibit lessee from subletting a room.\n") == [
+        ("permission", "lessee")]
+    assert _statements("These options may be exercised or waived by lessor in its discretion.\n") == [
+        ("permission", "lessor")]
+
+
+def test_becoming_effective_and_what_another_is_made_to_agree_are_no_duties():
+    assert _statements("The removal of the lessee shall become effective only upon written notice.\n") == []
+    assert _statements("Lessor shall require lessee to agree in writing that lessee will hold the keys in trust.\n") == [
+        ("obligation", "lessor")]
+
+
+def test_will_in_no_way_is_a_prohibition():
+    assert _statements("Lessee shall keep the plans secret and will in no way disclose them to any person.\n") == [
+        ("obligation", "lessee"), ("prohibition", "lessee")]
+
+
+def test_remedies_a_party_may_have_and_notices_it_may_desire_to_give_are_no_statements():
+    assert _statements("This right is in addition to any other remedies which lessor may have at law or in equity.\n") == []
+    assert _statements("Any notice which lessee may desire to give must be sent by mail.\n") == []

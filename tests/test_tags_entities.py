@@ -28,3 +28,17 @@ def test_names_with_letters_beyond_ascii_and_defined_terms_before_them():
     text = ('This Agreement is between Piñon Gathering Company, LLC, a Delaware limited liability company '
             '("Owner"), and Ipsen S.A.\n\nThe notice goes to Owner and Ipsen S.A. at 123 Robert S. Kerr Avenue.\n')
     assert _names(text) == ["Ipsen S.A.", "Piñon Gathering Company, LLC"]
+
+
+def test_a_company_named_by_its_state_keeps_the_state_and_limited_stays_with_company():
+    text = ('This Agreement is between Acme Holdings, Inc. ("Parent") and Northern Life Insurance Company of '
+            'Delaware ("Insurer").\n\nIf to the Licensee:\nEASTERN SOFT TECHNOLOGY COMPANY LIMITED\n12 Main Road\n')
+    assert _names(text) == ["Acme Holdings, Inc.", "EASTERN SOFT TECHNOLOGY COMPANY LIMITED",
+                            "Northern Life Insurance Company of Delaware"]
+
+
+def test_two_names_side_by_side_above_two_signatures_are_not_one_name():
+    text = ('This Agreement is between Eastern Soft Technology Company Limited ("Licensee") and Bolt Soar '
+            'Systems, Inc. ("Licensor").\n\nIN WITNESS WHEREOF the parties sign.\n\n'
+            'Eastern Soft Technology                                  Bolt Soar\nSystems, Inc.\n')
+    assert _names(text) == ["Bolt Soar Systems, Inc.", "Eastern Soft Technology Company Limited"]

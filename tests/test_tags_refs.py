@@ -213,3 +213,34 @@ def test_the_preamble_is_a_target():
         ("1", ClauseKind.SECTION, None, "1. Definitions", None),
     ])
     assert _refs(document) == [("the preamble", "preamble", None)]
+
+
+PARENTHESIS = (
+    "1. PREMISES\n\nThe Premises are shown on Schedule 1.\n\n"
+    "2. OTHER TERMS\n\nThe Subtenant is bound by the Second Amendment (except for Schedule 1).\n\n"
+    "SCHEDULE 1\n\nThe plan of the Premises.\n"
+)
+
+
+def test_a_schedule_in_a_parenthesis_after_another_instrument_is_that_instruments():
+    document = _document(PARENTHESIS, [
+        ("1", ClauseKind.SECTION, None, "1. PREMISES", "2. OTHER"),
+        ("2", ClauseKind.SECTION, None, "2. OTHER", "SCHEDULE 1"),
+        ("Schedule 1", ClauseKind.SCHEDULE, None, "SCHEDULE 1", None),
+    ])
+    assert _refs(document) == [("Schedule 1", "Schedule 1", None), ("Schedule 1", None, "Second Amendment")]
+
+
+CAPITALS = (
+    "1. INDEMNITY\n\nSUBJECT TO THE TERMS OF THIS AGREEMENT, INCLUDING, WITHOUT LIMITATION, SECTION 2 OF THIS "
+    "AGREEMENT, OWNER SHALL INDEMNIFY OPERATOR. THE DUTY UNDER THIS SECTION 1 SHALL SURVIVE.\n\n"
+    "SECTION 2 LIMITS\n\nNo party is liable for lost profits.\n"
+)
+
+
+def test_capitals_cite_sections_mid_sentence_but_a_capital_heading_is_no_reference():
+    document = _document(CAPITALS, [
+        ("1", ClauseKind.SECTION, None, "1. INDEMNITY", "SECTION 2 LIMITS"),
+        ("2", ClauseKind.SECTION, None, "SECTION 2 LIMITS", None),
+    ])
+    assert _refs(document) == [("SECTION 2", "2", None), ("THIS SECTION 1", "1", None)]

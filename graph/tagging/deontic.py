@@ -249,6 +249,7 @@ class _Umbrella:
     represents: bool
     agrees: bool
     also: tuple[str, ...] = ()  # co-subjects of the lead-in, each bound by every item
+    binds: Modality | None = None  # "NCC shall:" / "Licensee shall not:": each item is one of these
 
 
 def _for_each_bearer(stmts: list["_Stmt"], umbrella: _Umbrella) -> list["_Stmt"]:
@@ -304,7 +305,8 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
         found = []
         for a, b in unit.segments:
             skip = lead_ins.get(label)
-            found += _scan(text, a, b, label, parties, rules, skip)
+            found += _scan(_read_in_lower_case(text, a, b, parties), a, b, label, parties, rules, skip)
+            found += _present_grants(text, a, b, label, parties)
         if umbrella:
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
@@ -379,6 +381,87 @@ def _statement_re(parties: str, modal: str) -> re.Pattern:
     return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
 
+# Indemnities and disclaimers are often set in capitals ("OWNER SHALL INDEMNIFY, DEFEND AND HOLD
+# HARMLESS"): read such a passage in lower case, its party names as the document writes them.
+CAPITALS_MIN_LETTERS = 40
+
+
+def _read_in_lower_case(text: str, a: int, b: int, parties: str) -> str:
+    """``text`` with text[a:b] lower-cased when it is set in capitals (offsets unchanged)."""
+    segment = text[a:b]
+    letters = [c for c in segment if c.isalpha()]
+    if len(letters) < CAPITALS_MIN_LETTERS or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return text
+    lower = segment.lower()
+    if len(lower) != len(segment):
+        return text
+    party = _party_re(parties)
+    chars = list(lower)
+    words = list(re.finditer(r"[A-Z][A-Z'’&.-]*", segment))
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):  # "PRIME LANDLORD" before "LANDLORD"
+            run = words[i:i + n]
+            if len(run) < n or not all(segment[x.end():y.start()].isspace() for x, y in zip(run, run[1:])):
+                continue
+            original = segment[run[0].start():run[-1].end()]
+            for form in (original, original.title()):
+                if party.fullmatch(form):
+                    chars[run[0].start():run[-1].end()] = form
+                    break
+            else:
+                continue
+            i += n - 1
+            break
+        i += 1
+    return text[:a] + "".join(chars) + text[b:]
+
+
+# A present grant needs no modal: "Lessor leases to lessee the premises", "Sublandlord hereby
+# leases to Subtenant" and "Lessor grants to lessee an option to renew" are the grantee's rights;
+# "Licensor hereby grants to Licensee a … license" is the licensee's permission to use.
+_GRANT_VERBS = r"(?:leases|subleases|demises|lets|grants)"
+GRANT_WINDOW = 160  # characters after the grantee in which the thing granted is named
+
+
+def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list[_Stmt]:
+    out = []
+    pattern = _grant_re(parties)
+    for m in pattern.finditer(text, a, b):
+        thing = re.match(r"[^.;:]{0,%d}" % GRANT_WINDOW, text[m.end():b]).group()
+        if m.group("verb") == "grants":
+            if re.search(r"\b(?:sub)?licen[cs]e\b", thing):
+                modality = Modality.PERMISSION
+            elif re.search(r"\b(?:option|right)\b", thing):
+                modality = Modality.RIGHT
+            else:
+                continue
+        else:
+            modality = Modality.RIGHT
+        start = sentence_start(text, m.start(), a)
+        out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), m.group("verb")))
+    return out
+
+
+@lru_cache(maxsize=32)
+def _grant_re(parties: str) -> re.Pattern:
+    return re.compile(
+        r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>" + _GRANT_VERBS + r")\s+(?:to|unto)\s+"
+        r"(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
+    )
+
+
+@lru_cache(maxsize=32)
+def _party_re(parties: str) -> re.Pattern:
+    return re.compile(r"(?:" + parties + r")")
+
+
+# "the rights and remedies (which) Lessor may have": a relative clause naming what exists.
+RELATIVE_HOLDING = re.compile(r"\b(?:rights?|remed(?:y|ies)|claims?|defen[cs]es?|powers?)\s+(?:(?:which|that)\s+)?$")
+# What another party is to be made to agree to is not yet that party's duty.
+REQUIRED_AGREEMENT = re.compile(r"\bto\s+agree\s+(?:in\s+writing\s+)?(?:with\s+[^,.;]{0,40}?\s+)?that\s+$")
+
+
 def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
     """Statements with an explicit party subject in text[a:b]."""
     out = []
@@ -412,7 +495,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         bearers = [(own_start, m.group("party"))]
         # Co-subjects before this one: "the Representatives or the Company shall", and lists
         # "the Administrative Agent, any Co-Agent or any Bank may" (each possibly with modifiers).
-        member = r"(?:(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?|[Nn]either)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
+        member = r"(?:[Nn]either\s+(?:[Tt]he\s+)?|(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
         window = max(a, own_start - COMPOUND_LOOKBACK)
         compound = re.search(
             "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$",
@@ -449,6 +532,12 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             continue
         if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
             continue  # "no course of dealing between any Credit Party and the Administrative Agent ... shall"
+        if RELATIVE_HOLDING.search(text[max(a, head - 40):head]) and re.match(r"\s*(?:have|be\s+entitled)\b", text[m.end("modal"):]):
+            continue  # "any other remedies which Operator may have at law": names remedies, grants none
+        if re.match(r"\s+desire\b", text[m.end("modal"):]):
+            continue  # "any notice either Party may desire to give … shall be in writing"
+        if REQUIRED_AGREEMENT.search(text[max(a, head - 80):head]):
+            continue  # "require each Paying Agent to agree in writing that the Paying Agent will hold": the requirer's duty
         if re.search(r"\ball\s+that\s+$", text[max(a, head - 12):head]):
             continue  # "ratifying ... all that such attorney-in-fact shall lawfully do"
         if modality is Modality.REPRESENTATION and re.match(r"[^.;]{0,120}?\bthat\s*:", after + text[m.end() + 60:m.end() + 120]):
@@ -464,7 +553,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
         out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
-    for pattern, modality, rule in rules.statements:
+    for pattern, modality, rule in _document_statements(parties):
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
                 continue
@@ -483,6 +572,17 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             counter = _counterparty(text, m.end(), end, party, parties, "")
             out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
     return out
+
+
+@lru_cache(maxsize=32)
+def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str], ...]:
+    """The statement rules with the document's own party names ("Subtenant", "lessor") as well
+    as the standard ones."""
+    return tuple(
+        (re.compile(r["pattern"].replace("{PARTY}", parties)), Modality(r["modality"]), r["id"])
+        for r in load_patterns("deontic.jsonl")
+        if r["label"] == "statement"
+    )
 
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
@@ -561,7 +661,12 @@ def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
         lead,
     )
     if not m:
-        return None
+        # "The Owner shall:", "To that end Licensee shall:" followed by "(a) deliver …", "(b) hold …".
+        modal = re.search(_subject(parties) + r"\s+(?:shall|will|must)(?P<neg>\s+not)?\s*:\s*$", lead)
+        if not modal:
+            return None
+        return _Umbrella(bearer=modal.group("party"), counterparty=None, represents=False, agrees=False,
+                         binds=Modality.PROHIBITION if modal.group("neg") else Modality.OBLIGATION)
     verbs = m.group("verbs")
     counter = re.search(r"\b(?:to|with),?\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead[m.end():])
     # "The Company and the Association jointly and severally represent": each of them.
@@ -627,6 +732,14 @@ def _represented_item(text: str, unit: Unit, umbrella: _Umbrella, rules: _Rules)
 def _item_duties(text: str, unit: Unit, umbrella: _Umbrella) -> list[_Stmt]:
     """'(a) To prepare ...; to make no further amendment ...': one record per modality."""
     a, b = _item_text(text, unit)
+    if umbrella.binds is not None:
+        # An item of "X shall:" is what X shall do; "not …" under "shall:" is a prohibition.
+        lead = len(text[a:b]) - len(text[a:b].lstrip())
+        first = re.match(r"[A-Za-z]+", text[a + lead:b])
+        if not first:
+            return []
+        modality = Modality.PROHIBITION if first.group().lower() == "not" else umbrella.binds
+        return [_Stmt(unit.clause.label, modality, umbrella.bearer, umbrella.counterparty, a + lead, statement_end(text, a + lead, b), "shall")]
     out: dict[Modality, _Stmt] = {}
     pos = a
     for part in re.split(r"(;)", text[a:b]) + [""]:

@@ -82,7 +82,9 @@ class _Rules:
 
 _CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|[A-Z]\.|U\.S\.)"
 _LINK = r"(?:of|and|&|for|de|du|la|von|van)"
-_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a space, or one line break (names wrap in signature blocks)
+# A space, or one line break (names wrap in signature blocks); a longer run of spaces is the gap
+# between two columns ("Acme Technology        Bolt Soar" side by side above two signatures).
+_GAP = r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)"
 _PERSON_MI = re.compile(
     r"(?<![\w&.])(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:[A-Z]\.[ ]?){1,2}[ ]?"
     r"[A-Z][a-zA-Z'’\-]+(?:,[ ](?:Jr\.|Sr\.|II|III|IV)(?![A-Za-z]))?)(?![\w&])"
@@ -110,7 +112,19 @@ _AS_ROLE = re.compile(
 INSTRUMENT_OF = re.compile(
     r"\b(?:Plan|Plans|Program|Agreement|Indenture|Certificate|Articles|Bylaws|By-laws|Charter|Policy|Notes?|Debentures|Stock|Shares)\s+of\s+(?:the\s+)?(?=[A-Z])"
 )
-_MORE_SUFFIX = re.compile(r",?[ ](?:N\.A\.|National Association|Inc\.|LLC|L\.P\.)(?![\w&])")
+_MORE_SUFFIX = re.compile(
+    r",?[ ](?:N\.A\.|National Association|Inc\.|LLC|L\.P\.|Limited|LIMITED|Ltd\.|LTD\.)(?![\w&])"
+)  # "Trust Company, N.A.", "COMPANY LIMITED"
+# "Life Insurance Company of Delaware", "Trust Company of New York": a company named by its State.
+_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|"
+    "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
+    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|America|North America|Canada"
+).replace(" ", "[ ]")
+_OF_STATE = re.compile(r"[ ]of[ ](?:the[ ]State[ ]of[ ])?(?:" + _STATES + r")(?![\w&])(?![ ][A-Z][a-z])")
+_OF_STATE_CAPS = re.compile(r"[ ]OF[ ](?:THE[ ]STATE[ ]OF[ ])?(?:" + _STATES.upper() + r")(?![\w&])(?![ ][A-Z])")
 _TABLE_ROW = re.compile(r"^(?P<name>\S.*?\S)[ \t]{2,}\$?[\d,]+(?:\.\d+)?[ \t]*$")
 _TERM_FALLBACK = re.compile(r"\(\s*(?:the|each,?\s+an?|collectively,?\s+the|an?)?\s*[\"“](?P<term>[^\"”\n]{1,60})[\"”]\s*\)")
 _TERM_GAP = re.compile(
@@ -243,7 +257,7 @@ def find_mentions(document: Document, terms=(), rules: _Rules | None = None) -> 
     text = document.clean
     found: list[_Found] = []
     found += _known_bodies(text, rules)
-    found += _not_defined_terms(_organisations(text, rules), terms, text)
+    found += _not_defined_terms(_within_one_column(document, _organisations(text, rules)), terms, text)
     found += _law_firms(text)
     found += _underwriter_tables(document)
     found += _people(text, rules, document.kind)
@@ -310,6 +324,21 @@ def _known_bodies(text: str, rules: _Rules) -> list[_Found]:
     return found
 
 
+# Two names side by side above two signatures are a column gap apart in the source, a space
+# apart once the text is cleaned: "Acme Technology        Bolt Soar\nSystems, Inc.".
+_COLUMN_GAP = re.compile(r"(?<=\S)[^\S\n]{4,}(?=\S)")  # not a wrapped line's indent
+
+
+def _within_one_column(document: Document, found: list[_Found]) -> list[_Found]:
+    """Drop names that run across a column gap (the name on the right is found on its own)."""
+    kept = []
+    for f in found:
+        start, end = document.source_span(f.start, f.end)
+        if not _COLUMN_GAP.search(document.source, start, end):
+            kept.append(f)
+    return kept
+
+
 def _organisations(text: str, rules: _Rules) -> list[_Found]:
     found = []
     for m in rules.org.finditer(text):
@@ -320,6 +349,11 @@ def _organisations(text: str, rules: _Rules) -> list[_Found]:
         more = _MORE_SUFFIX.match(text, start + len(name))  # "Trust Company, N.A."
         if more:
             name = text[start:more.end()]
+        state = (_OF_STATE.match(text, start + len(name)) if re.search(r"\b(?:Company|Corporation)$", name)
+                 else _OF_STATE_CAPS.match(text, start + len(name)) if re.search(r"\b(?:COMPANY|CORPORATION)$", name)
+                 else None)
+        if state:
+            name = text[start:state.end()]
         found.append(_Found(start, start + len(name), collapse(name), EntityKind.ORGANIZATION, priority=1))
         division = _DIVISION.search(text, max(0, start - 80), start)
         if division:

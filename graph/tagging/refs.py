@@ -127,7 +127,7 @@ def rules() -> _Rules:
         parts.append(f"(?P<k{i}>{row['pattern']})")
         kinds[f"k{i}"] = row["kind"]
     keyword = re.compile(
-        r"(?P<dem>\b(?:this|such|said|This|Such|Said)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
+        r"(?P<dem>\b(?:this|such|said|This|Such|Said|THIS|SUCH|SAID)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
     designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
     # ", (g) or (h)", " and 11", " through 8": followed by a designator, not by "10 days" or "5%".
@@ -288,7 +288,7 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
         kw_group = next(k for k in r.kinds if m.group(k) is not None)
         kind = r.kinds[kw_group]
         keyword = m.group(kw_group)
-        if keyword.isupper() and len(keyword) > 1:
+        if keyword.isupper() and len(keyword) > 1 and not _inside_capitals_sentence(text, m.start()):
             continue  # "SECTION 10." / "ANNEX I": headings, not references
         if _starts_paragraph(text, m.start()) and not m.group("dem"):
             continue  # "Section 101 Definitions.": a heading
@@ -349,6 +349,8 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
             act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
             if act is not None:
                 instrument, start = act
+        if instrument is None and not dem:
+            instrument = _instrument_of_parenthesis(text, start, ctx)
         covered = end
         found.append(_Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument))
     _share_instruments(text, found)
@@ -417,6 +419,25 @@ def _act_named(act: str, ctx: "_Context") -> "_Instrument | None":
     return None
 
 
+# "the Third Amendment (except for Schedule 1)", "the Prime Lease (including Exhibit B)": a
+# reference that opens a parenthesis right after another instrument's name is a part of that one.
+_PARENTHESIS_AFTER_NAME = re.compile(
+    r"\b(?:the|The)\s+(?P<name>(?:[A-Z][\w'’-]*\s+){0,5}[A-Z][\w'’-]*)\s*\(\s*"
+    r"(?:except(?:\s+for|\s+as\s+to)?|other\s+than|excluding|including|but\s+not|without)\s+$"
+)
+
+
+def _instrument_of_parenthesis(text: str, start: int, ctx: "_Context") -> "_Instrument | None":
+    m = _PARENTHESIS_AFTER_NAME.search(text, max(0, start - 80), start)
+    if not m:
+        return None
+    named = ctx.instrument(m.group("name"), "the")
+    if named is None or named.kind not in ("document", "external"):
+        return None
+    # Even a schedule or exhibit: the parenthesis says whose it is.
+    return _Instrument("external", named.name)
+
+
 def _share_instruments(text: str, found: list[_Found]) -> None:
     """"Section 13 or Section 15(d) of the Exchange Act", "Article I, Rule 1-02 of Regulation S-X":
     a reference joined to the next one takes that one's outside instrument."""
@@ -466,6 +487,19 @@ def _continues(previous: str, designator: str) -> bool:
 def _trim_name(name: str) -> str:
     """Drop trailing words that do not belong to a name ("the Act Section" is rare; "Act,")."""
     return name.rstrip(" ,.;")
+
+
+# An indemnity or disclaimer set in capitals cites "SECTION 9.7" mid-sentence: after a word
+# that cannot end a heading ("UNDER THIS", "INCLUDING, WITHOUT LIMITATION,"), within a line
+# of capitals.
+_CAPITALS_LEAD_IN = re.compile(
+    r"(?:[A-Z]{2,}[,;]?\s+){2,}(?:THIS|SUCH|SAID|OF|IN|UNDER|TO|BY|WITH|AND|OR|PER|PURSUANT|[A-Z]{2,},)\s+$"
+)
+
+
+def _inside_capitals_sentence(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return bool(_CAPITALS_LEAD_IN.search(text, max(line_start, pos - 200), pos))
 
 
 def _starts_paragraph(text: str, pos: int) -> bool:
