@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
 
         argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
+    # Run as the program (the console script, python -m), the process is the command's own and
+    # `query` may give up its network; called with argv from Python (a notebook, a test), the
+    # process is the caller's and is left as it is.
+    args.own_process = argv is None
     if args.verbose and args.quiet:
         parser.error("-v/--verbose and -q/--quiet exclude each other")
     logging.basicConfig(
@@ -406,7 +410,7 @@ def _cmd_query(args) -> int:
     if unbound:
         raise QueryError(f"{args.query} needs ?{unbound[0]}: add --bind {unbound[0]}=VALUE "
                          "(`clausegraph query --list` shows every query's parameters)")
-    if not args.allow_service:
+    if not args.allow_service and args.own_process:
         # The second wall, as in the endpoint's workers: should the check and Oxigraph's parser
         # ever read a query differently, this process still cannot reach any server.
         seal_network()

@@ -558,3 +558,17 @@ def test_bind_values_that_cannot_be_terms_are_one_line(tmp_path, value, message)
                           capture_output=True, timeout=120)
     err = done.stderr.decode("utf-8", "replace")
     assert done.returncode != 0 and message in err and "Traceback" not in err
+
+
+def test_query_called_from_python_leaves_the_callers_network_alone(tmp_path, listener):
+    """`main([...])` from Python (a notebook, this test) runs `query` in the caller's process,
+    which must keep its network: only the program itself gives its own up."""
+    from clausegraph.build import build
+    from clausegraph.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("1. The Seller shall deliver the Goods.\n\n2. The Buyer shall pay.\n", encoding="utf-8")
+    build([corpus], tmp_path / "outputs")
+    assert main(["query", "documents", "--store", str(tmp_path / "outputs"), "--format", "json"]) == 0
+    socket.create_connection(("127.0.0.1", listener.port), timeout=5).close()  # still reachable
