@@ -254,7 +254,18 @@ def ontology_nquads() -> str:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
-_NQ_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+def _escape(value: str) -> str:
+    """An N-Quads string body: backslash, quote and line breaks escaped (str.replace beats
+    str.translate here by far, and most values need none)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
+    return value
 
 
 def _nquads(triples: list[Triple], graph: str) -> str:
@@ -263,7 +274,7 @@ def _nquads(triples: list[Triple], graph: str) -> str:
     lines = []
     for s, p, o in triples:
         if isinstance(o, Lit):
-            value = '"' + o.value.translate(_NQ_ESCAPES) + '"'
+            value = '"' + _escape(o.value) + '"'
             obj = f"{value}^^<{o.datatype}>" if o.datatype else value
         else:
             obj = f"<{o}>"
@@ -313,6 +324,8 @@ class _Emitter:
     def __init__(self) -> None:
         self.triples: list[Triple] = []
         self._seen: set[Triple] = set()
+        self._document: Document | None = None
+        self._document_iri = ""
 
     def add(self, s, p, o) -> None:
         if o is None:
@@ -324,7 +337,9 @@ class _Emitter:
 
     def anchor(self, node: URIRef, document: Document, start: int, end: int) -> None:
         """Document, offsets and exact words of a node made from text."""
-        self.add(node, CG.inDocument, document_iri(document.doc_id))
+        if document is not self._document:
+            self._document, self._document_iri = document, document_iri(document.doc_id)
+        self.add(node, CG.inDocument, self._document_iri)
         self.add(node, _NIF.beginIndex, _offset(start))
         self.add(node, _NIF.endIndex, _offset(end))
         self.add(node, _NIF.anchorOf, _text(document.source[start:end]))
