@@ -17,7 +17,22 @@ _KIND_PATTERNS = [
     (DocumentKind.CREDIT_AGREEMENT, r"\bCREDIT\s+AGREEMENT\b"),
     (DocumentKind.INDENTURE, r"\bINDENTURE\b"),
 ]
+TITLE_LINES = 40
+TITLE_LINE_MAX_CHARS = 40
 _TITLE_LINE = re.compile(r"^[A-Z0-9][A-Z0-9 ,.&'$%\-]{3,80}$", re.M)
+
+
+# What a contract says of itself near its start: its title ("LEASE AGREEMENT", "STOCK OPTION
+# PLAN", "AMENDMENT NO. 1"), or the words of agreement ("WHEREAS", "agree as follows",
+# "hereby"). A press release's "announced today" does not make a plan a press release.
+_CONTRACT_TITLE = re.compile(
+    r"\b(?:AGREEMENT|CONTRACT|LEASE|SUBLEASE|PLAN|AMENDMENT|LICENSE|LICENCE|NOTE|GUARANTY|GUARANTEE|"
+    r"DEED|CHARTER|ARTICLES\s+OF|BYLAWS|TERMS\s+AND\s+CONDITIONS|Agreement|Plan)\b"
+)
+_AGREEMENT_WORDS = re.compile(
+    r"\b(?:WHEREAS|WITNESSETH|[Aa]gree(?:s|d)?\s+as\s+follows|hereby|hereinafter|shall\s+(?:be|have|pay|not))\b"
+)
+CONTRACT_SIGNALS_MIN = 2
 
 
 def document_kind(clean_text: str, clauses: list[Clause]) -> DocumentKind:
@@ -25,11 +40,25 @@ def document_kind(clean_text: str, clauses: list[Clause]) -> DocumentKind:
     for kind, pattern in _KIND_PATTERNS:
         if re.search(pattern, head, re.I if kind is DocumentKind.PRESS_RELEASE else 0):
             return kind
-    if re.search(r"\b(announced|reported|today)\b", head) and not _numbered(clauses):
+    # A title line of its own, however it is cased ("Indenture" on a cover page, before a
+    # cross-reference table and a table of contents fill the first pages).
+    for line in clean_text[:TITLE_WINDOW].split("\n")[:TITLE_LINES]:
+        line = line.strip()
+        if 0 < len(line) <= TITLE_LINE_MAX_CHARS:
+            for kind, pattern in _KIND_PATTERNS:
+                if kind is not DocumentKind.PRESS_RELEASE and re.fullmatch(rf"(?:\w+\s+){{0,2}}{pattern}", line, re.I):
+                    return kind
+    contract = _numbered(clauses) or _reads_as_contract(head)
+    if re.search(r"\b(announced|reported|today)\b", head) and not contract:
         return DocumentKind.PRESS_RELEASE
-    if _numbered(clauses):
+    if contract:
         return DocumentKind.OTHER_CONTRACT
     return DocumentKind.OTHER
+
+
+def _reads_as_contract(head: str) -> bool:
+    signals = len(_AGREEMENT_WORDS.findall(head)) + (2 if _CONTRACT_TITLE.search(head[:600]) else 0)
+    return signals >= CONTRACT_SIGNALS_MIN
 
 
 def document_title(clean_text: str, kind: DocumentKind) -> str | None:

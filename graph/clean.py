@@ -36,6 +36,7 @@ class Line:
     text: str
     gap: Gap
     tabular: bool  # laid out in columns: keep its spacing and its line breaks
+    contents: bool = False  # a table of contents entry: kept as text, never a clause
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class CleanText:
     text: str
     offsets: tuple[int, ...]  # offsets[i] = source offset of clean character i; len(text)+1
     noise: tuple[tuple[int, str], ...]  # (line number, why it is not content)
+    # Line numbers of tables of contents (and their dotted-leader entries): words a reader
+    # keeps, so they stay in the text (in the preamble), but no clause starts on them.
+    contents: frozenset[int] = frozenset()
 
     def to_source(self, clean_index: int) -> int:
         return self.offsets[max(0, min(clean_index, len(self.offsets) - 1))]
@@ -64,7 +68,8 @@ _SGML_TAG_NAMES = r"/?(?:PAGE|TABLE|S|C|CAPTION|FN|F\d+|DOCUMENT|TEXT|SEC-DOCUME
 _SGML_ONLY = re.compile(rf"^(?:<{_SGML_TAG_NAMES}>\s*)+$", re.I)
 _SGML_HEADER = re.compile(r"^<(?:TYPE|SEQUENCE|FILENAME|DESCRIPTION)>", re.I)
 _SGML_INLINE = re.compile(rf"<{_SGML_TAG_NAMES}>", re.I)
-_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^page\s+\d+(?:\s+of\s+\d+)?\.?$", re.I)
+# "7", "- 7 -", "Page 1 of 2", and exhibit page markers "F-1", "A-12" (climbing like any other).
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^page\s+\d+(?:\s+of\s+\d+)?\.?$|^[A-Z]{1,2}-\d{1,3}$", re.I)
 _ROMAN_PAGE = re.compile(r"^\(?[ivxl]{1,6}\)?$")
 _MORE = re.compile(r"^-+\s*more\s*-+$", re.I)
 _ORNAMENT = re.compile(r"^(?:(?:#\s*){3,}|[.\s]+|\[[^\]]*\blogo\b[^\]]*\]|\*\s*\*\s*\*)$", re.I)
@@ -107,6 +112,7 @@ def clean(source: str) -> CleanText:
     raw_lines = _split_lines(source)
     noise: dict[int, str] = {}
     page_breaks: set[int] = set()  # noise lines that are page breaks
+    contents: set[int] = set()  # table of contents lines (kept as text)
 
     for n, (start, end) in enumerate(raw_lines):
         s = source[start:end].replace("\f", " ").strip()
@@ -128,11 +134,11 @@ def clean(source: str) -> CleanText:
         elif _ORNAMENT.match(s):
             noise[n] = "ornament"
         elif _DOTTED_LEADER.search(s):
-            noise[n] = "table of contents"
+            contents.add(n)
 
     _mark_page_numbers(source, raw_lines, noise, page_breaks)
     _mark_running_headers(source, raw_lines, noise, page_breaks)
-    _mark_tables_of_contents(source, raw_lines, noise)
+    _mark_tables_of_contents(source, raw_lines, noise, contents)
 
     lines: list[Line] = []
     gap = Gap.NONE
@@ -143,8 +149,6 @@ def clean(source: str) -> CleanText:
         if n in page_breaks:
             gap = Gap.PAGE
         if n in noise:
-            if noise[n] == "table of contents":
-                gap = Gap.BLANK if gap is Gap.NONE else gap
             continue
         if not stripped or not _SGML_INLINE.sub("", stripped).strip():
             if gap is Gap.NONE:
@@ -156,6 +160,9 @@ def clean(source: str) -> CleanText:
         text_end = start + len(raw.rstrip())
         text = _SGML_INLINE.sub("", source[text_start:text_end])
         tabular = bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
+        in_contents = n in contents
+        if in_contents and gap is Gap.NONE and lines and not lines[-1].contents:
+            gap = Gap.BLANK  # a table of contents is a block of its own
         if not tabular:
             text = _SPACES.sub(" ", text).strip()
         if gap is Gap.NONE and lines and not tabular and not lines[-1].tabular:
@@ -163,13 +170,15 @@ def clean(source: str) -> CleanText:
             if indent > prev.indent + 2 and _TERMINATOR.search(prev.text):
                 gap = Gap.BLANK  # an indented first line after a full stop: a new paragraph
         lines.append(
-            Line(n, text_start, text_end, indent, text, gap if seen_content else Gap.BLANK, tabular)
+            Line(n, text_start, text_end, indent, text, gap if seen_content else Gap.BLANK, tabular, in_contents)
         )
         seen_content = True
         gap = Gap.NONE
 
     text, offsets = _join(source, lines)
-    return CleanText(source, tuple(lines), text, tuple(offsets), tuple(sorted(noise.items())))
+    return CleanText(
+        source, tuple(lines), text, tuple(offsets), tuple(sorted(noise.items())), frozenset(contents)
+    )
 
 
 def _split_lines(source: str) -> list[tuple[int, int]]:
@@ -216,7 +225,7 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
         if _PAGE_NUMBER.match(s) and _blank(source, raw_lines, n - 1, noise) and _blank(
             source, raw_lines, n + 1, noise
         ):
-            candidates.append((n, int(re.sub(r"\D", " ", s).split()[0]), s[:1].isalpha()))
+            candidates.append((n, int(re.sub(r"\D", " ", s).split()[0]), s[:4].lower() == "page"))
         elif _ROMAN_PAGE.match(s):
             nxt = _next_content(source, raw_lines, n, {})
             if nxt is None or nxt in page_breaks:
@@ -259,13 +268,13 @@ def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
                 page_breaks.add(n)
 
 
-def _mark_tables_of_contents(source, raw_lines, noise) -> None:
+def _mark_tables_of_contents(source, raw_lines, noise, contents: set[int]) -> None:
     """From a "TABLE OF CONTENTS" line to the first paragraph of running prose."""
     n = 0
     while n < len(raw_lines):
         start, end = raw_lines[n]
         s = source[start:end].strip()
-        if n in noise or not _TOC_START.match(s):
+        if n in noise or n in contents or not _TOC_START.match(s):
             n += 1
             continue
         # Walk paragraph by paragraph, from the line after the heading, until one reads as
@@ -288,8 +297,8 @@ def _mark_tables_of_contents(source, raw_lines, noise) -> None:
             m += 1
         m = min(m, len(raw_lines))
         for k in range(n, m):
-            if source[raw_lines[k][0] : raw_lines[k][1]].strip():
-                noise.setdefault(k, "table of contents")
+            if k not in noise and source[raw_lines[k][0] : raw_lines[k][1]].strip():
+                contents.add(k)
         n = max(m, n + 1)  # always move on: every line is looked at a bounded number of times
 
 
@@ -337,7 +346,7 @@ def _map_collapsed(raw: str, text: str) -> list[int]:
 
 def _separator(prev: Line, line: Line) -> str:
     if line.gap is Gap.NONE:
-        if prev.tabular or line.tabular:
+        if prev.tabular or line.tabular or line.contents:
             return "\n"
         if prev.text.endswith("-") and line.text[:1].islower() and prev.text[-2:-1].isalpha():
             return ""

@@ -72,7 +72,11 @@ def word_number(token: str) -> int | None:
 
 # --- candidates --------------------------------------------------------------------------
 
-ARTICLE, SECTION, ROMAN = "article", "section", "roman"
+ARTICLE, SECTION, ROMAN, LETTER = "article", "section", "roman", "letter"
+# "(a)  Base Salary. You will receive …": a captioned lettered paragraph, the top level of a
+# letter agreement that has no sections above its lettered list.
+_LETTER_TOP = re.compile(r"\((?P<tok>[a-z])\)\s+(?=[A-Z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,6}\.(?:\s|$))")
+LETTER_TOP_MIN = 3
 
 _NUM_WORD = r"(?:(?:TWENTY|THIRTY|FORTY|FIFTY|Twenty|Thirty|Forty|Fifty)[- ])?(?:ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|THIRTEEN|FOURTEEN|FIFTEEN|SIXTEEN|SEVENTEEN|EIGHTEEN|NINETEEN|TWENTY|THIRTY|FORTY|FIFTY|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|Sixteen|Seventeen|Eighteen|Nineteen|Twenty|Thirty|Forty|Fifty)"
 _ARTICLE_RE = re.compile(
@@ -99,9 +103,13 @@ _REFERENCE_WORD = re.compile(
 _ABBREVIATION_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|Mr|Ms|Mrs|Dr|St|Jr|Sr|Esq|vs|U\.S|etc|Sec|Art|Para)\.$")
 _SENTENCE_END = re.compile(r"[.:!?][\"'”’)\]]*$")
 _ATTACHMENT_LINE = re.compile(
-    r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+[\"“]?[A-Z0-9][A-Z0-9.\-]{0,8}[\"”]?$"
+    r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+[\"“]?[A-Z0-9][A-Z0-9.\-]{0,8}[\"”]?"
+    r"(?:\s+(?:[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
+
+CONTEXT_CHARS = 80  # how far back a candidate looks for the word before it
+AFTER_CHARS = 200  # and how far ahead for its caption
 
 # Layout evidence, in chain points. Every candidate earns something (a longer chain is a
 # better chain); the layout decides between rival chains.
@@ -146,6 +154,9 @@ class Heading:
 
 def _line_offsets(clean: CleanText, line: Line) -> list[int] | None:
     """Source offset of every character of ``line.text`` (None when it cannot be mapped)."""
+    k = clean.to_clean(line.start)
+    if clean.text[k : k + len(line.text)] == line.text:
+        return list(clean.offsets[k : k + len(line.text)])  # the clean text's own map
     raw = clean.source[line.start : line.end]
     if line.tabular:
         return list(range(line.start, line.end)) if raw == line.text else None
@@ -177,7 +188,7 @@ def _match_at(text: str, k: int, line_start: bool):
             written = str(number) if number is not None else ""
         if number is None:
             return None
-        after = text[m.end() :].lstrip()
+        after = text[m.end() : m.end() + AFTER_CHARS].lstrip()
         if after and not _CAPTION_START.match(after):
             return None  # "Article 2 above shall …": a reference wrapped to a line start
         return ARTICLE, (number,), written, m.end() - k, m.group("kw"), True
@@ -193,7 +204,7 @@ def _match_at(text: str, k: int, line_start: bool):
             if n is None:
                 return None
             parts, written = (n,), str(n)
-        after = text[m.end() :].lstrip()
+        after = text[m.end() : m.end() + AFTER_CHARS].lstrip()
         if after and not _CAPTION_START.match(after):
             return None  # "Section 4 of the Plan"
         return SECTION, parts, written, m.end() - k, m.group("kw"), bool(_TITLE_CAPTION.match(after))
@@ -203,14 +214,14 @@ def _match_at(text: str, k: int, line_start: bool):
         if len(parts) == 1 and not dot:
             # "5 Master" / "1997 Employee" are not headings; "1     Definitions", a short
             # caption set apart by a layout gap at a line start, is.
-            rest = text[m.end() :]
-            if not (line_start and re.match(r"\s{2,}[A-Z][\w'’]*(?:\s[A-Za-z][\w'’]*){0,5}$", rest)):
+            rest = text[m.end() : m.end() + AFTER_CHARS]
+            if not (line_start and len(text) - m.end() <= AFTER_CHARS and re.match(r"\s{2,}[A-Z][\w'’]*(?:\s[A-Za-z][\w'’]*){0,5}$", rest)):
                 return None
         if len(parts) > 1 and 0 in parts[1:] and not re.search(r"\.0\d", tok):
             return None  # "4.0 acres"
         if any(p == 0 for p in parts[:1]):
             return None
-        after_raw = text[m.end() :]
+        after_raw = text[m.end() : m.end() + AFTER_CHARS]
         after = after_raw.lstrip()
         if not after:
             return SECTION, parts, tok, m.end() - k, "", False
@@ -222,7 +233,7 @@ def _match_at(text: str, k: int, line_start: bool):
         return SECTION, parts, tok, m.end() - k, "", bool(_TITLE_CAPTION.match(after))
     if line_start and (m := _ROMAN_RE.match(text, k)):
         value = roman_value(m.group("num"))
-        after = text[m.end() :].lstrip()
+        after = text[m.end() : m.end() + AFTER_CHARS].lstrip()
         if value is None or not after or not _CAPTION_START.match(after):
             return None
         return ROMAN, (value,), m.group("num"), m.end() - k, "", after.split()[0].isupper()
@@ -236,6 +247,8 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
     resets: list[int] = []
     for i, line in enumerate(lines):
         text = line.text
+        if line.contents:
+            continue  # a table of contents entry repeats a heading; it is not one
         if _ATTACHMENT_LINE.match(text):
             resets.append(line.start)
             continue
@@ -251,6 +264,9 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
                 weight = W_BASE + W_OWN_LINE + (W_PARAGRAPH if para else 0) + W_CAPTION + (W_KEYWORD if kw else 0)
                 out.append(Candidate(line.start, family, number, written, end, i, False, weight, kw))
             continue
+        if para and (m := _LETTER_TOP.match(text)):
+            value = ord(m.group("tok")) - 96
+            out.append(Candidate(line.start, LETTER, (value,), f"({m.group('tok')})", line.start + 3, i, False, W_BASE + W_PARAGRAPH, ""))
         hit = _match_at(text, 0, True)
         if hit:
             family, number, written, length, kw, caption = hit
@@ -262,7 +278,7 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
         offsets = None
         for m in re.finditer(r"\s+(?=[\dAS§])", text):
             k = m.end()
-            before = text[: m.start()]
+            before = text[max(0, m.start() - CONTEXT_CHARS) : m.start()]  # a window: stay linear
             word = before.rsplit(None, 1)[-1] if before.strip() else ""
             if not word or _REFERENCE_WORD.fullmatch(word.lstrip("(\"“")):
                 continue
@@ -280,7 +296,7 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
             # After a capitalised word, with no stop at all: a caption without its full stop
             # ("… Securities Laws 1. Definitions In this Agreement"). The weakest evidence: it
             # only lets a chain go on through a heading nothing else marks.
-            after_title = word[:1].isupper() or word[-1:] in "\"”)"
+            after_title = word[:1].isupper() or word[-1:] in "\"”)%" or word[-1:].isdigit()  # "… 30% 100% 6. Closing"
             if not sentence_end and not gap and not after_title:
                 continue
             family, number, written, length, kw, caption = hit
@@ -291,7 +307,8 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
                 weight += W_PARAGRAPH / 2
             out.append(Candidate(offsets[k], family, number, written, offsets[k + length - 1] + 1, i, True, weight, kw))
     out.sort(key=lambda c: c.pos)
-    return _mark_contents_entries(clean, out), resets
+    resets += [pos for _, pos in attachments_inside_lines(clean)]
+    return _mark_contents_entries(clean, out), sorted(resets)
 
 
 _PAGE_REF_END = re.compile(r"(?:\d{1,3}|[ivxl]{1,5}|-[ivxl]{1,5}-|-\d{1,3}-)$")
@@ -409,8 +426,10 @@ def _best_chain(cands: list[Candidate], resets: list[int]) -> list[Candidate]:
 def headings(clean: CleanText) -> list[Heading]:
     """The accepted article and section headings of ``clean``, in reading order."""
     cands, resets = candidates(clean)
-    chains = {family: _best_chain([c for c in cands if c.family == family], resets) for family in (ARTICLE, SECTION, ROMAN)}
+    chains = {family: _best_chain([c for c in cands if c.family == family], resets) for family in (ARTICLE, SECTION, ROMAN, LETTER)}
     chains = {f: ch for f, ch in chains.items() if len(ch) >= 2}
+    if LETTER in chains and (len(chains) > 1 or len(chains[LETTER]) < LETTER_TOP_MIN):
+        del chains[LETTER]  # lettered paragraphs are parts wherever anything numbers above them
     # Bare roman sections and bare numbers compete for the top level: the family that starts
     # first is the top; the other's numbers are parts under it ("I." / "A." / "1.").
     if ROMAN in chains and SECTION in chains:
@@ -422,7 +441,7 @@ def headings(clean: CleanText) -> list[Heading]:
     accepted = sorted((c for ch in chains.values() for c in ch), key=lambda c: c.pos)
     out = []
     for c in accepted:
-        label = f"Article {c.written}" if c.family == ARTICLE else c.written
+        label = f"Article {c.written}" if c.family == ARTICLE else c.written  # "(a)" for LETTER
         out.append(Heading(c.pos, c.family, c.number, label, c.marker_end, c.line, c.mid_line, c.keyword))
     return out
 
@@ -430,7 +449,10 @@ def headings(clean: CleanText) -> list[Heading]:
 def marker_length(text: str) -> int:
     """How many characters of ``text`` its heading marker takes ("ARTICLE IV." , "3.1.")."""
     hit = _match_at(text, 0, True)
-    return hit[3] if hit else 0
+    if hit:
+        return hit[3]
+    m = _LETTER_TOP.match(text)
+    return 3 if m else 0
 
 
 # --- parts that start inside a line ---------------------------------------------------------
@@ -438,7 +460,7 @@ def marker_length(text: str) -> int:
 # "… Lease Term. a. Initial Term. The initial term …": a dotted part marker after a sentence
 # end, before a capitalised word. Parenthesised parts inside a line are inline enumerations
 # (the segmenter's inline pass); dotted ones are parts only when a whole run of them is there.
-_PART_MID = re.compile(r"(?<=[.:;])\s+(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
+_PART_MID = re.compile(r"(?<=[.:;])\s+(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=(?P<cap>[A-Z\"“])|[a-z])")
 _PART_LINE = re.compile(r"^(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
 
 
@@ -466,7 +488,7 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
     import bisect
 
     for i, line in enumerate(clean.lines):
-        if line.tabular:
+        if line.contents:
             continue
         region = bisect.bisect_right(bounds, line.start)
         if region == 0:
@@ -475,7 +497,7 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
             found.append((line.start, i, region, m.group("tok"), False))
         offsets = None
         for m in _PART_MID.finditer(line.text):
-            before = line.text[: m.start()]
+            before = line.text[max(0, m.start() - CONTEXT_CHARS) : m.start()]
             if _ABBREVIATION_END.search(before) or _REFERENCE_WORD.fullmatch(before.rsplit(None, 1)[-1]):
                 continue
             if offsets is None:
@@ -485,7 +507,9 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
             pos = offsets[m.start("tok")]
             region = bisect.bisect_right(bounds, pos)
             if pos not in head_positions:
-                found.append((pos, i, region, m.group("tok"), True))
+                # Before a lower-case word ("e. pipes and fixtures.", text the scan reordered)
+                # a marker may only continue a run, never start one.
+                found.append((pos, i, region, m.group("tok"), True if m.group("cap") else "weak"))
     # Runs: within one region, a style's values 1, 2, 3 … in reading order.
     accepted: list[tuple[int, int]] = []
     by_region: dict[int, list[tuple[int, int, str, bool]]] = {}
@@ -493,24 +517,74 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]
         by_region.setdefault(region, []).append((pos, i, tok, mid))
     for items in by_region.values():
         items.sort()
-        used: set[int] = set()
-        for a, (pos, i, tok, mid) in enumerate(items):
-            if a in used:
+        # One pass: each style keeps its open run; a value continues it or a 1 restarts it.
+        runs: dict[str, list[tuple[int, int, bool]]] = {}
+        finished: list[list[tuple[int, int, bool]]] = []
+        for pos, i, tok, mid in items:
+            values = _part_values(tok)
+            cont = next(((st, v) for st, v in values if st in runs and v == len(runs[st]) + 1), None)
+            if cont:
+                runs[cont[0]].append((i, pos, mid))
                 continue
-            for style, value in _part_values(tok):
-                if value != 1:
-                    continue
-                run, expect = [a], 2
-                for b in range(a + 1, len(items)):
-                    if b in used:
-                        continue
-                    if any(s == style and v == expect for s, v in _part_values(items[b][2])):
-                        run.append(b)
-                        expect += 1
-                    elif any(s == style and v == 1 for s, v in _part_values(items[b][2])):
-                        break
-                if len(run) >= 2:
-                    used.update(run)
-                    accepted += [(items[r][1], items[r][0]) for r in run if items[r][3]]
+            if mid == "weak":
+                continue
+            for st, v in values:
+                if v == 1:
+                    if st in runs:
+                        finished.append(runs.pop(st))
+                    runs[st] = [(i, pos, mid)]
                     break
+        finished += runs.values()
+        claimed: set[int] = set()
+        for run in sorted(finished, key=len, reverse=True):
+            if len(run) >= 2 and not any(pos in claimed for _, pos, _ in run):
+                claimed.update(pos for _, pos, _ in run)
+                accepted += [(i, pos) for i, pos, mid in run if mid]
     return sorted(accepted, key=lambda x: x[1])
+
+
+# "… from Landlord to a prospect IN WITNESS WHEREOF, the undersigned …": the closing, run into
+# the last section's line. Capitals make it unmistakable.
+_CLOSING_MID = re.compile(r"(?<=\S)\s+(?=IN WITNESS WHEREOF\b)")
+
+
+def closings_inside_lines(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]:
+    """(line index, source offset) of each "IN WITNESS WHEREOF" inside a line, after the
+    first heading (a recital may cite it before)."""
+    if not heads:
+        return []
+    first = heads[0].pos
+    out = []
+    for i, line in enumerate(clean.lines):
+        if line.end <= first or "IN WITNESS WHEREOF" not in line.text[1:]:
+            continue
+        offsets = _line_offsets(clean, line)
+        if offsets is None:
+            continue
+        for m in _CLOSING_MID.finditer(line.text):
+            out.append((i, offsets[m.end()]))
+    return out
+
+
+# "CONFIDENTIAL   EXECUTION COPY   EXHIBIT A  LIST OF PATENTS": a running header with the
+# attachment's heading after it, set apart by a layout gap, at the end of the line.
+_ATTACHMENT_END = re.compile(
+    r"\s(?=(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX)\s+[A-Z0-9][A-Z0-9.\-]{0,8}(?:\s+[A-Z][A-Z0-9 ,&'’/()\-]{2,80})?$)"
+)
+
+
+def attachments_inside_lines(clean: CleanText) -> list[tuple[int, int]]:
+    """(line index, source offset) of an all-capitals attachment heading that ends a line
+    after a layout gap, behind an all-capitals running header."""
+    out = []
+    for i, line in enumerate(clean.lines):
+        if line.contents or len(line.text) > 200:
+            continue
+        m = _ATTACHMENT_END.search(line.text)
+        if not m or not line.text[: m.start()].isupper():
+            continue
+        offsets = _line_offsets(clean, line)
+        if offsets is None or offsets[m.end()] - offsets[m.start()] < 2:
+            continue
+        out.append((i, offsets[m.end()]))
+    return out

@@ -33,18 +33,32 @@ def resolve_references(documents: list[Document]) -> list[Document]:
             by_title.setdefault(" ".join(document.title.split()).casefold(), document)
     if not by_title:
         return list(documents)
+    # A title names a kind of instrument ("Indenture"), not one instrument: the other document
+    # must also be between a party this document names, or a Credit Suisse note's "Section 2.02
+    # of the Indenture" would land in another issuer's indenture.
+    parties = {d.doc_id: _principals(d) for d in documents}
+    named = {d.doc_id: {m.entity for m in d.mentions} for d in documents}
     resolved = []
     for document in documents:
         references = []
         for ref in document.references:
             other = by_title.get(" ".join((ref.external or "").split()).casefold())
             label = ref.designator
+            if other is not None and not parties[other.doc_id] & named[document.doc_id]:
+                other = None
             if ref.target is None and other is not None and other.doc_id != document.doc_id and label:
                 if other.clause(label) is not None:
                     ref = dataclasses.replace(ref, target=label, target_doc=other.doc_id, external=None)
             references.append(ref)
         resolved.append(dataclasses.replace(document, references=tuple(references)))
     return resolved
+
+
+def _principals(document: Document) -> set[str]:
+    """Who a document is between: its parties, and the entities its opening clause names."""
+    first = document.clauses[0] if document.clauses else None
+    opening = {m.entity for m in document.mentions if first is not None and m.start < first.end}
+    return {m.entity for m in document.mentions if m.party} | opening
 
 
 # --- entities (owned by the parties work) ----------------------------------------------------

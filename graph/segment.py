@@ -93,11 +93,15 @@ _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P
 # "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
 _PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
+# "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
 _ATTACHMENT = re.compile(
-    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})$"
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
+    r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _CLOSING = re.compile(
-    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours)", re.I
+    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
+    r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth))",
+    re.I,
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 _CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
@@ -105,6 +109,7 @@ _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
 _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
+_LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
 _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
 _REFERENCE_BEFORE = re.compile(
@@ -156,6 +161,7 @@ class _Node:
     heading: str | None = None
     awaiting_body: bool = False  # a marker alone on its line: its text follows
     caption: bool = False  # a captioned block ("TIME OF DELIVERY:") in an attachment
+    cells: bool = False  # a block of table cells laid out one a paragraph
     end: int = -1
     end_limit: int | None = None  # set when a following unnumbered paragraph closed this item
     children: list["_Node"] = field(default_factory=list)
@@ -217,7 +223,12 @@ def segment(clean: CleanText) -> list[Clause]:
     heads = numbering.headings(clean)
     # A heading that starts inside a line (hard wrapping ran the paragraphs together) starts a
     # line of its own from here on: the segmenter reads lines, the clean text is unchanged.
-    cuts = [(h.line, h.pos) for h in heads if h.mid_line] + numbering.part_starts(clean, heads)
+    cuts = (
+        [(h.line, h.pos) for h in heads if h.mid_line]
+        + numbering.part_starts(clean, heads)
+        + numbering.closings_inside_lines(clean, heads)
+        + numbering.attachments_inside_lines(clean)
+    )
     clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
     tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
     if not _is_numbered(tree):
@@ -273,7 +284,9 @@ def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
     # No sentence end before it: a wrapped line, unless what follows reads as a new start.
     body = rest if rest is not None else line.text
     if not body[:1].isupper():
-        return False
+        # "… when" / blank line / "(a) either": a marked paragraph of its own after a lead-in,
+        # unless the line before cites it ("… pursuant to clause" / "(a) of Section 5").
+        return rest is not None and line.gap is Gap.BLANK and not _REFERENCE_BEFORE.search(prev.text.rstrip())
     if line.gap is Gap.PAGE:
         return _heading_like(prev.text)
     if line.indent < prev.indent and len(prev.text) >= SHORT_LINE and not _MARKER_START.match(line.text):
@@ -312,6 +325,12 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
         line = lines[i]
         text = line.text
         handled = False
+        if numbered and line.contents:
+            # A table of contents lies in whatever encloses it (the preamble): no clause
+            # starts or ends on its entries.
+            prev = line
+            i += 1
+            continue
         starts = _paragraph_start(line, prev, None)
 
         # Indentation of a list item's continuation lines tells its layout style.
@@ -334,13 +353,22 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             label = f"{att.label}, signatures" if att else "signatures"
             tree.open(label, ClauseKind.SIGNATURES, line.start, 1, prefix=att.prefix if att else "")
             handled = True
-        elif starts and (m := _ATTACHMENT.match(text)) and (body_started or _has_signatures(tree)) and numbered:
+        elif (
+            starts and (m := _ATTACHMENT.match(text)) and numbered and _new_attachment(tree, m)
+            and (
+                body_started or _has_signatures(tree) or tree.attachment() is not None
+                or i < OPENING_LINES and "." not in m.group("id")
+            )
+        ):
             kw = m.group("kw").capitalize()
             label = f"{kw} {m.group('id')}"
             kind = {"Annex": ClauseKind.ANNEX, "Schedule": ClauseKind.SCHEDULE, "Exhibit": ClauseKind.EXHIBIT}.get(kw, ClauseKind.APPENDIX)
             node = tree.open(label, kind, line.start, 0, prefix=f"{label}, ")
-            # An all-capitals line right under the heading is the attachment's title.
-            if i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
+            # An all-capitals line right under the heading (or beside it) is the attachment's title.
+            if m.group("title"):
+                title = m.group("title").strip().strip("\"“”")
+                node.heading = title.title() if title.isupper() else title
+            elif i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
                 line = lines[i]
@@ -353,11 +381,33 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             handled = True
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
+        if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
+            # A form's signature block, then its reverse side: prose after the signatures (or
+            # a heading over prose) is the document going on, not part of the signing.
+            if _prose(paragraph_lines) or _heading_like(text) and _prose(_paragraph_lines(lines, _next_paragraph(lines, i))):
+                tree.pop_to(tree.root)
         if not handled and starts and line.gap is not Gap.NONE:
-            _unmarked_paragraph(tree, line, numbered, paragraph_lines)
+            _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
         prev = line
         i += 1
     return tree
+
+
+PROSE_MIN_WORDS = 30
+
+
+def _prose(paragraph: list[Line]) -> bool:
+    """Running sentences, as no signature block is: many words, mostly lower-case, a full stop."""
+    words = " ".join(ln.text for ln in paragraph).split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= PROSE_MIN_WORDS and lower >= 0.5 * len(words) and any(w.endswith(".") for w in words)
+
+
+def _next_paragraph(lines: tuple[Line, ...], i: int) -> int:
+    j = i + 1
+    while j < len(lines) and lines[j].gap is Gap.NONE:
+        j += 1
+    return min(j, len(lines) - 1)
 
 
 def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
@@ -372,6 +422,47 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
         ):
             return True
     return False
+
+
+# A file that begins with an attachment's heading ("SCHEDULE 3", an excerpt of a larger
+# agreement) is that attachment; "EXHIBIT 10.8" at the top is EDGAR's exhibit number.
+OPENING_LINES = 3
+
+
+def _new_attachment(tree: _Tree, m: re.Match) -> bool:
+    """Does this heading open an attachment of the document? Not when it names the open one
+    again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
+    page label ("Exhibit A-1", "Annex I-3")."""
+    current = tree.attachment()
+    if current is None:
+        return True
+    kw, ident = m.group("kw").capitalize(), m.group("id")
+    current_kw, current_id = current.label.split(" ", 1)
+    if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
+        return False
+    # Attachments come in order: a "Schedule 1" after "Schedule 4" is a schedule of the
+    # agreement attached as Schedule 4 (an escrow form's own schedules), inside it.
+    seen = [
+        _attachment_ordinals(c.label.split(" ", 1)[1]) for c in tree.root.children
+        if c.rank == 0 and c.label.split(" ", 1)[0] == kw
+    ]
+    # Later in every reading ("C" is the third letter, not roman 100; "II" follows "I").
+    return any(
+        all(value > v for earlier in seen for st, v in earlier if st == style)
+        for style, value in _attachment_ordinals(ident)
+    ) or not _attachment_ordinals(ident)
+
+
+def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
+    ident = ident.split(" [")[0]
+    out = []
+    if ident.isdigit():
+        out.append(("digit", int(ident)))
+    if ident.isupper() and (r := roman_value(ident.lower())) is not None:
+        out.append(("roman", r))
+    if len(ident) == 1 and ident.isalpha():
+        out.append(("letter", ord(ident.upper()) - 64))
+    return out
 
 
 def _has_signatures(tree: _Tree) -> bool:
@@ -397,6 +488,12 @@ def _open_heading(tree: _Tree, head: "numbering.Heading", lines, i: int, section
     line = lines[i]
     att = tree.attachment()
     prefix = att.prefix if att else ""
+    if att is not None and not any(c.kind in (ClauseKind.SECTION, ClauseKind.ARTICLE) for c in att.children):
+        # An attachment that numbers its own sections: what came before them is its preamble.
+        tree.pop_to(att)
+        _ensure_preamble(tree, att, captions_too=True)
+    elif att is not None and tree.top.rank == 1 and tree.top.kind is not ClauseKind.ARTICLE:
+        tree.pop_to(att)
     marker = numbering.marker_length(line.text)
     rest = line.text[marker:].strip()
     last = i
@@ -557,6 +654,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
+    if not sibling and not first and not suffix:
+        sibling = _inline_first_item(tree, line, token, options)
     if sibling:
         node, style, ordinal = sibling
         tree.pop_to(node)
@@ -566,9 +665,12 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         style, ordinal = first
         parent = tree.top
         att = tree.attachment()
-        if numbered and att is not None and parent.rank == 1 and not parent.caption:
+        numbered_section = suffix and style == "digit"  # "1. REMODELING AND DECOR." under "AGREEMENT:"
+        if numbered and att is not None and parent.rank == 1 and (not parent.caption or numbered_section):
             tree.pop_to(att)  # "i.  it has not offered …": an item of the attachment itself
             parent = att
+            if numbered_section:
+                _ensure_preamble(tree, att, captions_too=True)
     else:
         return False
     if parent is tree.root or parent.kind in (ClauseKind.SIGNATURES, ClauseKind.PREAMBLE):
@@ -589,16 +691,58 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     return True
 
 
-def _ensure_preamble(tree: _Tree, att: _Node) -> None:
-    """In an attachment, text before its first numbered item is "ATTACHMENT, preamble"."""
-    if any(c.rank >= 4 for c in att.children) or any(c.caption for c in att.children):
+FIRST_ITEM_WINDOW = 3000  # how far back a run-on first item is looked for (stays linear)
+_FIRST_TOKEN = {"digit": "1", "alpha": "a", "ALPHA": "A", "roman": "i", "ROMAN": "I"}
+
+
+def _inline_first_item(tree: _Tree, line: Line, token: str, options) -> tuple | None:
+    """"… prior to the issuance of Securities of any series, (1) the title of …" and then a
+    paragraph "(2) any limit upon …": the list's first item ran on inside the paragraph
+    before. Open that first item where its marker stands, as the sibling of this one."""
+    parent = tree.top
+    if parent is tree.root or parent.kind in (ClauseKind.SIGNATURES, ClauseKind.PREAMBLE):
+        return None
+    for style, ordinal in options:
+        if ordinal != 2:
+            continue
+        first_token = _FIRST_TOKEN[style]
+        region_start = max([parent.start, line.start - FIRST_ITEM_WINDOW] + [c.start for c in parent.children[-1:]])
+        src = tree.clean.source
+        at = src.rfind(f"({first_token})", region_start, line.start)
+        if at <= region_start:
+            continue
+        k = tree.clean.to_clean(at)  # read what comes before in the clean text: no page numbers
+        before = tree.clean.text[max(tree.clean.to_clean(region_start), k - 60) : k].rstrip()
+        if _REFERENCE_BEFORE.search(before) or not re.search(r"[,:;]$|\b(?:and|or)$", before):
+            continue  # "clause (1) above", or a marker that does not follow a lead-in
+        if not re.match(r"\s+[\w\"“]", src[at + len(first_token) + 2 : at + len(first_token) + 4]):
+            continue
+        cite = f"{parent.cite}({first_token})"
+        depth = parent.rank - 4 if parent.rank >= 4 else 0
+        node = tree.open(
+            parent.prefix + cite, _ITEM_KINDS[min(depth + (parent.rank >= 4), 2)], at,
+            max(parent.rank + 1, 4), cite=cite, prefix=parent.prefix, style=style,
+            ordinal=1, marker_indent=line.indent,
+        )
+        return node, style, ordinal
+    return None
+
+
+def _ensure_preamble(tree: _Tree, att: _Node, captions_too: bool = False) -> None:
+    """In an attachment, text before its first numbered item is "ATTACHMENT, preamble".
+
+    ``captions_too``: the attachment numbers its own sections ("1.", "2."), so captioned
+    blocks before them ("RECITALS:" with its lettered recitals) are its preamble as well.
+    """
+    if any(c.rank >= 4 for c in att.children) or (not captions_too and any(c.caption for c in att.children)):
         return
     blocks = [c for c in att.children if c.rank == 1 and c.kind is not ClauseKind.SIGNATURES]
     if not blocks:
         return
     for c in blocks:
         att.children.remove(c)
-        tree.labels.discard(c.label)
+        for gone in [c, *_walk(c)]:
+            tree.labels.discard(gone.label)
     label = tree.unique(f"{att.prefix}preamble")
     att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix, cite="preamble"))
     tree.labels.add(label)
@@ -637,9 +781,46 @@ def _close_items_for(tree: _Tree, line: Line) -> None:
             return
 
 
-def _unmarked_paragraph(tree, line, numbered, paragraph_lines) -> None:
+LOOKAHEAD_PARAGRAPHS = 3
+
+
+def _next_list_item(tree: _Tree, lines, i: int, heads) -> "_Node | None":
+    """The open item whose list the next marked paragraph continues, if one comes within a
+    few paragraphs and before any heading: "(xxi) …" / "In rendering such opinion, …" /
+    "(2) The letter …" — the unmarked paragraph belongs to (1), whose sibling comes next."""
+    if tree.top.rank < 4:
+        return None
+    seen = 0
+    for line in lines[i + 1 :]:
+        if line.gap is Gap.NONE:
+            continue
+        if line.start in heads or _ATTACHMENT.match(line.text) or _CLOSING.match(line.text):
+            return None
+        m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
+        if m:
+            suffix = "" if line.text.startswith("(") else "."
+            options = interpretations(m.group("tok"))
+            for node in reversed(tree.stack):
+                if node.rank < 4:
+                    return None
+                if any(node.style == st + suffix and o == node.ordinal + 1 for st, o in options):
+                    return node
+            return None
+        seen += 1
+        if seen > LOOKAHEAD_PARAGRAPHS:
+            return None
+    return None
+
+
+def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | None" = None) -> None:
     if tree.top.rank >= 4 and any(ln.tabular for ln in paragraph_lines):
         return  # a table inside an item (a repayment schedule in 4.02(b)) stays in it
+    if keep is not None and keep is not tree.top and not line.text[:1].islower():
+        # The items below ``keep`` end here; the paragraph is ``keep``'s own.
+        while tree.top is not keep:
+            tree.top.end_limit = line.start
+            tree.stack.pop()
+        return
     _close_items_for(tree, line)
     top = tree.top
     if top.rank >= 4 or top.kind is ClauseKind.SIGNATURES:
@@ -659,14 +840,32 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines) -> None:
     kind = ClauseKind.PARAGRAPH if caption else _block_kind(paragraph_lines, text)
     if kind is ClauseKind.TABLE and top.kind is ClauseKind.TABLE and top.rank == 1 and not top.children:
         return  # a blank line inside a table: still the same table
+    # A table exported one cell a paragraph ("Period" / "Monthly Rent" / "$ 1,894.00"): in an
+    # attachment, cells that follow cells are one table block, not a block each.
+    if numbered and _LIST_BULLET.match(text) and top.rank == 1 and top.kind is not ClauseKind.HEADING:
+        return  # "… include but are not limited to:" and its bullets are one block
+    cell = numbered and not caption and _table_cell(paragraph_lines, text)
+    if cell and top.cells and top.rank == 1 and not top.children:
+        return
     n = tree.para_index.get(key, 0) + 1
     tree.para_index[key] = n
     node = tree.open(
         f"{prefix}p{n}", kind, line.start, 1,
-        cite="" if numbered else f"p{n}", prefix=prefix, caption=caption,
+        cite="" if numbered else f"p{n}", prefix=prefix, caption=caption, cells=cell,
     )
     if caption:
         node.heading = line.text.rstrip(":").strip()
+
+
+TABLE_CELL_MAX_WORDS = 8
+
+
+def _table_cell(paragraph_lines: list[Line], text: str) -> bool:
+    """One short line that is no sentence and no caption: a table cell laid out alone."""
+    return (
+        len(paragraph_lines) == 1 and len(text.split()) <= TABLE_CELL_MAX_WORDS
+        and not _terminated(text) and not _is_caption(paragraph_lines[0])
+    )
 
 
 def _is_caption(line: Line) -> bool:
@@ -747,11 +946,12 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
     markers = []
     for m in _INLINE_MARKER.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
-        if _REFERENCE_BEFORE.search(before):
-            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        ref = _REFERENCE_BEFORE.search(before)
+        if ref and not (ref.group()[:1].isdigit() and line_start == m.start()):
+            continue  # "Section 5 (a)"; but a page number before a line break is no citation
         if m.start() == 0:
             continue  # the clause's own marker
-        line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
             continue  # a marker alone on its line is a table cell or layout, not running text

@@ -14,6 +14,7 @@ import pytest
 from clausegraph.build import document_from_text, read_document
 from clausegraph.lint import reference_findings
 from clausegraph.model import Corpus, Document, DocumentKind
+from clausegraph.tagging.entities import find_mentions
 from clausegraph.tagging.refs import PATTERNS, load_patterns, rules, tag_references
 from clausegraph.tagging.terms import tag_terms
 from conftest import CORPUS_EXTRA
@@ -27,7 +28,9 @@ def tagged(path: Path) -> Document:
     """A real document cut into clauses, with its terms and references tagged (no other taggers)."""
     document = replace(read_document(path), kind=DocumentKind.OTHER_CONTRACT, title=None)
     terms = tag_terms(document)
-    return dataclasses.replace(document, terms=tuple(terms), references=tuple(tag_references(document, terms)))
+    mentions = find_mentions(document, terms)
+    return dataclasses.replace(document, terms=tuple(terms), mentions=tuple(mentions),
+                               references=tuple(tag_references(document, terms)))
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +200,7 @@ def test_patterns_file_is_valid():
             assert row["name"], row
         if row["label"] == "keyword":
             assert row["kind"] in ("section", "subsection", "clause", "article", "rule", "regulation",
-                                   "schedule", "annex", "exhibit", "appendix")
+                                   "schedule", "annex", "exhibit", "appendix", "item")
     assert set(load_patterns()) >= {"keyword", "statute", "rule_family", "self"}
     rules()
 
@@ -225,19 +228,34 @@ def test_ua_references_are_fast(ua):
 def snippet_document(text: str, doc_id: str, title: str | None = None) -> Document:
     document = replace(document_from_text(text, doc_id), kind=DocumentKind.OTHER_CONTRACT, title=title)
     terms = tag_terms(document)
-    return dataclasses.replace(document, terms=tuple(terms), references=tuple(tag_references(document, terms)))
+    mentions = find_mentions(document, terms)
+    return dataclasses.replace(document, terms=tuple(terms), mentions=tuple(mentions),
+                               references=tuple(tag_references(document, terms)))
 
 
 def test_reference_into_another_document_of_the_corpus():
     """"Section 2 of the Pledge Agreement" points into the corpus document titled Pledge Agreement."""
     from clausegraph.resolve import resolve_references
 
-    pledge = snippet_document("1. The Pledgor pledges the shares.\n\n2. The Pledgor shall deliver the shares.\n",
+    pledge = snippet_document("1. Acme Holdings, Inc. pledges the shares.\n\n2. The Pledgor shall deliver the shares.\n",
                               "pledge", title="Pledge Agreement")
-    credit = snippet_document("1. The Borrower shall deliver the shares under Section 2 of the Pledge Agreement.\n\n"
+    credit = snippet_document("1. Acme Holdings, Inc. shall deliver the shares under Section 2 of the Pledge Agreement.\n\n"
                               "2. Nothing else.\n", "credit")
     before = refs_with_text(credit, "Section 2 of the Pledge Agreement")
     assert [(r.target, r.external) for r in before] == [(None, "Pledge Agreement")]
     after = {d.doc_id: d for d in resolve_references([pledge, credit])}["credit"]
     record = refs_with_text(after, "Section 2 of the Pledge Agreement")[0]
     assert (record.target, record.target_doc, record.external) == ("2", "pledge", None)
+
+
+def test_a_title_alone_does_not_make_another_document_the_target():
+    """Another issuer's "Indenture" is not the indenture a note cites: no party in common, no edge."""
+    from clausegraph.resolve import resolve_references
+
+    pledge = snippet_document("1. Zenith Partners LLC pledges the shares.\n\n2. The Pledgor shall deliver the shares.\n",
+                              "pledge", title="Pledge Agreement")
+    credit = snippet_document("1. Acme Holdings, Inc. shall deliver the shares under Section 2 of the Pledge Agreement.\n\n"
+                              "2. Nothing else.\n", "credit")
+    after = {d.doc_id: d for d in resolve_references([pledge, credit])}["credit"]
+    record = refs_with_text(after, "Section 2 of the Pledge Agreement")[0]
+    assert (record.target, record.target_doc, record.external) == (None, None, "Pledge Agreement")

@@ -14,6 +14,8 @@ the list a condition precedent governing the lead-in's clause and that party's o
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from functools import lru_cache
 
@@ -78,15 +80,15 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
                     ib = statement_end(text, ia, _clean_index(document, item.end - 1) + 1)
                     found.append((ia, ib, ConditionKind.CONDITION_PRECEDENT, "condition precedent", label, bearer))
         for a, b in unit.segments:
-            taken: list[tuple[int, int]] = []
+            taken_until = -1  # hits come in order of start: one inside a taken one starts before its end
             hits = []
             for pattern, kind, rule in _triggers():
                 for m in pattern.finditer(text, a, b):
                     hits.append((m.start(), -(m.end() - m.start()), m.end(), kind, rule))
             for start, _, end, kind, rule in sorted(hits):
-                if any(s <= start < e for s, e in taken):
+                if start < taken_until:
                     continue
-                taken.append((start, end))
+                taken_until = max(taken_until, end)
                 stop = statement_end(text, end, b)
                 if kind in (ConditionKind.CONDITION, ConditionKind.EXCEPTION) and rule != "subject-to":
                     main = MAIN_CLAUSE.search(text, end, stop)
@@ -103,9 +105,9 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
     spans = []
     for d in deontics:
         spans.append((_clean_index(document, d.start), _clean_index(document, d.end - 1) + 1, d.clause, d.bearer))
-    by_clause: dict[str, list] = {}
-    for span in spans:
-        by_clause.setdefault(span[2], []).append(span)
+    by_clause: dict[str, _Holders] = {}
+    for span in sorted(spans):
+        by_clause.setdefault(span[2], _Holders()).add(span)
     out = []
     seen = set()
     for start, end, kind, trigger, label, bearer in sorted(found):
@@ -113,12 +115,7 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
             continue
         seen.add((start, kind))
         if bearer is None:
-            in_clause = by_clause.get(label, [])
-            holder = next((s for s in in_clause if s[0] <= start < s[1]), None)
-            holder = holder or next((s for s in in_clause if s[0] >= start and s[0] - start < 400), None)
-            if holder is None:  # a proviso after its statement: "...; provided, however, that ..."
-                before = [s for s in in_clause if s[0] < start]
-                holder = before[-1] if before else None
+            holder = by_clause[label].holder(start) if label in by_clause else None
             bearer = holder[3] if holder else None
         a, b = document.source_span(start, end)
         out.append(
@@ -135,6 +132,37 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
             )
         )
     return out
+
+
+class _Holders:
+    """The statements of one clause, asked in order of position which one a condition belongs to:
+    the first that holds it, else the first that starts soon after it, else the last before it
+    (a proviso after its statement: "...; provided, however, that ..."). The questions come in
+    increasing order, so the statements that ended are dropped once: linear, not quadratic."""
+
+    def __init__(self):
+        self.spans: list[tuple] = []  # sorted by start
+        self.starts: list[int] = []
+        self.open: list[tuple] = []  # heap of started statements, earliest start first
+        self.next = 0
+
+    def add(self, span: tuple) -> None:
+        self.spans.append(span)
+        self.starts.append(span[0])
+
+    def holder(self, start: int) -> tuple | None:
+        while self.next < len(self.spans) and self.spans[self.next][0] <= start:
+            heapq.heappush(self.open, (self.spans[self.next][0], self.next))
+            self.next += 1
+        while self.open and self.spans[self.open[0][1]][1] <= start:
+            heapq.heappop(self.open)
+        if self.open:
+            return self.spans[self.open[0][1]]
+        after = bisect.bisect_left(self.starts, start)
+        if after < len(self.spans) and self.spans[after][0] - start < 400:
+            return self.spans[after]
+        before = bisect.bisect_left(self.starts, start) - 1
+        return self.spans[before] if before >= 0 else None
 
 
 def _innermost_label(document: Document, source_offset: int) -> str:

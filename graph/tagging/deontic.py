@@ -32,6 +32,8 @@ statement is recorded on the nearest clause that is not an inline item.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..model import Clause, ClauseKind, Deontic, Document, Modality
+from ..model import Clause, ClauseKind, Deontic, Document, EntityKind, Modality
 from .entities import _clean_index, collapse, load_patterns
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -161,12 +163,42 @@ def statement_end(text: str, pos: int, limit: int) -> int:
     return limit
 
 
+_SENTENCE_BREAK = re.compile(r"\.(?=\s+[A-Z(\"“])|:\s|\n\s*\n")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4)
+def _sentence_breaks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Every sentence break of ``text`` once: (where it starts, where its match ends, the last
+    offset its match needs to see). One scan per text keeps ``sentence_start`` linear overall:
+    rescanning the clause for every statement made one 400 KB line take 43 s."""
+    starts, ends, needs = [], [], []
+    for m in _SENTENCE_BREAK.finditer(text):
+        if m.group() == "." and _is_abbreviation(text, m.start()):
+            continue
+        if m.group() == ".":  # seen only once the capital after the spaces is seen
+            need = _SPACES.match(text, m.end()).end() + 1
+        elif m.group().startswith("\n"):  # seen from its second line break on
+            need = text.index("\n", m.start() + 1) + 1
+        else:
+            need = m.end()
+        # A later break seen earlier wins over this one ("end. \n\n Next").
+        while needs and needs[-1] > need:
+            starts.pop(), ends.pop(), needs.pop()
+        starts.append(m.start())
+        ends.append(m.end())
+        needs.append(need)
+    return starts, ends, needs
+
+
 def sentence_start(text: str, pos: int, floor: int) -> int:
     """Start of the sentence holding ``pos`` (not before ``floor``)."""
-    for m in reversed(list(re.finditer(r"\.(?=\s+[A-Z(\"“])|:\s|\n\s*\n", text[floor:pos]))):
-        if m.group() == "." and _is_abbreviation(text, floor + m.start()):
-            continue
-        return floor + m.end()
+    starts, ends, needs = _sentence_breaks(text)
+    i = bisect.bisect_right(needs, pos) - 1
+    if i >= 0 and starts[i] >= floor:
+        if ends[i] > pos:  # a run of blank lines cut by ``pos``: up to its last line break
+            return text.rfind("\n", starts[i], pos) + 1
+        return ends[i]
     return floor
 
 
@@ -191,7 +223,8 @@ class DeonticComponent:
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
         mentions = doc.user_data[RESULTS].get("mentions") or []
-        records = find_deontics(document, mentions, self.rules)
+        terms = doc.user_data[RESULTS].get("terms") or []
+        records = find_deontics(document, mentions, self.rules, terms)
         doc.user_data[RESULTS]["deontics"] = records
         doc.spans["cg_deontics"] = span_group(doc, document, records, lambda r: r.modality.value)
         return doc
@@ -214,14 +247,23 @@ class _Umbrella:
     counterparty: str | None
     represents: bool
     agrees: bool
+    also: tuple[str, ...] = ()  # co-subjects of the lead-in, each bound by every item
 
 
-def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) -> list[Deontic]:
+def _for_each_bearer(stmts: list["_Stmt"], umbrella: _Umbrella) -> list["_Stmt"]:
+    """The lead-in's co-subjects make the same statements: one record per party."""
+    out = list(stmts)
+    for other in umbrella.also:
+        out += [dataclasses.replace(s, bearer=other) for s in stmts]
+    return out
+
+
+def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, terms=()) -> list[Deontic]:
     """Every deontic statement in ``document``, in reading order."""
     rules = rules or _rules()
     text = document.clean
     units = clause_units(document)
-    parties = _party_pattern(rules, mentions)
+    parties = _party_pattern(rules, mentions, terms)
 
     # Which clauses are items of a lead-in, and which hold conditions rather than duties.
     umbrella_of: dict[str, _Umbrella] = {}
@@ -256,7 +298,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) 
             continue
         umbrella = umbrella_of.get(label)
         if umbrella and umbrella.represents:
-            stmts += _represented_item(text, unit, umbrella, rules)
+            stmts += _for_each_bearer(_represented_item(text, unit, umbrella, rules), umbrella)
             continue
         found = []
         for a, b in unit.segments:
@@ -266,24 +308,63 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None) 
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
             if not found:
-                found = _item_duties(text, unit, umbrella)
+                found = _for_each_bearer(_item_duties(text, unit, umbrella), umbrella)
         stmts += found
     stmts += _appointments(document, mentions)
     stmts += _bring_downs(text, units, stmts, rules, conditional)
     return _records(document, stmts, mentions, rules)
 
 
-def _party_pattern(rules: _Rules, mentions) -> str:
-    """Party nouns: the standard ones, plus defined terms that name an entity in this document."""
-    extra = {re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text)) for m in mentions if m.form == "alias" and m.party}
-    extra = {e for e in extra if e[:1].isupper() and e != e.upper() and "undersigned" not in e}
-    alternatives = [rules.party] + [re.escape(e) for e in sorted(extra, key=len, reverse=True)]
+# A definition that names a party: a company ("… Inc., a Delaware corporation"), a person
+# ("Edward Hohman", "Mary A. Smith") or a business of some form.
+PARTY_DEFINITION = re.compile(
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|company|corporation|partnership|Partnership|"
+    r"N\.A|plc|PLC|AG|S\.A|bank|association|individual|trust|LLP|L\.P|GmbH|B\.V|N\.V)\b"
+)
+PERSON_NAME = re.compile(r"(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+){1,2}(?:,?\s+(?:Jr|Sr)\.?)?")
+# A definitions section sends the parties' names back to where the parties are introduced.
+POINTS_TO_PREAMBLE = re.compile(r"\b(?:preamble|introductory\s+paragraph|first\s+paragraph|opening\s+paragraph)\b", re.I)
+# Defined terms that never bear a duty although their definition may name a company.
+NOT_A_BEARER = re.compile(r"(?:Agreement|Effective\s+Date|Date|Term|Software|Products?|Property|Premises|Shares?|Stock|Notes?|Securities)$")
+
+
+def _party_pattern(rules: _Rules, mentions, terms=()) -> str:
+    """Party nouns: the standard ones, plus the document's own: defined terms that name an
+    entity (an alias of a company or person found there, "AIG", "Executive") or whose definition
+    names a company or a person ("Licensee" = "a PRC corporation …", "lessor" = "Edward
+    Hohman"). A term defined in lower case ("lessor") is also read capitalised, as written at
+    the start of a sentence."""
+    extra = {
+        re.sub(r"^(?:the|The|THE)\s+", "", collapse(m.text))
+        for m in mentions
+        if m.form == "alias" and (m.party or m.kind in (EntityKind.ORGANIZATION, EntityKind.PERSON))
+    }
+    for t in terms:
+        definition = collapse(t.definition)
+        if not definition or re.match(r"(?:this|these)\b", definition, re.I) or len(t.term.split()) > 3:
+            continue
+        if PARTY_DEFINITION.search(definition[:160]) or PERSON_NAME.fullmatch(definition):
+            extra.add(collapse(t.term))
+        elif t.stands_for is None and POINTS_TO_PREAMBLE.search(definition):
+            extra.add(collapse(t.term))  # '"Operator" shall have the meaning set forth in the preamble'
+
+    # All capitals only for a short acronym ("AIG", "NCC"): "COMPANY" or a heading is no bearer.
+    extra = {
+        e for e in extra
+        if e[:1].isalpha() and (e != e.upper() or len(e) <= 5) and "undersigned" not in e and not NOT_A_BEARER.search(e)
+    }
+    alternatives = [rules.party]
+    for e in sorted(extra, key=len, reverse=True):
+        if e[:1].islower():
+            alternatives.append(f"[{e[0].upper()}{e[0]}]{re.escape(e[1:])}")
+        else:
+            alternatives.append(re.escape(e))
     return "(?:" + "|".join(alternatives) + ")"
 
 
 def _subject(parties: str) -> str:
     return (
-        r"(?P<det>\b(?:[Ee]ach\s+of\s+the|[Ee]ach|[Ss]uch|[Tt]he\s+several|[Tt]he\s+respective|[Tt]he|[Aa]ny|[Nn]o|[Aa]n|[Aa]|[Ee]very)\s+)?"
+        r"(?P<det>\b(?:[Ee]ach\s+of\s+the|[Ee]ach|[Ee]ither|[Nn]either|[Bb]oth|[Ss]uch|[Tt]he\s+several|[Tt]he\s+respective|[Tt]he|[Aa]ny|[Nn]o|[Aa]n|[Aa]|[Ee]very)\s+)?"
         r"(?:(?:non-defaulting|several|respective)\s+)?(?P<party>" + parties + r")(?![\w-])"
     )
 
@@ -301,7 +382,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
     for m in pattern.finditer(text, a, b):
         if skip and skip[0] <= m.start() < skip[1]:
             continue
-        modal = rules.modal.match(m.group("modal"))
+        modal = rules.modal.match(text, m.start("modal"))  # in place: a modal may look ahead ("agree that … shall")
         modality = Modality(modal.lastgroup)
         after = text[m.end():m.end() + 60]
         if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
@@ -311,7 +392,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
             continue  # "Banks must be treated the same": the party is acted upon
         det = (m.group("det") or "").strip().lower()
-        if det == "no" and modality in (Modality.OBLIGATION, Modality.PERMISSION):
+        if det in ("no", "neither") and modality in (Modality.OBLIGATION, Modality.PERMISSION):
             modality = Modality.PROHIBITION
         own_start = m.start()
         if not m.group("det"):
@@ -374,6 +455,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             if counter and not named and any(_singular(counter) == _singular(p) for _, p in bearers):
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
+        out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
     for pattern, modality, rule in rules.statements:
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
@@ -392,6 +474,36 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             end = statement_end(text, m.end(), b)
             counter = _counterparty(text, m.end(), end, party, parties, "")
             out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
+    return out
+
+
+# A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
+COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?)\b)")
+# How far into its sentence a coordinated verb phrase may start (characters).
+COORDINATION_REACH = 400
+
+
+def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_Stmt"]:
+    """Statements of the subject's further verb phrases in the same sentence, each with its own
+    modality; a phrase that has a subject of its own is read by the main rule instead."""
+    out = []
+    limit = min(b, pos + COORDINATION_REACH)
+    sentence_end = re.search(r"[.;:](?=\s|$)", text[pos:limit])
+    limit = pos + sentence_end.start() if sentence_end else limit
+    for c in COORDINATED_MODAL.finditer(text, pos, limit):
+        modal = rules.modal.match(text, c.end())
+        if not modal:
+            continue
+        modality = Modality(modal.lastgroup)
+        after = text[modal.end():modal.end() + 60]
+        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+            continue
+        if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
+            continue
+        start = c.start() + len(c.group()) - len(c.group().lstrip(" ,"))
+        end = statement_end(text, modal.end(), b)
+        for _, party in bearers:
+            out.append(_Stmt(label, modality, party, None, start, end, collapse(modal.group())))
     return out
 
 
@@ -436,18 +548,22 @@ def _singular(name: str | None) -> str:
 def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
     """'The Company agrees with each of the Underwriters ...:' -> (Company, Underwriters)."""
     m = re.search(
-        _subject(parties) + r"(?:\s*,[^,:]{1,60},)?\s+(?:hereby\s+)?(?P<verbs>(?:(?:represents|warrants|agrees|covenants|undertakes)(?:\s*,\s*|\s+and\s+|\s+)?)+)",
+        _subject(parties) + r"(?:\s*,[^,:]{1,60},)?(?:\s+(?:jointly\s+and\s+severally|severally\s+and\s+not\s+jointly|severally|jointly|each))?"
+        r"\s+(?:hereby\s+)?(?P<verbs>(?:(?:represents?|warrants?|agrees?|covenants?|undertakes?)(?:\s*,\s*|\s+and\s+|\s+)?)+)",
         lead,
     )
     if not m:
         return None
     verbs = m.group("verbs")
     counter = re.search(r"\b(?:to|with),?\s+(?:each\s+of\s+)?(?:the\s+)?(?:several\s+)?(?P<party>" + parties + r")(?![\w-])", lead[m.end():])
+    # "The Company and the Association jointly and severally represent": each of them.
+    co = re.search(r"(?:\b(?:[Tt]he|[Ee]ach)\s+)?(?P<party>" + parties + r")(?![\w-])\s*,?\s+and\s+$", lead[:m.start()])
     return _Umbrella(
         bearer=m.group("party"),
         counterparty=counter.group("party") if counter else None,
-        represents=bool(re.search(r"represents|warrants", verbs)),
-        agrees=bool(re.search(r"agrees|covenants|undertakes", verbs)),
+        represents=bool(re.search(r"represent|warrant", verbs)),
+        agrees=bool(re.search(r"agree|covenant|undertake", verbs)),
+        also=(co.group("party"),) if co else (),
     )
 
 

@@ -80,7 +80,7 @@ class _Rules:
     generic: frozenset[str]
 
 
-_CAP = r"(?:[A-Z][A-Za-z0-9'’\-]*(?:&[A-Za-z0-9]+)*|[A-Z]\.|U\.S\.)"
+_CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|[A-Z]\.|U\.S\.)"
 _LINK = r"(?:of|and|&|for|de|du|la|von|van)"
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a space, or one line break (names wrap in signature blocks)
 _PERSON_MI = re.compile(
@@ -190,6 +190,7 @@ class _Local:
     roles: list[str] = field(default_factory=list)
     party: bool = False
     titles: list[str] = field(default_factory=list)
+    _name: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     def add_role(self, role: str) -> None:
         if role and role not in self.roles:
@@ -199,10 +200,17 @@ class _Local:
     def name(self) -> str:
         # The fullest mixed-case spelling this document uses ("Banc One Capital Markets, Inc."
         # over "BANC ONE CAPITAL MARKETS, INC."); the first one on a tie.
+        # Asked once per mention: computed again only when a spelling was added since.
+        if self._name is not None and self._name[0] == len(self.names):
+            return self._name[1]
         counts: dict[str, int] = {}
-        for n in self.names:
+        first: dict[str, int] = {}
+        for i, n in enumerate(self.names):
             counts[n] = counts.get(n, 0) + 1
-        return max(self.names, key=lambda n: (n != n.upper(), counts[n], -self.names.index(n)))
+            first.setdefault(n, i)
+        best = max(counts, key=lambda n: (n != n.upper(), counts[n], -first[n]))
+        self._name = (len(self.names), best)
+        return best
 
 
 class EntityComponent:
@@ -235,11 +243,12 @@ def find_mentions(document: Document, terms=(), rules: _Rules | None = None) -> 
     text = document.clean
     found: list[_Found] = []
     found += _known_bodies(text, rules)
-    found += _not_defined_terms(_organisations(text, rules), terms)
+    found += _not_defined_terms(_organisations(text, rules), terms, text)
     found += _law_firms(text)
     found += _underwriter_tables(document)
     found += _people(text, rules, document.kind)
     found = _without_overlaps(found)
+    found = _not_descriptions(document, text, found)
     _context_roles(text, found, rules)
 
     local = _local_entities(found)
@@ -325,14 +334,56 @@ def _organisations(text: str, rules: _Rules) -> list[_Found]:
     return found
 
 
-def _not_defined_terms(found: list[_Found], terms) -> list[_Found]:
+# "a Delaware corporation", "a NEW YORK CORPORATION", "a PRC Corporation": what a party is, not who.
+_INDEFINITE_BEFORE = re.compile(r"(?:^|[\s(,])(?:a|an|A|AN)\s+$")
+_STREET_AFTER = re.compile(r"[ \t]+(?:Avenue|Ave\.|Street|St\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Parkway|Lane|Place|Way|Highway|Square)\b")
+
+
+def _not_descriptions(document: Document, text: str, found: list[_Found]) -> list[_Found]:
+    """Drop candidates that describe rather than name: an indefinite appositive ("a Delaware
+    corporation"), a clause's heading ("Preferential Collection of Claims Against Company"), a
+    street named after a person ("123 Robert S. Kerr Avenue")."""
+    headings = {collapse(c.heading).casefold().rstrip(".:") for c in document.clauses if c.heading}
+    kept = []
+    for f in found:
+        if f.kind is EntityKind.ORGANIZATION and _INDEFINITE_BEFORE.search(text, max(0, f.start - 4), f.start):
+            continue
+        if f.kind is EntityKind.ORGANIZATION and f.name.casefold().rstrip(".:") in headings:
+            continue
+        if f.kind is EntityKind.PERSON and _STREET_AFTER.match(text, f.end):
+            continue
+        kept.append(f)
+    return kept
+
+
+def _not_defined_terms(found: list[_Found], terms, text: str = "") -> list[_Found]:
     """Drop organisation candidates that are a defined term of this document.
 
     '"Affected Company" shall mean …' ends in an organisation suffix, but a quoted defined term
     is a label the document gives itself, not a name of anyone.
     """
     labels = {collapse(t.term).casefold() for t in terms}
-    return [f for f in found if f.name.casefold() not in labels]
+    kept = []
+    for f in found:
+        if f.name.casefold() in labels:
+            continue
+        # "Sublandlord and Ipsen S.A.": a defined term joined to the name is not part of it.
+        lead = re.match(r"(?:the\s+)?(?P<term>[\w -]+?)\s+(?:and|&)\s+(?=[A-Z])", text[f.start:f.end], re.I)
+        if lead and collapse(lead.group("term")).casefold() in labels:
+            f.start += lead.end()
+            f.name = collapse(text[f.start:f.end])
+        kept.append(f)
+    return kept
+
+
+# Words of a sentence, not of a company's name, when a legend is written in capitals.
+_CAPS_NOT_IN_NAME = re.compile(
+    r"\b(?:BETWEEN|AMONG|IS|ARE|WAS|WERE|BE|BEEN|TO|BY|IN|ON|AT|AS|ONLY|THAN|OR|ITS|AN|A|ANY|THIS|THAT|THESE|"
+    r"WHICH|WHO|WITH|FROM|UNLESS|IF|NOT|NO|NOR|SHALL|WILL|MAY|HEREBY|HEREIN|UNDER|UPON|INTO|AGREEMENT|INDENTURE|"
+    r"(?:THE\s+)?NAME\s+OF)\s+"
+)
+# A longer run of capitals is a sentence, not a name.
+MAX_CAPS_NAME_WORDS = 7
 
 
 def _clean_org_name(start: int, name: str, rules: _Rules, suffix: bool = True) -> tuple[int, str] | None:
@@ -348,7 +399,7 @@ def _clean_org_name(start: int, name: str, rules: _Rules, suffix: bool = True) -
     # "From time to time The Hartford ...": drop openers and joining words.
     while True:
         lead = re.match(r"^(\S+)\s+", name)
-        if not lead or not (lead.group(1) in rules.not_name_start or lead.group(1) in {"and", "&", "of"}):
+        if not lead or not (lead.group(1) in rules.not_name_start or lead.group(1).lower() in {"and", "&", "of"}):
             break
         start += lead.end()
         name = name[lead.end():]
@@ -357,6 +408,16 @@ def _clean_org_name(start: int, name: str, rules: _Rules, suffix: bool = True) -
     if cut and all(w in rules.generic or w == "The" for w in cut.group(1).split()):
         start += cut.end()
         name = name[cut.end():]
+    if name.isupper():
+        # In capitals a legend runs on into a name ("AND ANY PAYMENT IS MADE TO CEDE & CO.",
+        # "… AGREEMENT BETWEEN AMERICAN INTERNATIONAL GROUP, INC."): the name starts after the
+        # last word no name holds.
+        cuts = [m.end() for m in _CAPS_NOT_IN_NAME.finditer(name)]
+        if cuts:
+            start += cuts[-1]
+            name = name[cuts[-1]:]
+        if len(name.split()) > MAX_CAPS_NAME_WORDS:
+            return None
     words = name.split()
     core = [w.strip(",") for w in (words[:-1] if suffix else words) if w not in {"The", "THE"}]
     if not core or all(w.title() in rules.generic or w.lower() in {"of", "and", "&"} for w in core):

@@ -40,7 +40,8 @@ MAX_RANGE = 30
 # "section 21 of the Financial Services and Markets Act 2000" → that Act.
 LAW_WORDS = ("Act", "Code", "Law", "Laws", "Ordinance", "Regulations", "Rules", "Directive", "Statute")
 # … and a separate document ("Section 2.3 of the Pledge Agreement").
-DOCUMENT_WORDS = ("Agreement", "Agreements", "Indenture", "Conditions", "Plan", "Guaranty", "Guarantee", "Note", "Notes", "Certificate", "Prospectus", "Supplement", "Instrument")
+DOCUMENT_WORDS = ("Agreement", "Agreements", "Indenture", "Conditions", "Plan", "Guaranty", "Guarantee", "Note", "Notes", "Certificate", "Prospectus", "Supplement", "Instrument",
+                  "Amendment", "Lease", "Sublease", "License", "Contract", "Bylaws", "By-laws", "Charter")
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -55,12 +56,18 @@ def load_patterns(path: Path = PATTERNS) -> dict[str, list[dict]]:
     return by_label(read_rows(path))
 
 
-_NUM = r"\d+(?:\.\d+)*[A-Za-z]?(?![\w-])"
+# "3.1", "101", "10.4.1", "5.3.a" (Markdown), "1.1502-6" (Treasury Regulations).
+_NUM = r"\d+(?:\.\d+)*(?:-\d+(?![.\d]))?(?:[A-Za-z](?![\w-])|\.[a-z](?![\w-]))?(?![\w-])"
 # Rule numbers: "424(b)", "144A", "1-02" (Regulation S-X), "10b-5", "15c2-12".
 _RULE_NUM = r"\d+(?:[a-z]{1,2}\d?)?(?:-\d+)?[A-Z]?"
-_PARENS = r"(?:\([A-Za-z0-9]{1,5}\))"
+# A part's marker in parentheses: "(a)", "(iv)", "(B)", "(12)"; not a caption "(Term)".
+_PARENS = r"(?:\((?:[a-z]{1,2}|[A-Z]{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,3})\))"
 _ROMAN = r"[IVXLC]+(?![\w])"
+# "Paragraph I.C." (a lettered part of a roman section), "Section IV(A)".
+_ROMAN_PART = r"[IVXLC]+(?:\.[A-Z](?![\w]))?\.?(?![\w])"
 _LETTER = r"[A-Z](?:-\d+)?(?![\w])"
+_DASHED = r"[A-Z]-\d+(?![\w])"  # "Exhibit C-1" (before the roman "C")
+_QUOTED = r"[\"“][A-Z0-9](?:-\d+)?[\"”]"
 _REGCODE = r"[A-Z]{1,2}-[A-Z0-9]{1,3}(?![\w])"
 _WORDNUM = r"(?:%s)(?:[- ](?:%s))?(?![\w])" % (
     "|".join(w.title() for w in NUMBER_WORDS),
@@ -68,22 +75,35 @@ _WORDNUM = r"(?:%s)(?:[- ](?:%s))?(?![\w])" % (
 )
 # Which designators each kind of keyword takes: "Regulations 1995" is a title, not Regulation 1995.
 _DESIGNATORS = {
-    "section": rf"(?:{_NUM}){_PARENS}*|{_PARENS}+",
+    "section": rf"(?:{_NUM}|{_ROMAN_PART}|{_WORDNUM}){_PARENS}*|{_PARENS}+",
     "subsection": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
-    "clause": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
+    "clause": rf"{_PARENS}+|(?:{_NUM}|{_ROMAN_PART}){_PARENS}*",
     "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
-    "rule": rf"(?:{_RULE_NUM}){_PARENS}*",
+    "rule": rf"(?:{_RULE_NUM}){_PARENS}*|{_PARENS}+",
     "regulation": rf"{_REGCODE}|{_LETTER}",
-    "schedule": rf"{_ROMAN}|{_LETTER}|{_NUM}",
-    "annex": rf"{_ROMAN}|{_LETTER}|{_NUM}",
-    "exhibit": rf"{_ROMAN}|{_LETTER}|{_NUM}",
-    "appendix": rf"{_ROMAN}|{_LETTER}|{_NUM}",
+    "schedule": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "annex": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "exhibit": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "appendix": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "item": rf"\d+(?:\.\d+)?[A-Z]?{_PARENS}*|{_PARENS}+",
 }
+# A caption after a designator is part of the reference: "Sections 4 (Confidentiality) and 6
+# (Miscellaneous) of the Master Framework Agreement", "Section 8.4 (Exceptions)".
+_CAPTION = re.compile(r"[^\S\n]*\([A-Z][a-z][^()\n]{0,60}\)")
+# An act written before the section sign: "TIA § 312(a)", "49 U.S.C. § 5101", "Code Section 409A",
+# "Treasury Regulations Section 1.1502-6", "V.T.C.A. Tax Code Section 171.0001".
+_ACT_BEFORE = re.compile(
+    r"(?P<act>\b(?:TIA|IRC|ERISA|Code|Tax\s+Code|Treasury\s+Regulations?|Trust\s+Indenture\s+Act|Bankruptcy\s+Code|"
+    r"(?:\d+\s+)?U\.\s?S\.\s?C\.(?:A\.)?|(?:\d+\s+)?C\.\s?F\.\s?R\.|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,4}\s+(?:Act|Code|Law))\s*)$"
+)
+_ACT_ABBREVIATIONS = {"U.S.C.": "United States Code", "C.F.R.": "Code of Federal Regulations", "IRC": "Internal Revenue Code of 1986"}
+
+_ATTACHMENT_KINDS = {ClauseKind.ANNEX, ClauseKind.SCHEDULE, ClauseKind.EXHIBIT, ClauseKind.APPENDIX}
 # Kinds that may stand without a designator after "this": "this Section", "this subsection".
 _BARE_KINDS = {"section", "subsection", "clause", "article"}
 # A capitalised name on one line: "Underwriting Agreement General Terms and Conditions", "1934 Act";
 # a period inside a word ("U.S.") is part of it, a sentence's final period is not.
-_NAME_WORD = r"[A-Z0-9](?:[\w&'’-]|\.(?=\w))*"
+_NAME_WORD = r"[A-Z0-9](?:[\w&'’-]|\.(?=\w)|(?<=\.[A-Z])\.(?=[^\S\n]+[A-Z]))*"
 _NAME = rf"{_NAME_WORD}(?:[^\S\n]+(?:(?:and|of|for|&)[^\S\n]+)?{_NAME_WORD})*"
 
 
@@ -107,7 +127,7 @@ def rules() -> _Rules:
         parts.append(f"(?P<k{i}>{row['pattern']})")
         kinds[f"k{i}"] = row["kind"]
     keyword = re.compile(
-        r"(?P<dem>\b(?:this|such|This|Such)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
+        r"(?P<dem>\b(?:this|such|said|This|Such|Said)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
     designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
     # ", (g) or (h)", " and 11", " through 8": followed by a designator, not by "10 days" or "5%".
@@ -174,6 +194,8 @@ class _Context:
             return _Instrument("relative" if name in ("Section", "Article") else "self", name)
         if r.self_document.fullmatch(f"{determiner or 'the'} {name}") and (determiner or "").lower() == "this":
             return _Instrument("self")
+        if (determiner or "").lower() == "this" and name.split()[-1] in DOCUMENT_WORDS:
+            return _Instrument("self")  # "Section 3 of this Amendment", "of this Lease"
         if key in self.self_names:
             return _Instrument("self")
         meant = self.stands_for.get(key)
@@ -185,6 +207,8 @@ class _Context:
         last = name.split()[-1]
         if meant and meant.split()[-1] in LAW_WORDS + ("1933", "1934"):
             return _Instrument("external", meant)
+        if meant and re.search(r"\b(?:%s)\s+of\s+the\s+State\s+of\b" % "|".join(LAW_WORDS), meant):
+            return _Instrument("external", meant)  # DGCL = "General Corporation Law of the State of Delaware"
         if re.fullmatch(r"Regulation\s+[A-Z]{1,2}(?:-[A-Z0-9]{1,3})?", name):
             return _Instrument("external", name)  # "Rule 1-02 of Regulation S-X"
         if last in LAW_WORDS or re.fullmatch(r"(?:Act|Code|Law|Regulations|Ordinance)\s+\d{4}", " ".join(name.split()[-2:])):
@@ -192,15 +216,23 @@ class _Context:
         if re.fullmatch(r"\d{4}", last) and len(name.split()) > 2:
             return _Instrument("external", name)  # "Financial Services and Markets Act 2000"
         if last in DOCUMENT_WORDS or (meant and meant.split()[-1] in DOCUMENT_WORDS):
+            return _Instrument("document", _document_name(name, meant))
+        # "the Amended and Restated Agreement of Limited Partnership of Pi Holdings", "the Restated
+        # Articles of Incorporation": an instrument named by its head word, not its last one.
+        if re.search(r"\b(?:%s)\s+of\b" % "|".join(DOCUMENT_WORDS + ("Articles", "Certificate", "Declaration")), name):
             return _Instrument("document", name)
         return None
 
     def statute(self, name: str) -> str | None:
         name = re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.I)
         name = re.sub(r",.*$", "", name)
-        for pattern, canonical in rules().statutes:
-            if pattern.fullmatch(name):
-                return canonical
+        # "U.S. Securities Exchange Act of 1934", "Title IV of ERISA": the act is what remains.
+        bare = re.sub(r"^(?:U\.\s?S\.\s+|United\s+States\s+(?!Code))", "", name)
+        bare = re.sub(r"^(?:Sub)?(?:[Tt]itle|[Pp]art|[Cc]hapter|[Ss]ubtitle)\s+[\dIVXLC]+[A-Z]?\s+of\s+(?:the\s+)?", "", bare)
+        for candidate in dict.fromkeys((name, bare)):
+            for pattern, canonical in rules().statutes:
+                if pattern.fullmatch(candidate):
+                    return canonical
         return None
 
     # --- clauses -------------------------------------------------------------------------
@@ -213,8 +245,23 @@ class _Context:
             yield clause
             clause = self.by_label.get(clause.parent) if clause.parent else None
 
+    def attachment_of(self, clause: Clause | None) -> Clause | None:
+        return next((c for c in self.ancestors(clause) if c.kind in _ATTACHMENT_KINDS), None)
+
     def enclosing(self, clause: Clause | None, kinds: set[ClauseKind]) -> Clause | None:
         return next((c for c in self.ancestors(clause) if c.kind in kinds), None)
+
+
+def _document_name(name: str, meant: str | None) -> str:
+    """The other agreement's own name when a defined term stands for it: "the Agreement" =
+    "the Distribution Agreement dated October 1, 1996" → "Distribution Agreement"."""
+    if meant:
+        head = re.split(r",?\s+(?:dated|by\s+and\s+between|between|among|made|entered)\b", meant)[0].strip(" ,")
+        head = re.sub(r"^(?:that\s+certain|the|a|an)\s+", "", head, flags=re.I)
+        words = head.split()
+        if words and words[-1] in DOCUMENT_WORDS and len(words) > len(name.split()) and len(words) <= 8:
+            return head
+    return name
 
 
 # --- finding and resolving -------------------------------------------------------------------
@@ -251,12 +298,13 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
         through: list[bool] = []
         end = m.end()
         d = r.designator[kind].match(text, end)
+        probe = end
         if d:
             designators.append(d.group("d"))
             through.append(False)
-            end = d.end()
+            end = probe = _after_caption(text, d.end())
             while True:
-                c = r.continuation[kind].match(text, end)
+                c = r.continuation[kind].match(text, probe)
                 if not c:
                     break
                 if not _continues(designators[-1], c.group("d")):
@@ -264,28 +312,109 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
                 designators.append(c.group("d"))
                 through.append(c.group("sep").strip() in ("through", "to", "-", "–"))
                 end = c.end()
+                probe = _after_caption(text, end)
         dem = m.group("dem")
         if not designators:
             if not (dem and dem.strip().lower() == "this" and kind in _BARE_KINDS):
                 continue
         instrument = None
-        q = r.qualifier.match(text, end)
+        q = r.qualifier.match(text, probe)
         if q:
             name = q.group("n1") or q.group("n2") or q.group("n3")
             det = q.group("det") if q.group("n2") else ("the" if q.group("n1") else None)
             instrument = ctx.instrument(_trim_name(name), det)
             if q.group("n1"):
                 instrument = ctx.instrument(_trim_name(name), "the")
+            dropped = len(name) - len(_trim_name(name))  # characters after the name's last word
+            joined = re.search(r"\s+(?:and|or)\s+", name)
+            if instrument is None and joined:
+                # "Section 22 of the Primary Lease and Sublandlord shall …": the name ends at "and".
+                shorter = _trim_name(name[: joined.start()])
+                instrument = ctx.instrument(shorter, det or ("the" if q.group("n1") else None))
+                if instrument is not None:
+                    dropped, name = len(name) - len(shorter), shorter
             within = re.fullmatch(r"(?:Section|Article)\s+(\d+(?:\.\d+)*[A-Za-z]?)", _trim_name(name))
             if within and q.group("n3") and within.group(1) in ctx.by_label:
                 instrument = _Instrument("within", within.group(1))  # "clause (d) of Section 501"
-            if instrument is not None:
-                end = q.start("inst") + len(q.group("inst")) - (len(name) - len(_trim_name(name)))
+            # "paragraphs 1, 4 and 5 of this Agreement": the words cited stop before "of this
+            # Agreement" (as most gold readers of the development corpus read it).
+            if instrument is not None and not (instrument.kind == "self" and (det or "").lower() == "this"):
+                end = q.start("inst") + len(q.group("inst")) - dropped
+        if kind == "item" and designators and all(d.startswith("(") for d in designators):
+            kind = "clause"  # "item (xiii) above": a part of a list of this document
+        elif kind == "item" and (instrument is None or instrument.kind != "external"):
+            continue  # "Item 601 of Regulation S-K" is a reference; "item 3" of a list is not
         start = m.start() if dem else m.start(kw_group)
+        if instrument is None and kind == "section" and designators:
+            act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
+            if act is not None:
+                instrument, start = act
         covered = end
         found.append(_Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument))
     _share_instruments(text, found)
+    _amended_agreement(found, ctx)
     return found
+
+
+# An amendment's title: "Amendment No. 1 to …", "First Amendment to Lease", "… AGREEMENT AMENDMENT NO. 1".
+_AMENDMENT_TITLE = re.compile(r"\bamendment\b", re.I)
+# … or the words it names itself by: "This Amendment", (this "Amendment"), "Certificate of Amendment"
+# (a sublease that recites its prime lease's "Fifth Amendment" is no amendment).
+_AMENDMENT_OPENING = re.compile(
+    r"\b(?:this|This|THIS)\s+[\"“]?(?:AMENDMENT|Amendment)\b|\b(?:CERTIFICATE|Certificate)\s+of\s+(?:AMENDMENT|Amendment)\b"
+)
+# How much of the opening text may name the document an amendment (characters).
+AMENDMENT_OPENING_CHARS = 2000
+
+
+def _amended_agreement(found: list[_Found], ctx: "_Context") -> None:
+    """In an amendment, a section cited without an instrument ("Sections 5 and 6", "such
+    Section 2") is a section of the agreement being amended — the one the amendment last named
+    ("Section 2 of the Non-Competition Agreement") — not the amendment's own section of that
+    number. "this Section 2" and "Section 3 of this Amendment" stay the amendment's own."""
+    if not (_AMENDMENT_TITLE.search(ctx.document.title or "")
+            or _AMENDMENT_OPENING.search(ctx.document.clean[:AMENDMENT_OPENING_CHARS])):
+        return
+    named = [f for f in found if f.instrument is not None and f.instrument.kind == "document"]
+    if not named:
+        return
+    for f in found:
+        if f.instrument is not None or f.kind not in ("section", "article") or not f.designators:
+            continue
+        if f.demonstrative and f.demonstrative.lower() == "this":
+            continue
+        before = [n for n in named if n.start < f.start]
+        f.instrument = (before[-1] if before else named[0]).instrument
+
+
+def _after_caption(text: str, end: int) -> int:
+    """Where a designator's caption ends ("4 (Confidentiality)"), or ``end`` without one."""
+    caption = _CAPTION.match(text, end)
+    return caption.end() if caption else end
+
+
+def _act_before(text: str, start: int, ctx: "_Context") -> "tuple[_Instrument, int] | None":
+    """The statute written before a section sign or "Section" ("TIA § 312(a)", "Code Section
+    409A") and where its name starts: the name is part of the reference."""
+    m = _ACT_BEFORE.search(text, max(0, start - 60), start)
+    if not m:
+        return None
+    instrument = _act_named(m.group("act"), ctx)
+    return (instrument, m.start("act")) if instrument is not None else None
+
+
+def _act_named(act: str, ctx: "_Context") -> "_Instrument | None":
+    act = " ".join(act.split())
+    act = re.sub(r"^\d+\s+", "", act)  # "49 U.S.C." → "U.S.C."
+    for abbreviation, name in _ACT_ABBREVIATIONS.items():
+        if act.replace(" ", "") == abbreviation.replace(" ", "") or act.startswith(abbreviation):
+            return _Instrument("external", name)
+    named = ctx.instrument(act, "the")
+    if named is not None and named.kind == "external":
+        return named
+    if act.split()[-1] in ("Act", "Code", "Law", "Regulations", "Regulation"):
+        return _Instrument("external", act)
+    return None
 
 
 def _share_instruments(text: str, found: list[_Found]) -> None:
@@ -349,7 +478,9 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
     r = rules()
     here = ctx.clause_at(source_start)
     inst = found.instrument
-    if found.kind in ("rule", "regulation"):
+    if found.kind == "regulation":  # "Regulation S-X under the 1934 Act" is Regulation S-X
+        return [(None, f"Regulation {found.designators[0]}", found.designators[0])]
+    if found.kind == "rule":
         if inst and inst.kind == "external":
             return [(None, inst.name, ", ".join(found.designators))]
         if found.kind == "regulation":
@@ -390,15 +521,42 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
         if designator.startswith("(") and previous and not previous.startswith("(") and re.search(r"\([^()]*\)$", previous):
             # "Section 4.02(A)(c), (g) or (h)": (g) replaces the last part of 4.02(A)(c).
             full = re.sub(r"\([^()]*\)$", designator, previous)
-            target = _absolute(full, found.kind, ctx)
+            target = _absolute(full, found.kind, ctx, here)
             previous = full
         else:
             target = _label_for(designator, found.kind, here, base, ctx)
             previous = designator
+        if is_range and out and out[-1][0] and target:
+            # "clauses (a) through (h) of Section 9.3": the parts between the two ends.
+            for label in _expand_part_range(out[-1][0], target, ctx):
+                out.append((label, None, designator))
         if not (is_range and out):
             out.append((target, None, designator))
         elif target and all(t != target for t, _, _ in out):
             out.append((target, None, designator))
+    return out
+
+
+def _expand_part_range(first: str, last: str, ctx: _Context) -> list[str]:
+    """9.3(a) … 9.3(h) → 9.3(b) … 9.3(g), those the document has (letters, romans or digits)."""
+    a = re.fullmatch(r"(?P<p>.*)\((?P<n>[^()]+)\)", first)
+    b = re.fullmatch(r"(?P<p>.*)\((?P<n>[^()]+)\)", last)
+    if not a or not b or a.group("p") != b.group("p"):
+        return []
+    lo, hi = _paren_ordinal(a.group("n")), _paren_ordinal(b.group("n"))
+    if lo is None or hi is None or lo[0] != hi[0] or not 0 < hi[1] - lo[1] <= MAX_RANGE:
+        return []
+    out = []
+    for value in range(lo[1] + 1, hi[1]):
+        if lo[0] == "digit":
+            marker = str(value)
+        elif lo[0] in ("roman", "ROMAN"):
+            marker = to_roman(value) if lo[0] == "roman" else to_roman(value).upper()
+        else:
+            marker = chr(96 + value) if lo[0] == "alpha" else chr(64 + value)
+        label = f"{a.group('p')}({marker})"
+        if label in ctx.by_label:
+            out.append(label)
     return out
 
 
@@ -417,26 +575,54 @@ def _section_of(here: Clause | None, ctx: _Context) -> Clause | None:
 def _label_for(designator: str, kind: str, here: Clause | None, base: Clause | None, ctx: _Context) -> str | None:
     if designator.startswith("("):
         return _relative(designator, kind, here, base, ctx)
-    return _absolute(designator, kind, ctx)
+    return _absolute(designator, kind, ctx, here)
 
 
-def _absolute(designator: str, kind: str, ctx: _Context) -> str | None:
+def _written_forms(designator: str) -> list[str]:
+    """The labels a designator may stand for, as CONVENTIONS.md writes them: "5.3.a" → 5.3(a),
+    "I.C." → I(C), "Two" → 2, "Eighteen" → 18, '"C"' → C."""
+    d = designator.strip("\"“”").rstrip(".")
+    forms = [d]
+    glued = re.fullmatch(r"(?P<head>\d+(?:\.\d+)*|[IVXLC]+)\.(?P<part>[A-Za-z])(?P<rest>(?:\([^()]*\))*)", d)
+    if glued:
+        forms.append(f"{glued.group('head')}({glued.group('part')}){glued.group('rest')}")
+    words = d.lower().replace("-", " ").split()
+    if words and all(w in NUMBER_WORDS for w in words):
+        number = sum(NUMBER_WORDS[w] for w in words)
+        forms.append(str(number))
+    return list(dict.fromkeys(forms))
+
+
+def _absolute(designator: str, kind: str, ctx: _Context, here: Clause | None = None) -> str | None:
     labels = ctx.by_label
+    # Inside an attachment its own parts come first: "Section 3(a)" in a form of support
+    # agreement attached as Exhibit A is that exhibit's 3(a) (CONVENTIONS: "Exhibit A, 3(a)").
+    attachment = ctx.attachment_of(here)
+    forms = _written_forms(designator)
     if kind in ("schedule", "annex", "exhibit", "appendix"):
-        label = f"{kind.title()} {designator}"
+        label = f"{kind.title()} {forms[0]}"
         return label if label in labels else None
+    candidates: list[str] = []
     if kind == "article":
-        word = designator.lower().replace("-", " ").split()
-        candidates = [f"Article {designator}"]
-        if all(w in NUMBER_WORDS for w in word):
-            candidates.append(f"Article {sum(NUMBER_WORDS[w] for w in word)}")
-        roman = roman_value(designator)
-        if roman:
-            candidates.append(f"Article {roman}")
-        if designator.isdigit():
-            candidates.append(f"Article {to_roman(int(designator)).upper()}")
-        return next((c for c in candidates if c in labels), None)
-    return designator if designator in labels else None
+        for d in forms:
+            candidates.append(f"Article {d}")
+            roman = roman_value(d)
+            if roman:
+                candidates.append(f"Article {roman}")
+            if d.isdigit():
+                candidates.append(f"Article {to_roman(int(d)).upper()}")
+        # "Article 30" of a lease whose top-level parts are plain numbers: that part.
+        candidates += [d for d in forms if d in labels and labels[d].parent is None]
+    else:
+        candidates += forms
+        # "Section 8" where the document numbers its articles 8 (and their sections 8.1 …).
+        candidates += [f"Article {d}" for d in forms if re.fullmatch(r"\d+|[IVXLC]+", d)]
+    if attachment is not None:
+        local = [f"{attachment.label}, {c}" for c in candidates if not c.startswith("Article ")]
+        found = next((c for c in local if c in labels), None)
+        if found:
+            return found
+    return next((c for c in candidates if c in labels), None)
 
 
 def _relative(designator: str, kind: str, here: Clause | None, base: Clause | None, ctx: _Context) -> str | None:
@@ -481,8 +667,11 @@ def tag_references(document: Document, terms: list[Term]) -> list[Reference]:
     """Every cross-reference of ``document``: one record per (reference, target)."""
     ctx = _Context(document, terms)
     records: list[Reference] = []
+    starts = {c.start for c in document.clauses}
     for f in find_references(document.clean, ctx):
         s, e = document.source_span(f.start, f.end)
+        if s in starts and not f.demonstrative:
+            continue  # "Article 2  Grant of Rights" where Article 2 begins: its heading, not a reference
         here = ctx.clause_at(s)
         source = here.label if here else "preamble"
         seen = set()

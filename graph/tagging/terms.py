@@ -91,7 +91,8 @@ def rules() -> _Rules:
     return _Rules(
         # Straight or curly quotes around a short phrase on one line of the clean text.
         # (A term may wrap: "“Covenant\nDefeasance”" where the clean text keeps a short line.)
-        quote=re.compile(r'"(?P<a>[^"\n]{1,%d}(?:\n[^"\n]{1,%d})?)"|“(?P<b>[^“”\n]{1,%d}(?:\n[^“”\n]{1,%d})?)”' % ((MAX_TERM_CHARS,) * 4)),
+        # A typewriter closing quote may be two apostrophes: "ROFN''.
+        quote=re.compile(r'"(?P<a>[^"\n]{1,%d}?(?:\n[^"\n]{1,%d}?)?)(?:"|\'\')|“(?P<b>[^“”\n]{1,%d}(?:\n[^“”\n]{1,%d})?)”' % ((MAX_TERM_CHARS,) * 4)),
         paren_lead=re.compile(r"(?:^|\b(?:%s))[\s,]*$" % _alt(g, "paren_lead"), re.I),
         called=re.compile(r"\b%s\s*$" % _alt(g, "called"), re.I),
         # The quote starts a sentence, a paragraph, a clause, or follows "the term(s)".
@@ -99,7 +100,7 @@ def rules() -> _Rules:
             r"(?:^|\n|[.;:]\s+|\([a-zA-Z0-9]{1,5}\)\s+|\bterms?\s+|,\s+(?:and\s+)?|\b(?:and|or)\s+)$", re.I
         ),
         means=re.compile(
-            r"[,.]?\s*(?:(?:,\s*)?(?:and|or)\s+[\"“][^\"“”\n]{1,%d}[\"”],?\s*)*"
+            r"[,.]?\s*(?:(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)[\"“][^\"“”\n]{1,%d}[\"”],?\s*)*"
             r"(?:,?\s*[^\"“”.;:()\n]{0,%d}?,?\s+)?(?P<verb>\b%s)\b" % (MAX_TERM_CHARS, MAX_QUALIFIER, _alt(g, "means_verb")),
             re.I,
         ),
@@ -166,7 +167,7 @@ def _open_paren(text: str, pos: int) -> int | None:
     """Offset of the unmatched '(' before ``pos`` in the same sentence, if near enough."""
     depth = 0
     i = pos - 1
-    limit = max(0, pos - MAX_PAREN_LEAD)
+    limit = max(0, pos - 3 * MAX_PAREN_LEAD)  # a collective lead may be longer (see _definition_at)
     while i >= limit:
         ch = text[i]
         if ch == ")":
@@ -244,7 +245,10 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
         last_quote = max(lead.rfind('"'), lead.rfind("”"))
         if last_quote >= 0:
             lead = lead[last_quote + 1 :]
-        if r.paren_lead.search(lead) and len(lead) <= MAX_PAREN_LEAD:
+        # '(the "Fifth Amendment" and collectively with the Original Lease, …, the "Primary Lease")'
+        # lists what it gathers: a longer lead is still a lead.
+        longest = MAX_PAREN_LEAD * 3 if last_quote >= 0 and COLLECTIVE_LEAD.search(lead) else MAX_PAREN_LEAD
+        if r.paren_lead.search(lead) and len(lead) <= longest:
             close = _close_paren(text, q_end)
             if close is None:
                 return None
@@ -259,6 +263,13 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
                 definition = definition + tail
                 d_end = close + 1 + len(tail)
             return _Def(term, start, end, definition, d_start, d_end, paren_end=close + 1)
+    named = _APPOSED_CALLED.search(before)
+    if named:
+        # 'between Edward Hohman, an individual …, referred to as "lessor," and …': the party
+        # named at the head of the apposition, not the whole clause before it.
+        party = _named_party(text, sentence, sentence + named.start())
+        if party:
+            return _Def(term, start, end, text[party[0]:party[1]], party[0], party[1])
     if r.called.search(before):
         called = r.called.search(before)
         head_end = sentence + called.start()
@@ -274,6 +285,30 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
         pointer = bool(MEANING_VERB.match(after.group("verb")))
         return _Def(term, start, end, text[d_start:d_end], d_start, d_end, pointer=pointer)
     return None
+
+
+# A participle in apposition to a party's name, without parentheses: ", referred to as "lessor,"".
+_APPOSED_CALLED = re.compile(
+    r",\s*(?:(?:herein|hereinafter|hereafter)\s+)?(?:referred\s+to|called|known|designated)(?:\s+herein)?\s+as(?:\s+(?:the|a|an))?\s*$",
+    re.I,
+)
+# Where a party's name begins in a list of parties: "between X, …", "and Y, …", "by Z, …".
+_PARTY_LIST_WORD = re.compile(r"(?:^|\b(?:between|among|and|by|with)\s+)(?=[A-Z])")
+_PARTY_NAME = re.compile(
+    r"[A-Z][\w.&'’-]*(?:[ \t]+(?:(?:of|and|&|the|de)[ \t]+)?[A-Z][\w.&'’-]*)*"
+    r"(?:,?[ \t]+(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|Corp\.?|Corporation|L\.P\.|LP|N\.A\.|plc|PLC|S\.A\.|AG))?"
+)
+
+
+def _named_party(text: str, sentence: int, end: int) -> tuple[int, int] | None:
+    """The proper name that opens the last party of a list before ``end``, or None."""
+    starts = [m.end() for m in _PARTY_LIST_WORD.finditer(text, sentence, end)]
+    if not starts:
+        return None
+    m = _PARTY_NAME.match(text, starts[-1], end)
+    if not m or len(m.group().split()) < 2 and not m.group().isupper():
+        return None  # one capitalised word ("Nevada") is a place or a term, not a named party
+    return m.start(), m.end()
 
 
 def _definition_end(text: str, start: int) -> int:

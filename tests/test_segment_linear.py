@@ -1,0 +1,39 @@
+"""Cleaning and segmenting stay linear: a 1 MB single-line file, dense with every kind of
+numbering candidate, comes back with its clauses (a stage that rescanned the line per
+candidate would not finish)."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from clausegraph.clean import clean
+from clausegraph.segment import segment
+
+HANG_GUARD_SECONDS = 120  # a hang detector, not a speed requirement
+UNIT = (
+    "The Company shall pay the amount. 2. Payment. The Buyer shall (a) pay, (b) deliver and (c) sign. "
+    "a. First Item. b. Second Item. Section 3.1 Notices. IN WITNESS WHEREOF the parties. "
+)
+
+
+@pytest.fixture
+def no_hang():
+    def fail(signum, frame):
+        raise AssertionError("clean/segment did not return on a 1 MB line")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(HANG_GUARD_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def test_one_megabyte_single_line_is_segmented(no_hang):
+    text = "1. Definitions. " + UNIT * (1_000_000 // len(UNIT)) + "\n"
+    cleaned = clean(text)
+    clauses = segment(cleaned)
+    assert clauses
+    top = [c for c in clauses if c.parent is None]
+    assert top[0].start == 0 and top[-1].end == len(text.rstrip())

@@ -1,0 +1,113 @@
+"""Bearers and modalities follow the document: its own parties, however it names them (issue 8)."""
+
+from __future__ import annotations
+
+from clausegraph.build import document_from_text
+from clausegraph.tagging import tag_document
+
+PREAMBLE = (
+    "This lease agreement was entered into on January 1, 2008, between Edward Hohman, an individual "
+    'under the laws of the State of Nevada, referred to as "lessor," and Post Tension of Nevada, Inc., '
+    'a corporation organized under the laws of the State of Nevada, referred to as "lessee."\n\n'
+)
+
+
+def _tag(body: str, preamble: str = PREAMBLE):
+    return tag_document(document_from_text(preamble + body, "snippet"))
+
+
+def _statements(body: str, preamble: str = PREAMBLE) -> list[tuple[str, str]]:
+    return [(d.modality.value, d.bearer.lower()) for d in _tag(body, preamble).deontics]
+
+
+def test_a_party_named_in_apposition_is_defined_by_its_name():
+    terms = {t.term: t.definition for t in _tag("").terms}
+    assert terms == {"lessor": "Edward Hohman", "lessee": "Post Tension of Nevada, Inc."}
+
+
+def test_a_term_defined_in_lower_case_bears_duties_written_either_way():
+    assert _statements("Lessee shall pay lessor the rent each month. lessor may enter the premises.") == [
+        ("obligation", "lessee"),
+        ("permission", "lessor"),
+    ]
+
+
+def test_an_acronym_alias_is_a_bearer():
+    preamble = 'American International Group, Inc., a Delaware corporation ("AIG"), agrees as follows.\n\n'
+    assert _statements("AIG shall provide capital to the insurer.", preamble) == [("obligation", "aig")]
+
+
+def test_the_parties_as_a_class_bear_duties_but_a_third_party_does_not():
+    found = _statements(
+        "Neither Party may assign this lease. Each party shall give notice. "
+        "Any third party shall be bound by the rules."
+    )
+    assert found == [("prohibition", "party"), ("obligation", "party")]
+
+
+def test_covenants_and_agrees_that_it_will_not_is_a_prohibition():
+    found = _statements("Lessee covenants and agrees that it will not sublet the premises. "
+                        "Lessor covenants and agrees that it will repair the roof.")
+    assert found == [("prohibition", "lessee"), ("obligation", "lessor")]
+
+
+def test_need_not_and_may_or_may_not_give_no_statement():
+    assert _statements("Lessee need not insure the contents. Lessor may or may not renew this lease.") == []
+
+
+def test_a_lien_and_an_entitlement_are_rights():
+    found = _statements("Lessor shall have a lien on the fixtures. Lessee shall be entitled to a refund.")
+    assert found == [("right", "lessor"), ("right", "lessee")]
+
+
+def test_a_term_that_names_no_party_bears_nothing():
+    preamble = PREAMBLE + 'The premises ("Premises") are owned by the lessor. The term of the lease (the "Term") is one year.\n\n'
+    assert _statements("The Term shall end on December 31. The Premises shall be kept clean.", preamble) == []
+
+
+def test_an_address_after_the_name_is_an_appositive_of_the_party():
+    preamble = ('This Sublease is by and between MERRIMACK PHARMACEUTICALS, INC., a Delaware corporation, having a '
+                'mailing address at One Kendall Square, Cambridge, MA 02139 ("Sublandlord"), and IPSEN BIOSCIENCE, INC., '
+                'a Massachusetts corporation, domiciled at 650 East Kendall Street, Cambridge, MA 02142 ("Subtenant").\n\n')
+    document = _tag("Subtenant shall pay the rent. Sublandlord may enter the premises.", preamble)
+    definitions = {t.term: t.definition.split(",")[0] for t in document.terms}
+    assert definitions == {"Sublandlord": "MERRIMACK PHARMACEUTICALS", "Subtenant": "IPSEN BIOSCIENCE"}
+    assert [(d.modality.value, d.bearer) for d in document.deontics] == [("obligation", "Subtenant"), ("permission", "Sublandlord")]
+
+
+def _terms(text: str) -> dict[str, str]:
+    document = document_from_text(text, "snippet")
+    from clausegraph.tagging.terms import tag_terms
+
+    return {t.term: t.definition for t in tag_terms(document)}
+
+
+def test_definitions_the_dev_corpus_writes():
+    text = (
+        '"Total Adjusted Capital", "Company Action Level RBC" and "Surplus to Policyholders" shall have the '
+        'meanings ascribed thereto under the insurance laws. The term "Specified Minimum Percentage" shall be '
+        'equal to the percentage set forth on Schedule 1. Licensee has a right of first negotiation ("ROFN\'\') '
+        'on new software. Sublandlord holds the Original Lease, as amended by the Fifth Amendment of Lease dated '
+        'April 3, 2017 (the "Fifth Amendment" and collectively with the Original Lease, the First Amendment, the '
+        'Second Amendment, the Third Amendment and the Fourth Amendment, and as may be further amended, the '
+        '"Primary Lease").\n'
+    )
+    terms = _terms(text)
+    assert set(terms) == {"Total Adjusted Capital", "Company Action Level RBC", "Surplus to Policyholders",
+                          "Specified Minimum Percentage", "ROFN", "Fifth Amendment", "Primary Lease"}
+    assert terms["Specified Minimum Percentage"].startswith("the percentage set forth on Schedule 1")
+    assert terms["ROFN"] == "a right of first negotiation"
+
+
+def test_a_second_verb_phrase_of_the_same_subject_is_its_own_statement():
+    found = _statements("Lessee shall restrict its use to such purposes, and shall not use the premises for any "
+                        "other purpose. Lessee shall keep the premises clean and may remove its fixtures.")
+    assert found == [("obligation", "lessee"), ("prohibition", "lessee"), ("obligation", "lessee"), ("permission", "lessee")]
+
+
+def test_time_to_act_discretion_and_reserved_rights_are_rights():
+    found = _statements("Lessee shall have fifteen days after notice to correct the default. Lessor reserves the "
+                        "right to enter the premises. Lessor shall have full discretion to choose the contractor. "
+                        "Lessee shall have the right, at its option, to renew. Neither party shall be in default by "
+                        "reason of a strike.")
+    assert found == [("right", "lessee"), ("right", "lessor"), ("right", "lessor"), ("right", "lessee")]
