@@ -32,7 +32,10 @@ from .model import Corpus, Document, record_json
 from .rdf import CorpusContext, corpus_nquads, document_nquads, ontology_nquads
 from .render import write_pages
 from .resolve import resolve_corpus
-from .store import CURRENT_LINK, DATASET_FILES, DEFAULT_FORMATS, document_iri, load_store
+from .store import (
+    CURRENT_LINK, DATASET_FILES, DEFAULT_FORMATS, ENTITIES_GRAPH, ONTOLOGY_GRAPH, STORE_DIR, current_build,
+    document_graph_iri, document_iri, load_store, update_store,
+)
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -465,12 +468,29 @@ def _write_build(report: BuildReport, folder: Path) -> None:
     corpus = report.corpus or Corpus(documents=tuple(report.documents))
     stage = time.perf_counter()
     context = CorpusContext.of(corpus)
+    # Each named graph's hash, so that the next build can keep the graphs that did not change in
+    # the store (``store.update_store``) instead of loading the whole dataset again.
+    previous = _previous_graphs(report.out)
+    hashes: dict[str, str] = {}
+    changed: dict[str, str] = {}  # graph → its N-Quads, for graphs new or different since the previous build
+    budget = [INCREMENTAL_STORE_BYTES if previous else -1]
+
+    def put(graph: str, text: str) -> None:
+        nquads.write(text)
+        hashes[graph] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if budget[0] >= 0 and previous[1].get(graph) != hashes[graph]:
+            changed[graph] = text
+            budget[0] -= len(text)
+            if budget[0] < 0:  # too much changed: load the whole dataset instead
+                changed.clear()
+
     with open(folder / DATASET_FILES["nq"], "w", encoding="utf-8", newline="\n") as nquads:
-        nquads.write(ontology_nquads())
-        nquads.write(corpus_nquads(corpus, context))
+        put(ONTOLOGY_GRAPH, ontology_nquads())
+        put(ENTITIES_GRAPH, corpus_nquads(corpus, context))
         for document in report.documents:
             _write_document(document, docs_dir / document.doc_id)
-            nquads.write(document_nquads(document, context))
+            put(document_graph_iri(document.doc_id), document_nquads(document, context))
+    _write_json(folder / GRAPHS_FILE, hashes)
     report.timings["rdf"] = time.perf_counter() - stage
     manifest = {
         "clausegraph": __version__,
@@ -491,12 +511,36 @@ def _write_build(report: BuildReport, folder: Path) -> None:
     _write_json(folder / "entities.json", [record_json(e) for e in corpus.entities])
     _write_json(folder / "lint.json", [record_json(f) for f in corpus.findings])
     stage = time.perf_counter()
-    load_store(folder, report.formats)
+    if budget[0] >= 0:
+        stale = [g for g in previous[1] if hashes.get(g) != previous[1][g]]
+        update_store(folder, previous[0], stale, changed.values(), report.formats)
+    else:
+        load_store(folder, report.formats)
     report.timings["store"] = time.perf_counter() - stage
     _write_json(folder / "manifest.json", manifest)
     stage = time.perf_counter()
     write_pages(folder)  # the pages read the files just written, not the records
     report.timings["pages"] = time.perf_counter() - stage
+
+
+GRAPHS_FILE = "graphs.json"  # named graph → SHA-256 of its N-Quads, in every build
+# A rebuild takes the previous store and replaces the graphs that changed, unless their N-Quads
+# exceed this (then loading everything in bulk is faster than many small loads).
+INCREMENTAL_STORE_BYTES = 256 * 2**20
+
+
+def _previous_graphs(out: Path) -> tuple[Path, dict[str, str]] | None:
+    """The build shown now and its graph hashes, when its store can be reused."""
+    if not (out / CURRENT_LINK).is_symlink():
+        return None
+    build = current_build(out)
+    try:
+        hashes = json.loads((build / GRAPHS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(hashes, dict) or not (build / STORE_DIR / "CURRENT").is_file():
+        return None
+    return build, hashes
 
 
 def _new_build_id(builds: Path) -> str:

@@ -48,7 +48,20 @@ def graph_lines(out) -> list[str]:
     return sorted(line for line in lines if not line.endswith("<https://w3id.org/clausegraph/ontology> ."))
 
 
-def test_rebuild_processes_only_the_changed_document(tmp_path, processed):
+def store_lines(out) -> list[str]:
+    """What the store holds, in the same form (the ontology graph by its size only)."""
+    import pyoxigraph as ox
+
+    store = open_store(out)
+    try:
+        lines = store.store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    finally:
+        del store
+    ontology = [line for line in lines if line.endswith("<https://w3id.org/clausegraph/ontology> .")]
+    return sorted(line for line in lines if line not in set(ontology)) + [f"ontology: {len(ontology)} quads"]
+
+
+def test_rebuild_processes_only_the_changed_document(tmp_path, processed, monkeypatch):
     corpus, out = tmp_path / "in", tmp_path / "out"
     write_corpus(corpus, TEXTS)
     build([corpus], out, jobs=1)
@@ -60,7 +73,13 @@ def test_rebuild_processes_only_the_changed_document(tmp_path, processed):
 
     changed = dict(TEXTS, loan=TEXTS["loan"].replace("in writing", "by email"))
     write_corpus(corpus, changed)
-    report = build([corpus], out, jobs=1)
+
+    def no_bulk_load(*args):
+        raise AssertionError("the rebuild loaded the whole dataset instead of updating the previous store")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "load_store", no_bulk_load)
+        report = build([corpus], out, jobs=1)
     assert processed == ["loan.txt"]
     loan = next(d for d in report.documents if d.doc_id == "loan")
     assert "by email" in loan.source
@@ -68,6 +87,8 @@ def test_rebuild_processes_only_the_changed_document(tmp_path, processed):
     # The incremental outputs are those of a build from scratch.
     scratch = build([corpus], tmp_path / "scratch", jobs=1, cache=False)
     assert scratch.ok and graph_lines(out) == graph_lines(tmp_path / "scratch")
+    # The store, updated from the previous build's, holds what a store loaded from scratch holds.
+    assert store_lines(out) == store_lines(tmp_path / "scratch")
     for name in ("manifest.json", "entities.json", "lint.json", "docs/loan/clauses.json", "docs/loan/obligations.json"):
         assert (out / name).read_text() == (tmp_path / "scratch" / name).read_text(), name
 
@@ -87,6 +108,8 @@ def test_removing_a_document_removes_its_graph_and_pages(tmp_path, processed):
     graphs = store.named_graphs()
     assert document_graph_iri("loan") in graphs and document_graph_iri("lease") not in graphs
     del store
+    scratch = build([corpus], tmp_path / "scratch", jobs=1, cache=False)
+    assert scratch.ok and store_lines(out) == store_lines(tmp_path / "scratch")
     # The removed document's cache entry is dropped with it: the cache holds what the build used.
     assert len(list((out / "builds" / ".cache").glob("*.pickle"))) == 2
 
