@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
     p.add_argument("--formats", default=None, metavar="LIST",
                    help="dataset files besides the store, comma-separated: nq (always), nq.gz, trig, jsonld, "
-                        "ttl (one file per named graph), shards (per-graph N-Quads), or all (default: nq,trig)")
+                        "ttl (one file per named graph), shards (per-graph N-Quads), or all (default: nq)")
     p.add_argument("--executor", default="local", metavar="WHERE",
                    help="where documents are processed: local (worker processes) or dask://HOST:PORT")
     p.add_argument("--no-cache", dest="cache", action="store_false",

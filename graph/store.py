@@ -22,7 +22,7 @@ to read through ``current_build(folder)``: ``build`` writes each build into its 
 ``outputs/builds/<id>/`` and shows it through the link ``outputs/current``.
 
 Files in a build folder: ``store/`` (Oxigraph on-disk store), ``dataset.nq`` (N-Quads), and
-those ``build --formats`` asks for (``FORMATS``; by default ``dataset.trig``, TriG).
+those ``build --formats`` asks for (``FORMATS``; none by default).
 
 Named graphs: a document's graph is ``https://w3id.org/clausegraph/id/{doc}/graph``
 (``document_graph_iri(doc)``); corpus-wide entities live in
@@ -235,7 +235,7 @@ FORMATS = {
     "ttl": "graphs/NAME.ttl: one Turtle file per named graph",
     "shards": "shards/NAME.nq.gz: one gzipped N-Quads file per named graph, for loading in parallel",
 }
-DEFAULT_FORMATS = ("nq", "trig")
+DEFAULT_FORMATS = ("nq",)  # the others cost a serialization of the whole store each: only when asked
 GRAPHS_DIR, SHARDS_DIR = "graphs", "shards"
 
 
