@@ -142,3 +142,12 @@ def test_an_unreadable_cache_entry_is_processed_again(tmp_path, processed):
     processed.clear()
     report = build([corpus], out, jobs=1)
     assert processed == ["loan.txt"] and report.ok
+
+
+def test_progress_bar_counts_documents_words_and_time_left(tmp_path, capsys):
+    """The bar names documents done, words per second and the time left (cached documents count too)."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, TEXTS)
+    build([corpus], out, jobs=1, progress=True)
+    drawn = capsys.readouterr().err
+    assert "3/3 documents" in drawn and "words/s" in drawn and "left]" in drawn
