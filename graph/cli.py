@@ -1,8 +1,10 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete looks for this marker before it completes `clausegraph`)
 """The command line: parse, validate, delegate, print. No extraction logic lives here.
 
 Query commands read what ``build`` wrote and never import spaCy, so they start fast.
-``--json`` prints a JSON array on stdout and nothing else there; errors go to stderr as one
-line, with a non-zero exit code per error type.
+``--format json`` (or ``--json``) prints a JSON array on stdout and nothing else there; csv and
+tsv print the same records as rows; errors go to stderr as one line, with a non-zero exit code
+per error type (README, "Exit codes"). argparse stays (not typer/click): README, "Design notes".
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import ClauseGraphError, QueryError
 
 DEFAULT_CORPUS = Path("corpus")
@@ -23,9 +27,15 @@ PREVIEW_CHARS = 70
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (README, "Shell completion")
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
+    if args.verbose and args.quiet:
+        parser.error("-v/--verbose and -q/--quiet exclude each other")
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
         format="clausegraph: %(message)s",
         stream=sys.stderr,
     )
@@ -46,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="clausegraph",
         description="Contracts as a knowledge graph: clause trees, parties, terms, obligations, references.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log details (tracebacks of internal errors)")
+    parser.add_argument("--version", action="version", version=f"clausegraph {__version__}")
+    _verbosity_options(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("build", help="build outputs/ from documents (default: corpus/)")
@@ -65,17 +76,37 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("clauses", help="the clause tree of a document")
-    p.add_argument("doc", metavar="DOC", help="document id (the file stem)")
-    _store_and_json(p)
+    _doc_argument(p)
+    _store_and_format(p)
     p.set_defaults(func=_cmd_clauses)
     _add_graph_query_commands(sub)  # refs, terms, parties, obligations, conditions, lint, query
     _add_endpoint_commands(sub)  # serve, push
+    for command in sub.choices.values():  # -v/-q after the command too: `clausegraph build -q`
+        _verbosity_options(command, default=argparse.SUPPRESS)
     return parser
 
 
-def _store_and_json(p: argparse.ArgumentParser) -> None:
+def _verbosity_options(p: argparse.ArgumentParser, default) -> None:
+    # On a command, SUPPRESS keeps an option given before the command from being reset.
+    p.add_argument("-v", "--verbose", action="store_true", default=default,
+                   help="log details (tracebacks of internal errors)")
+    p.add_argument("-q", "--quiet", action="store_true", default=default,
+                   help="only errors on stderr: no warnings, progress or summary lines")
+
+
+FORMATS = ("table", "json", "csv", "tsv")
+
+
+def _store_and_format(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", type=Path, default=DEFAULT_OUT, help="what build wrote (default: outputs/)")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default), json (an array of records), csv or tsv (one row per record)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+
+
+def _doc_argument(p: argparse.ArgumentParser, **kwargs) -> None:
+    kwargs.setdefault("help", "document id (the file stem)")
+    p.add_argument("doc", metavar="DOC", **kwargs).completer = _complete_documents
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -86,7 +117,7 @@ def _cmd_build(args) -> int:
     from .store import parse_formats
 
     paths = args.paths or [DEFAULT_CORPUS]
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    progress = (sys.stderr.isatty() and not args.quiet) if args.progress is None else args.progress
     formats = parse_formats(args.formats) if args.formats is not None else None
     report = build(paths, args.out, progress=progress, jobs=args.jobs, formats=formats,
                    executor=args.executor, cache=args.cache)
@@ -97,7 +128,8 @@ def _cmd_build(args) -> int:
         print(f"clausegraph: nothing built ({len(report.errors)} failed); {kept} in {args.out}/", file=sys.stderr)
         return 2
     clauses = sum(len(d.clauses) for d in report.documents)
-    print(
+    print_summary = print if not args.quiet else lambda *a, **k: None
+    print_summary(
         f"built {len(report.documents)} document{'s' * (len(report.documents) != 1)} "
         f"({clauses} clauses) into {args.out}/ in {report.seconds:.1f} s"
         + (f"; {len(report.errors)} failed" if report.errors else "")
@@ -108,21 +140,16 @@ def _cmd_build(args) -> int:
 def _cmd_clauses(args) -> int:
     from .catalog import Outputs
 
-    rows = Outputs(args.store).clauses(args.doc)
-    fields = ["label", "kind", "parent", "heading", "start", "end", "text"]
-    if args.json:
-        _print_json([{k: r[k] for k in fields} for r in rows])
-        return 0
+    outputs = Outputs(args.store)
+    if args.doc not in outputs.doc_ids:
+        _unknown_document(args.doc, outputs.doc_ids)
+    rows = outputs.clauses(args.doc)
     depth: dict[str, int] = {}
-    table = []
     for r in rows:
         depth[r["label"]] = depth.get(r["parent"], -1) + 1 if r["parent"] else 0
-        table.append(
-            ["  " * depth[r["label"]] + r["label"], r["kind"], f"{r['start']}-{r['end']}",
-             _preview(r["heading"] or r["text"])]
-        )
-    _print_table(["label", "kind", "span", "heading / text"], table)
-    return 0
+    return _answer(args, "clauses", rows, ["label", "kind", "span", "heading / text"],
+                   lambda r: ["  " * depth[r["label"]] + r["label"], r["kind"], f"{r['start']}-{r['end']}",
+                              _preview(r["heading"] or r["text"])])
 
 
 # --- graph query commands (issue 4): thin wrappers over ontology/queries/*.rq on the store ------
@@ -135,50 +162,56 @@ LIST_SEPARATOR = " | "  # how the named queries' GROUP_CONCAT joins lists
 
 def _add_graph_query_commands(sub) -> None:
     p = sub.add_parser("refs", help="cross-references of a document, or from / to one clause")
-    p.add_argument("doc", metavar="DOC", help="document id (the file stem)")
-    p.add_argument("label", nargs="?", metavar="LABEL", help="a clause's citation label, e.g. 8(c)")
+    _doc_argument(p)
+    _label_argument(p)
     p.add_argument("--direction", choices=("out", "in", "both"), default="out",
                    help="with LABEL: references made from it (out), to it (in), or both (default: out)")
-    _store_and_json(p)
+    _store_and_format(p)
     p.set_defaults(func=_cmd_refs)
 
     p = sub.add_parser("terms", help="defined terms of a document, with definition and uses")
-    p.add_argument("doc", metavar="DOC", help="document id (the file stem)")
-    _store_and_json(p)
+    _doc_argument(p)
+    _store_and_format(p)
     p.set_defaults(func=_cmd_terms)
 
     p = sub.add_parser("parties", help="parties and other entities, with roles and documents")
-    p.add_argument("doc", nargs="?", metavar="DOC", help="only this document (default: the corpus)")
-    _store_and_json(p)
+    _doc_argument(p, nargs="?", help="only this document (default: the corpus)")
+    _store_and_format(p)
     p.set_defaults(func=_cmd_parties)
 
     p = sub.add_parser("obligations", help="obligations, prohibitions, permissions, rights, representations")
     p.add_argument("--party", metavar="NAME", help="the bearer: name, alias or defined term (any case, singular or plural)")
-    p.add_argument("--doc", metavar="DOC", help="only this document")
+    p.add_argument("--doc", metavar="DOC", help="only this document").completer = _complete_documents
     p.add_argument("--modality", choices=MODALITIES, help="only this modality")
-    _store_and_json(p)
+    _store_and_format(p)
     p.set_defaults(func=_cmd_obligations)
 
     p = sub.add_parser("conditions", help="conditions of a document, or of one clause")
-    p.add_argument("doc", metavar="DOC", help="document id (the file stem)")
-    p.add_argument("label", nargs="?", metavar="LABEL", help="a clause's citation label")
-    _store_and_json(p)
+    _doc_argument(p)
+    _label_argument(p)
+    _store_and_format(p)
     p.set_defaults(func=_cmd_conditions)
 
     p = sub.add_parser("lint", help="findings: broken references, undefined or unused terms, name variants")
-    p.add_argument("doc", nargs="?", metavar="DOC", help="only this document")
-    _store_and_json(p)
+    _doc_argument(p, nargs="?", help="only this document")
+    _store_and_format(p)
     p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser("query", help="run a named SPARQL query (ontology/queries/) or your own .rq file")
-    p.add_argument("query", metavar="NAME_OR_FILE.rq", help="a query name (refs-from) or a .rq file")
+    p.add_argument("query", nargs="?", metavar="NAME_OR_FILE.rq",
+                   help="a query name (refs-from) or a .rq file").completer = _complete_queries
+    p.add_argument("--list", action="store_true", help="list the named queries with their parameters")
     p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
                    help="bind ?VAR to VALUE as an RDF term: a string, <iri>, or VALUE^^xsd:TYPE (repeatable)")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
-    p.add_argument("--store", type=Path, default=DEFAULT_OUT, help="what build wrote (default: outputs/)")
+    _store_and_format(p)
     p.add_argument("--allow-service", action="store_true",
                    help="let a query with SERVICE contact the server it names (refused by default)")
     p.set_defaults(func=_cmd_query)
+
+
+def _label_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("label", nargs="?", metavar="LABEL",
+                   help="a clause's citation label: 8(c), also Section 8(c), 8C, any case").completer = _complete_labels
 
 
 def _open(args):
@@ -190,21 +223,31 @@ def _open(args):
 def _check_document(store, doc: str) -> None:
     docs = [r["doc"] for r in store.run("documents")]
     if doc not in docs:
-        raise QueryError(f"unknown document {doc!r} (built: {', '.join(docs) or 'none'})")
+        _unknown_document(doc, docs)
 
 
-def _check_clause(store, doc: str, label: str) -> None:
+def _unknown_document(doc: str, docs: list[str]):
+    from .labels import did_you_mean
+
+    hint = did_you_mean(doc, docs)
+    raise QueryError(f"unknown document {doc!r}" + (hint or f" (built: {', '.join(docs) or 'none'})"))
+
+
+def _clause_label(store, doc: str, label: str) -> str:
+    """The document's own label for what the user typed (``Section 8(C)`` → ``8(c)``)."""
+    from .labels import match_label
+
     _check_document(store, doc)
-    if not store.run("clauses", {"doc": doc, "label": label}):
-        raise QueryError(f"no clause labelled {label!r} in {doc}")
+    return match_label(label, [r["label"] for r in store.run("clauses", {"doc": doc})], doc)
 
 
 def _split(value: str | None) -> list[str]:
     return sorted(v for v in (value or "").split(LIST_SEPARATOR) if v)
 
 
-# --json prints exactly the SPEC.md "JSON records" fields, in this order.
+# --json prints exactly the SPEC.md "JSON records" fields, in this order (csv and tsv: the columns).
 SPEC_FIELDS = {
+    "clauses": ("label", "kind", "parent", "heading", "start", "end", "text"),
     "refs": ("source", "text", "start", "end", "target", "external"),
     "terms": ("term", "defined_in", "definition", "start", "end", "used_in"),
     "parties": ("name", "kind", "party", "roles", "aliases", "docs"),
@@ -214,17 +257,25 @@ SPEC_FIELDS = {
 }
 
 
-def _print_records(command: str, rows: list[dict]) -> None:
-    _print_json([{f: r[f] for f in SPEC_FIELDS[command]} for r in rows])
-
-
 def _answer(args, command: str, rows: list[dict], headers: list[str], cells) -> int:
-    """--json: the SPEC fields of each record; otherwise a table of ``cells(row)``."""
-    if args.json:
-        _print_records(command, rows)
+    """json, csv, tsv: the SPEC fields of each record; table: ``headers`` over ``cells(row)``."""
+    fields = SPEC_FIELDS[command]
+    if args.format == "json":
+        _print_json([{f: r[f] for f in fields} for r in rows])
+    elif args.format in ("csv", "tsv"):
+        _print_delimited(list(fields), [[_cell(r[f]) for f in fields] for r in rows], args.format)
     else:
         _print_table(headers, [cells(r) for r in rows])
     return 0
+
+
+def _cell(value) -> str:
+    """A record's value as one csv/tsv cell: lists joined as the named queries join them."""
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def _ref_record(row: dict, doc: str | None = None) -> dict:
@@ -241,8 +292,7 @@ def _cmd_refs(args) -> int:
         _check_document(store, args.doc)
         rows = [_ref_record(r) for r in store.run("refs", {"doc": args.doc})]
     else:
-        _check_clause(store, args.doc, args.label)
-        bind = {"doc": args.doc, "label": args.label}
+        bind = {"doc": args.doc, "label": _clause_label(store, args.doc, args.label)}
         rows = []
         if args.direction in ("out", "both"):
             rows += [_ref_record(r, args.doc) for r in store.run("refs-from", bind)]
@@ -250,16 +300,11 @@ def _cmd_refs(args) -> int:
             rows += [_ref_record(r) for r in store.run("refs-to", bind)]
         unique = {(r["doc"], r["start"], r["end"], r["target"], r["external"]): r for r in rows}
         rows = sorted(unique.values(), key=lambda r: (r["doc"] != args.doc, r["doc"], r["start"], r["end"]))
-    if args.json:
-        _print_records("refs", rows)
-        return 0
-    _print_table(
-        ["source", "span", "target", "words"],
-        [[(f"{r['doc']}: " if r["doc"] != args.doc else "") + (r["source"] or ""), f"{r['start']}-{r['end']}",
-          r["target"] or (f"[{r['external']}]" if r["external"] else "(unresolved)"), _preview(r["text"])]
-         for r in rows],
+    return _answer(
+        args, "refs", rows, ["source", "span", "target", "words"],
+        lambda r: [(f"{r['doc']}: " if r["doc"] != args.doc else "") + (r["source"] or ""), f"{r['start']}-{r['end']}",
+                   r["target"] or (f"[{r['external']}]" if r["external"] else "(unresolved)"), _preview(r["text"])],
     )
-    return 0
 
 
 def _cmd_terms(args) -> int:
@@ -331,8 +376,8 @@ def _cmd_conditions(args) -> int:
         _check_document(store, args.doc)
         rows = store.run("conditions", {"doc": args.doc})
     else:
-        _check_clause(store, args.doc, args.label)
-        rows = store.run("conditions-of-clause", {"doc": args.doc, "label": args.label})
+        label = _clause_label(store, args.doc, args.label)
+        rows = store.run("conditions-of-clause", {"doc": args.doc, "label": label})
     return _answer(args, "conditions", rows, ["clause", "kind", "governs", "text"],
                    lambda r: [r["clause"], r["kind"], r["governs"], _preview(r["text"])])
 
@@ -350,26 +395,82 @@ def _cmd_lint(args) -> int:
 
 def _cmd_query(args) -> int:
     from .querycheck import check_query
-    from .store import load_query
+    from .queryinfo import describe, missing_prefixes, prefix_hint
+    from .store import party_bindings
 
-    text = load_query(args.query)
+    if args.list:
+        return _list_queries(args.format)
+    if args.query is None:
+        raise QueryError("give a query name or a .rq file (`clausegraph query --list` shows the named queries)")
+    text = _load_query(args.query)
     verdict = check_query(text, allow_service=args.allow_service)
     if not verdict.ok:
         hint = " (--allow-service lets it)" if verdict.federated else ""
         raise QueryError(f"{args.query}: {verdict.problem}{hint}")
+    missing = missing_prefixes(text)
+    if missing:
+        raise QueryError(f"{args.query}: {prefix_hint(missing[0])}")
+    bindings = party_bindings(text, dict(_parse_binding(b) for b in args.bind))  # party=NAME → partyKey
+    info = describe(args.query, text)  # a user's file with the same header is checked the same way
+    unbound = [name for name in info.required if name not in bindings]
+    if unbound:
+        raise QueryError(f"{args.query} needs ?{unbound[0]}: add --bind {unbound[0]}=VALUE "
+                         "(`clausegraph query --list` shows every query's parameters)")
     store = _open(args)
-    bindings = dict(_parse_binding(b) for b in args.bind)
+    parameters = {p.name for p in info.parameters}
+    if {"doc", "label"} <= parameters and isinstance(bindings.get("doc"), str) and isinstance(bindings.get("label"), str):
+        bindings["label"] = _clause_label(store, bindings["doc"], bindings["label"])  # 8C → 8(c)
     try:
-        return _print_query_result(store.query(text, bindings), args.format)
+        return _print_query_result(_run_query(store, args.query, text, bindings), args.format)
     except (OSError, RuntimeError) as exc:  # Oxigraph evaluates lazily: a SERVICE fails while rows are read
         if not verdict.federated:
             raise
         raise QueryError(f"{args.query}: the SERVICE call failed: {' '.join(str(exc).split())}") from exc
 
 
-def _print_query_result(result, fmt: str) -> int:
-    import csv
+def _load_query(name: str) -> str:
+    from .labels import did_you_mean
+    from .store import load_query, query_names
 
+    try:
+        return load_query(name)
+    except QueryError as exc:
+        hint = did_you_mean(name, query_names()) if not name.endswith(".rq") else ""
+        if not hint:
+            raise
+        raise QueryError(f"unknown query {name!r}{hint} (`clausegraph query --list` shows them all)") from exc
+
+
+def _run_query(store, name: str, text: str, bindings: dict):
+    from .queryinfo import short_syntax_error
+
+    try:
+        return store.query(text, bindings)
+    except QueryError as exc:  # named, and Oxigraph's list of every character it expected cut to its reason
+        raise QueryError(f"{name}: {short_syntax_error(str(exc))}") from exc
+
+
+def _list_queries(fmt: str) -> int:
+    """``query --list``: each named query, its parameters ([optional]) and what it answers."""
+    from .queryinfo import named_queries
+
+    queries = named_queries()
+    if fmt == "json":
+        _print_json([{"name": q.name, "description": q.description, "example": q.example,
+                      "parameters": [{"name": p.name, "required": p.required, "description": p.description}
+                                     for p in q.parameters]}
+                     for q in queries])
+        return 0
+    rows = [[q.name, " ".join(p.name if p.required else f"[{p.name}]" for p in q.parameters), q.description]
+            for q in queries]
+    if fmt in ("csv", "tsv"):
+        _print_delimited(["name", "parameters", "description"], rows, fmt)
+    else:
+        _print_table(["query", "parameters", "answers"], [r[:2] + [_preview(r[2], 80)] for r in rows])
+    return 0
+
+
+def _print_query_result(result, fmt: str) -> int:
     import pyoxigraph as ox
 
     from .store import to_python
@@ -393,10 +494,8 @@ def _print_query_result(result, fmt: str) -> int:
     rows = [{n: to_python(row[n]) for n in names} for row in result]
     if fmt == "json":
         _print_json(rows)
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows([["" if r[n] is None else r[n] for n in names] for r in rows])
+    elif fmt in ("csv", "tsv"):
+        _print_delimited(names, [[_cell(r[n]) for n in names] for r in rows], fmt)
     else:
         _print_table(names, [[_preview(None if r[n] is None else str(r[n]), 60) for n in names] for r in rows])
     return 0
@@ -474,7 +573,8 @@ def _cmd_serve(args) -> int:
 
     from .serve import is_loopback, serve
 
-    logging.getLogger("clausegraph.serve").setLevel(logging.INFO)  # one line per request on stderr
+    if not args.quiet:
+        logging.getLogger("clausegraph.serve").setLevel(logging.INFO)  # one line per request on stderr
     if not is_loopback(args.host):
         print(f"clausegraph: warning: --host {args.host} is not a loopback address: other machines can "
               "reach this server and read everything it serves", file=sys.stderr)
@@ -528,12 +628,55 @@ def _cmd_push(args) -> int:
     return 0
 
 
+# --- shell completion (argcomplete): document ids, labels and query names from what was built ----
+# Each completer is called with the arguments parsed so far; a store that cannot be read
+# completes nothing rather than printing an error into the user's shell.
+
+
+def _complete_documents(prefix: str, parsed_args, **kwargs) -> list[str]:
+    from .catalog import Outputs
+
+    try:
+        return [d for d in Outputs(getattr(parsed_args, "store", DEFAULT_OUT)).doc_ids if d.startswith(prefix)]
+    except ClauseGraphError:
+        return []
+
+
+def _complete_labels(prefix: str, parsed_args, **kwargs) -> list[str]:
+    from .catalog import Outputs
+
+    try:
+        labels = [c["label"] for c in Outputs(getattr(parsed_args, "store", DEFAULT_OUT)).clauses(parsed_args.doc)]
+    except (ClauseGraphError, TypeError):
+        return []
+    return [label for label in labels if label.startswith(prefix)]
+
+
+def _complete_queries(prefix: str, parsed_args, **kwargs) -> list[str]:
+    from .store import query_names
+
+    return [name for name in query_names() if name.startswith(prefix)]
+
+
 # --- output helpers --------------------------------------------------------------------------
 
 
 def _print_json(rows: list[dict]) -> None:
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
+
+
+def _print_delimited(headers: list[str], rows: list[list[str]], fmt: str) -> None:
+    """csv (RFC 4180 quoting) or tsv (a value's tabs and line breaks become spaces: TSV has no quoting)."""
+    if fmt == "tsv":
+        for row in [headers] + rows:
+            print("\t".join(" ".join(str(v).split()) for v in row))
+        return
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
 
 
 def _preview(text: str | None, limit: int = PREVIEW_CHARS) -> str:

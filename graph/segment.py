@@ -815,7 +815,7 @@ def _next_list_item(tree: _Tree, lines, i: int, heads) -> "_Node | None":
 def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | None" = None) -> None:
     if tree.top.rank >= 4 and any(ln.tabular for ln in paragraph_lines):
         return  # a table inside an item (a repayment schedule in 4.02(b)) stays in it
-    if keep is not None and keep is not tree.top and not line.text[:1].islower():
+    if keep is not None and not line.text[:1].islower():
         # The items below ``keep`` end here; the paragraph is ``keep``'s own.
         while tree.top is not keep:
             tree.top.end_limit = line.start
@@ -974,7 +974,7 @@ def _runs(markers: list[tuple[int, str]]) -> list[list[tuple[int, str, str]]]:
             continue
         for style, ordinal in interpretations(tok):
             if ordinal != 1:
-                continue
+                continue  # a list starts at its first value (so "(x) … (y)" is none, by the conventions)
             run = [(pos, tok, style)]
             expect = 2
             taken = [idx]
@@ -1072,7 +1072,20 @@ def _walk(node: _Node):
         yield from _walk(child)
 
 
+def _renumber_repeats(tree: _Tree) -> None:
+    """"(i)" and its repeat "(i) [2]" in reading order (the inline pass labels inner lists
+    before outer ones)."""
+    groups: dict[str, list[_Node]] = {}
+    for node in _walk(tree.root):
+        groups.setdefault(re.sub(r" \[\d+\]$", "", node.label), []).append(node)
+    for base, nodes in groups.items():
+        if len(nodes) > 1:
+            for n, node in enumerate(sorted(nodes, key=lambda x: x.start), start=1):
+                node.label = base if n == 1 else f"{base} [{n}]"
+
+
 def _flatten(tree: _Tree, clean: CleanText) -> list[Clause]:
+    _renumber_repeats(tree)
     out: list[Clause] = []
     for order, node in enumerate(_walk(tree.root)):
         parent = node.parent.label if node.parent and node.parent is not tree.root else None

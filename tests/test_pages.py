@@ -27,7 +27,6 @@ from clausegraph.render.network import (
     remote_resources,
     render_network,
     strip_remote_resources,
-    _spread,
 )
 from clausegraph.render.outputs import load_outputs
 from conftest import GOLD, UA, read_source
@@ -182,6 +181,9 @@ def make_evil_outputs(dest: Path) -> Path:
     _write(folder / "obligations.json", [Deontic(doc=EVIL, clause=at_s, modality="obligation", bearer=evil_party,
                                                  counterparty='<a href="javascript:1">x</a>', start=s, end=s + 60,
                                                  text=source[s:s + 60], trigger="shall")])
+    _write(folder / "conditions.json", [Condition(doc=EVIL, clause=at_s, kind="condition", start=s, end=s + 30,
+                                                  text='<img src=x onerror="window.__pwned=7">', trigger="<b>if</b>",
+                                                  governs=at_s)])
     _write(out / "lint.json", [Finding(doc=EVIL, kind="<b>kind</b>", clause=at_a, start=a, end=a + 8, text="<a href",
                                        message='<script>window.__pwned=6</script> href="x"')])
     write_pages(out)
@@ -490,17 +492,52 @@ def test_corpus_network_is_one_node_per_section(fixture_outputs):
     assert (f"{UA}/c:12", "refers to", f"{UA}/c:8") in {(e["from"], e["cgType"], e["to"]) for e in edges}
 
 
-@pytest.mark.parametrize("angles, gap, expected", [
-    ([0.0, 1.0, 2.0], 0.1, [0.0, 1.0, 2.0]),  # far apart: unchanged
-    ([1.0, 1.0], 0.2, [0.9, 1.1]),  # two wanting one place: centred on it
-    ([0.0, 0.05, 1.0], 0.1, [-0.025, 0.075, 1.0]),  # a crowded pair spreads around its mean
-])
-def test_spread_keeps_neighbours_apart(angles, gap, expected):
-    """Ring nodes are moved apart just enough, keeping their order."""
-    assert _spread(angles, gap) == pytest.approx(expected)
+def test_layout_is_an_outline_with_parties_and_terms_beside(fixture_outputs):
+    """Sections follow each other in reading order (down a column, then the next column); each
+    part sits below and to the right of its parent; parties are left of every clause, terms right."""
+    from clausegraph.render.network import INDENT
+
+    outputs = load_outputs(fixture_outputs)
+    doc = outputs.document(UA)
+    graph = document_graph(outputs, doc)
+    pos = layout(graph)
+    clauses = [n for n in graph.nodes.values() if n.type == "clause"]
+    sections = [n for n in clauses if n.parent is None]
+    xs = sorted({pos[n.id][0] for n in sections})
+    column = {x: i for i, x in enumerate(xs)}
+    reading = [(column[pos[n.id][0]], pos[n.id][1]) for n in sections]
+    assert reading == sorted(reading) and len(set(reading)) == len(reading)
+    assert len(xs) > 1  # a long agreement takes several columns, not one tall strip
+    for n in clauses:
+        if n.parent:
+            (px, py), (x, y) = pos[n.parent], pos[n.id]
+            assert x == px + INDENT or y < py, n.label  # indented beneath, or continued in a later column
+    left = min(pos[n.id][0] for n in clauses)
+    right = max(pos[n.id][0] for n in clauses)
+    assert all(pos[n.id][0] < left for n in graph.nodes.values() if n.type == "party")
+    assert all(pos[n.id][0] > right for n in graph.nodes.values() if n.type in ("term", "authority"))
 
 
-# --- the index -------------------------------------------------------------------------------
+def test_corpus_network_folds_a_press_release_by_heading(built):
+    """A document of many flat paragraphs shows one node per heading in the corpus network;
+    an agreement keeps one node per section."""
+    from clausegraph.render.network import SECTIONS_MAX, corpus_graph
+
+    _, out = built
+    outputs = load_outputs(out)
+    graph = corpus_graph(outputs)
+    for doc in outputs.documents:
+        tops = [c for c in doc.clauses if not c.parent]
+        shown = [n for n in graph.nodes.values() if n.type == "clause" and n.parent == f"d:{doc.doc}"]
+        headings = [c for c in tops if str(getattr(c.kind, "value", c.kind)) == "heading"]
+        if len(tops) > SECTIONS_MAX and headings:
+            leading = 0 if str(getattr(tops[0].kind, "value", tops[0].kind)) == "heading" else 1
+            assert len(shown) == len(headings) + leading, doc.doc
+            assert any(n.label != n.id.split("/c:")[-1] for n in shown)  # a heading's words, not "p7"
+        else:
+            assert len(shown) == len(tops), doc.doc
+    assert any(len([c for c in d.clauses if not c.parent]) > SECTIONS_MAX for d in outputs.documents), \
+        "the corpus has no long flat document to fold"
 
 
 def test_index_lists_documents_with_counts(fixture_outputs):
@@ -606,3 +643,116 @@ def test_party_key_groups_plural_and_singular(name, key):
     """Bearer nouns group singular with plural, "parties" with "party"."""
     assert party_key(name) == key
 
+
+
+# --- the reader's navigation: terms panel, every target a link, outline -------------------------
+
+
+def test_reader_every_target_of_a_reference_is_a_link(fixture_outputs):
+    """ "Sections 8 and 11" links 8 and 11; "clause (i) or (ii)" links both clauses."""
+    page = soup(fixture_outputs / "docs" / UA / "reader.html")
+    links = page.select("a.ref")
+    pairs = [(" ".join(a.get_text().split()), a["data-target"]) for a in links]
+    eight = pairs.index(("Sections 8", "8"))
+    assert pairs[eight + 1] == ("11", "11")
+    assert [a["href"] for a in links[eight:eight + 2]] == ["#8", "#11"]
+    assert ("clause (i)", "7(f)(i)") in pairs and ("(ii)", "7(f)(ii)") in pairs
+
+
+@pytest.mark.parametrize("words, targets, pieces", [
+    ("Sections 8 and 11", ["8", "11"], [(0, 10), (15, 17)]),
+    ("subsection (a) or (b)", ["8(a)", "8(b)"], [(0, 14), (18, 21)]),
+    ("clause (i) or (ii)", ["7(f)(i)", "7(f)(ii)"], [(0, 10), (14, 18)]),
+    ("Sections 1 and 11", ["1", "11"], [(0, 10), (15, 17)]),  # "1" is not the 1 of "11"
+    ("Sections 8 and 11", ["11", "8"], None),  # not in the order written: one link and "also"
+    ("this Section and Section 9", ["8", "9"], None),
+])
+def test_target_pieces(words, targets, pieces):
+    from clausegraph.render.reader import _target_pieces
+
+    assert _target_pieces(words, targets) == pieces
+
+
+def test_reader_terms_panel_lists_each_term_once(built):
+    """The real build's terms panel names each term once (COMPANY and REPRESENTATIVES are defined
+    twice), each row with its definition's own words and its number of uses."""
+    _, out = built
+    terms = json.loads((out / "docs" / UA / "terms.json").read_text(encoding="utf-8"))
+    if not terms:
+        pytest.skip("needs term tagging")
+    page = soup(out / "docs" / UA / "reader.html")
+    rows = page.select("li.term-row")
+    names = [" ".join(r.select_one(".term-name").get_text().split()).lower() for r in rows]
+    assert len(names) == len(set(names)) == len({slug(t["term"]) for t in terms})
+    for t in terms:
+        row = next(r for r in rows if r["data-term"] == slug(t["term"]))
+        words = " ".join(t["definition"].split())[:60]
+        assert any(words in " ".join(d.get_text().split()) for d in row.select(".term-def")), t["term"]
+    twice = [t["term"] for t in terms if sum(slug(u["term"]) == slug(t["term"]) for u in terms) > 1]
+    for term in twice:
+        row = next(r for r in rows if r["data-term"] == slug(term))
+        assert row.select(".term-def.also"), term
+
+
+def test_reader_term_marks_carry_their_term(fixture_outputs):
+    """Every use and definition says which term it is (the uses list is made from these)."""
+    page = soup(fixture_outputs / "docs" / UA / "reader.html")
+    uses = page.select('main a.term[data-term="time-of-delivery"]')
+    assert uses and all(a["href"] == "#def-time-of-delivery" for a in uses)
+    assert page.select_one('dfn[data-term="time-of-delivery"]')["id"] == "def-time-of-delivery"
+
+
+@pytest.mark.parametrize("kind, act, designator, name", [
+    ("section", "Securities Act of 1933", "11(f)", "Securities Act of 1933 § 11(f)"),
+    ("rule", "Securities Act of 1933", "424(b)", "Securities Act of 1933, Rule 424(b)"),
+    ("regulation", "Regulation S-X", "S-X", "Regulation S-X"),
+    ("section", "Securities Act of 1933", None, "Securities Act of 1933"),
+])
+def test_statute_name(kind, act, designator, name):
+    from clausegraph.render.reader import _statute_name
+
+    ref = Reference(doc="d", source="1", text="x", start=0, end=1, target=None, target_doc=None, external=act,
+                    designator=designator, kind=kind)
+    assert _statute_name(ref) == name
+
+
+def test_reader_statute_reference_names_act_and_section(built):
+    """A statute reference's tip and badge name the act and the section or rule cited."""
+    _, out = built
+    refs = json.loads((out / "docs" / UA / "refs.json").read_text(encoding="utf-8"))
+    cited = next((r for r in refs if r["external"] and r["kind"] == "section" and r["designator"]), None)
+    if cited is None:
+        pytest.skip("needs statute references")
+    page = soup(out / "docs" / UA / "reader.html")
+    tips = [s["data-tip"] for s in page.select("span.ref.ext[id]")]
+    assert f"{cited['external']} § {cited['designator']}" in " ".join(tips)
+
+
+def test_reader_outline_is_the_clause_tree(built):
+    """The outline lists every clause that is a block of the text once, nested as in the tree,
+    each linking to its anchor."""
+    report, out = built
+    page = soup(out / "docs" / UA / "reader.html")
+    outline = page.select_one("nav#cg-outline")
+    links = outline.select("a[data-label]")
+    labels = [a["data-label"] for a in links]
+    blocks = [s["data-label"] for s in page.select("main section.clause")]
+    assert labels == blocks and len(set(labels)) == len(labels)
+    for a in links:
+        assert a["href"] == clause_href(a["data-label"])
+    ua = next(d for d in report.documents if d.doc_id == UA)
+    parents = {c.label: c.parent for c in ua.clauses}
+    for li in outline.select("li[data-label]"):
+        up = li.find_parent("li")
+        assert (up["data-label"] if up else None) == parents[li["data-label"]], li["data-label"]
+
+
+def test_reader_obligations_carry_what_the_list_shows(fixture_outputs):
+    """Each obligation's first element says its clause, modality and counterparty, for the list view."""
+    page = soup(fixture_outputs / "docs" / UA / "reader.html")
+    firsts = page.select("mark.ob[id]")
+    records = json.loads((fixture_outputs / "docs" / UA / "obligations.json").read_text(encoding="utf-8"))
+    assert len(firsts) == len(records)
+    for mark, record in zip(firsts, records):
+        assert mark["data-clause"] == record["clause"] and mark["data-modality"] == record["modality"]
+        assert bool(mark["data-counterparty"]) == bool(record["counterparty"])

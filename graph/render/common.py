@@ -1,4 +1,5 @@
-"""What the three page kinds share: where pages live, anchor ids, escaping, parties, colours.
+"""What the three page kinds share: where pages live, anchor ids, escaping, parties, colours,
+and the jinja2 templates (``templates/``, autoescape on) the pages are made from.
 
 Layout of the pages inside an outputs folder::
 
@@ -24,11 +25,14 @@ import html
 import json
 import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
 READER = "reader.html"
 NETWORK = "network.html"
 INDEX = "index.html"
 ASSETS = "assets"
+TEMPLATES = Path(__file__).parent / "templates"
 
 # Categorical colours (Tableau 10: readable on white, distinguishable in greyscale-ish print).
 PALETTE = (
@@ -127,31 +131,37 @@ def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def nav(doc: str | None, current: str, title: str) -> str:
-    """The bar at the top of every page: index · reader · network for this document."""
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_template(name: str, **values) -> str:
+    """A page from ``templates/NAME`` (autoescaped: pass HTML made here as :func:`markup`)."""
+    return _environment().get_template(name).render(**values)
+
+
+def markup(html_text: str):
+    """HTML this package made (every value in it escaped with :func:`esc`), for a template."""
+    from markupsafe import Markup
+
+    return Markup(html_text)
+
+
+def nav_links(doc: str | None, current: str) -> list[dict]:
+    """The links of the bar at the top of every page: index · reader · network."""
     up = "../../" if doc else ""
     links = [(up + INDEX, "Corpus index", "index")]
     if doc:
         links += [(READER, "Reader", "reader"), (NETWORK, "Network", "network")]
     else:
         links += [(NETWORK, "Corpus network", "corpus-network")]
-    items = "".join(
-        f'<a class="nav-link{" current" if key == current else ""}" href="{esc(href)}">{esc(text)}</a>'
-        for href, text, key in links
-    )
-    return f'<nav class="cg-nav"><span class="brand">clausegraph</span>{items}<span class="nav-title">{esc(title)}</span></nav>'
+    return [{"href": href, "text": text, "current": key == current} for href, text, key in links]
 
 
-def page(title: str, body: str, *, depth: int, scripts: tuple[str, ...] = (), styles: tuple[str, ...] = (),
-         inline_style: str = "", body_class: str = "") -> str:
-    """A complete HTML page; ``depth`` is how many folders below the outputs folder it sits."""
-    up = "../" * depth
-    links = "".join(f'<link rel="stylesheet" href="{up}{ASSETS}/{s}">' for s in ("pages.css", *styles))
-    js = "".join(f'<script src="{up}{ASSETS}/{s}"></script>' for s in scripts)
-    extra = f"<style>{inline_style}</style>" if inline_style else ""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title>{links}{extra}</head>"
-        f'<body class="{esc(body_class)}">{body}{js}</body></html>\n'
-    )
+def nav(doc: str | None, current: str, title: str) -> str:
+    """The bar at the top of every page (for pages not made from ``page.html``: the network)."""
+    return render_template("nav.html", nav_links=nav_links(doc, current), nav_title=title)

@@ -1,8 +1,13 @@
-"""The index page: the corpus at a glance, and the way in to every document's pages."""
+"""The index page: the corpus at a glance, and the way in to every document's pages.
+
+Python gathers what each row shows; ``templates/index.html`` lays it out (autoescaped).
+"""
 
 from __future__ import annotations
 
-from .common import NETWORK, READER, doc_page, esc, nav, page, slug
+from collections import Counter
+
+from .common import NETWORK, READER, doc_page, nav_links, render_template, slug
 from .outputs import Outputs, kind_text
 
 # A document without parties lists the entities it names: organisations first, then people.
@@ -12,102 +17,55 @@ NAMES_MAX = 8  # e.g. a press release naming 12 entities shows 8 "and 4 more"
 
 def render_index(outputs: Outputs) -> str:
     mentioned = {(m.doc, m.entity) for d in outputs.documents for m in d.mentions}
-    rows = []
-    for doc in outputs.documents:
-        reader = doc_page(doc.doc, READER, from_doc=None)
-        network = doc_page(doc.doc, NETWORK, from_doc=None)
-        rows.append(
-            "<tr>"
-            f'<td><a class="doc-title" href="{esc(reader)}">{esc(doc.title or doc.doc)}</a>'
-            f'<div class="doc-id">{esc(doc.doc)}</div></td>'
-            f'<td>{esc(doc.kind)}</td>'
-            f'<td class="parties">{_parties_cell(outputs, doc.doc, mentioned)}</td>'
-            f'<td class="num">{len(doc.clauses)}</td><td class="num">{len(doc.terms)}</td>'
-            f'<td class="num">{len(doc.deontics)}</td><td class="num">{len(doc.references)}</td>'
-            f'<td class="links"><a href="{esc(reader)}">reader</a> · <a href="{esc(network)}">network</a></td>'
-            "</tr>"
-        )
-    table = (
-        '<table class="docs"><thead><tr><th>Document</th><th>Kind</th><th>Parties</th>'
-        '<th class="num">Clauses</th><th class="num">Terms</th><th class="num">Obligations</th>'
-        f'<th class="num">References</th><th>Pages</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    documents = [_document_row(outputs, doc, mentioned) for doc in outputs.documents]
+    return render_template(
+        "index.html", title="clausegraph — corpus", up="", body_class="index-page", scripts=(), inline_style="",
+        nav_links=nav_links(None, "index"), nav_title="Corpus",
+        documents=documents, shared=_shared_entities(outputs, mentioned), findings=_findings_summary(outputs),
     )
-    body = (
-        nav(None, "index", "Corpus")
-        + '<main class="index">'
-        + f"<h1>Corpus</h1><p class=\"lede\">{len(outputs.documents)} documents · "
-        + f'<a href="{NETWORK}">corpus network</a> (one node per section)</p>'
-        + table
-        + _shared_entities(outputs)
-        + _findings_summary(outputs)
-        + "</main>"
-    )
-    return page("clausegraph — corpus", body, depth=0, body_class="index-page")
 
 
-def _entity_link(entity, doc: str, mentioned: set) -> str:
+def _entity_link(entity, doc: str, mentioned: set) -> dict:
     """The entity's name, linked to its first mention in the document's reader when there is one."""
     href = doc_page(doc, READER, from_doc=None)
     if (doc, entity.key) in mentioned:
         href += f"#ent-{slug(entity.key)}"
-    return f'<a class="entity" href="{esc(href)}">{esc(entity.name)}</a>'
+    return {"name": entity.name, "href": href}
 
 
-def _parties_cell(outputs: Outputs, doc: str, mentioned: set) -> str:
-    """The document's parties (entities whose ``parties_in`` holds it) with their roles in it.
-
-    A document without parties (a press release) shows the organisations and people it names
-    instead, under "Names", so that the index still says who the document is about.
-    """
-    parties = [e for e in outputs.entities if doc in e.parties_in]
-    if parties:
-        items = []
-        for e in parties:
-            roles = sorted({r for d, r in e.roles if d == doc})
-            extra = f' <span class="roles">{esc(", ".join(roles))}</span>' if roles else ""
-            items.append(f"<li>{_entity_link(e, doc, mentioned)}{extra}</li>")
-        return f'<ul class="party-list">{"".join(items)}</ul>'
-    named = sorted((e for e in outputs.entities if doc in e.docs),
-                   key=lambda e: (NAMES_ORDER.get(kind_text(e.kind), 1), e.name.lower()))
-    if not named:
-        return '<span class="none">—</span>'
-    shown = named[:NAMES_MAX]
-    more = f' <span class="more">and {len(named) - NAMES_MAX} more</span>' if len(named) > NAMES_MAX else ""
-    links = ", ".join(_entity_link(e, doc, mentioned) for e in shown)
-    return f'<div class="names"><span class="names-label">No parties · names:</span> {links}{more}</div>'
+def _document_row(outputs: Outputs, doc, mentioned: set) -> dict:
+    """A row: title, kind, counts, and the document's parties (entities whose ``parties_in``
+    holds it) with their roles in it. A document without parties (a press release) shows the
+    organisations and people it names instead, so that the index still says who it is about."""
+    parties = [e for e in outputs.entities if doc.doc in e.parties_in]
+    named = [] if parties else sorted(
+        (e for e in outputs.entities if doc.doc in e.docs),
+        key=lambda e: (NAMES_ORDER.get(kind_text(e.kind), 1), e.name.lower()))
+    return {
+        "doc": doc.doc, "title": doc.title or doc.doc, "kind": doc.kind,
+        "reader": doc_page(doc.doc, READER, from_doc=None), "network": doc_page(doc.doc, NETWORK, from_doc=None),
+        "parties": [dict(_entity_link(e, doc.doc, mentioned), roles=", ".join(sorted({r for d, r in e.roles if d == doc.doc})))
+                    for e in parties],
+        "names": [_entity_link(e, doc.doc, mentioned) for e in named[:NAMES_MAX]],
+        "more": max(0, len(named) - NAMES_MAX),
+        "counts": [("clauses", len(doc.clauses)), ("terms", len(doc.terms)),
+                   ("obligations", len(doc.deontics)), ("references", len(doc.references))],
+    }
 
 
-def _shared_entities(outputs: Outputs) -> str:
-    mentioned = {(m.doc, m.entity) for d in outputs.documents for m in d.mentions}
+def _shared_entities(outputs: Outputs, mentioned: set) -> list[dict]:
     shared = sorted((e for e in outputs.entities if len(e.docs) > 1), key=lambda e: (-len(e.docs), e.name))
-    if not shared:
-        return '<h2>Shared entities</h2><p class="none">No entity is named in more than one document.</p>'
-    items = []
+    rows = []
     for e in shared:
-        links = []
-        for doc in e.docs:
-            href = doc_page(doc, READER, from_doc=None)
-            if (doc, e.key) in mentioned:
-                href += f"#ent-{slug(e.key)}"
-            party = " (party)" if doc in e.parties_in else ""
-            links.append(f'<a href="{esc(href)}">{esc(doc)}</a>{party}')
+        links = [dict(_entity_link(e, doc, mentioned), doc=doc, party=doc in e.parties_in) for doc in e.docs]
         roles = sorted({r for _, r in e.roles} - {kind_text(e.kind)})  # "exchange exchange" says it once
-        extra = f' <span class="roles">{esc(", ".join(roles))}</span>' if roles else ""
-        items.append(f'<li><span class="entity">{esc(e.name)}</span> <span class="kind">{esc(kind_text(e.kind))}</span>'
-                     f'{extra}<div class="in">in {", ".join(links)}</div></li>')
-    return f'<h2>Shared entities ({len(shared)})</h2><ul class="entities">{"".join(items)}</ul>'
+        rows.append({"name": e.name, "kind": kind_text(e.kind), "roles": ", ".join(roles), "links": links})
+    return rows
 
 
-def _findings_summary(outputs: Outputs) -> str:
-    if not outputs.findings:
-        return ""
-    counts: dict[str, dict[str, int]] = {}
+def _findings_summary(outputs: Outputs) -> list[dict]:
+    counts: dict[str, Counter] = {}
     for f in outputs.findings:
-        counts.setdefault(f.doc, {}).setdefault(f.kind, 0)
-        counts[f.doc][f.kind] += 1
-    items = "".join(
-        f'<li><a href="{esc(doc_page(doc, READER, from_doc=None))}">{esc(doc)}</a>: '
-        + ", ".join(f"{n} {esc(kind)}" for kind, n in sorted(kinds.items())) + "</li>"
-        for doc, kinds in sorted(counts.items())
-    )
-    return f'<h2>Lint findings</h2><ul class="findings-summary">{items}</ul>'
+        counts.setdefault(f.doc, Counter())[f.kind] += 1
+    return [{"doc": doc, "href": doc_page(doc, READER, from_doc=None), "kinds": sorted(kinds.items())}
+            for doc, kinds in sorted(counts.items())]

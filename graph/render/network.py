@@ -4,9 +4,10 @@ Nodes are clauses (with their hierarchy), parties, defined terms and external au
 edges are typed: contains, refers to, defines, uses, bears, owed to, conditioned on, cites.
 
 Why the page draws fast (pyvis's defaults took 15–21 s for 200 nodes, DESIGN.md): the
-layout is computed here, once, with networkx (a radial tree of the clauses; parties in the
-middle; terms and authorities on outer rings next to the clauses that define or cite them),
-so the page starts with physics off and nothing to stabilise; edges are straight (curved
+layout is computed here, once (the clause tree as an outline in newspaper columns, sections
+in reading order with their parts beneath; parties at its left; terms and authorities at its
+right, next to the columns that define them), so the page starts with physics off and nothing
+to stabilise; edges are straight (curved
 edges add a hidden physics node each); the node and edge lists are filled directly
 (``add_node``/``add_edge`` grow quadratically). The layout has no randomness: the same
 outputs give the same picture.
@@ -44,26 +45,40 @@ from .common import (
     doc_page,
     esc,
     nav,
+    render_template,
     script_json,
 )
 from .outputs import DocOutputs, Outputs, kind_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+# In the corpus network, a document with more top-level clauses than this (a press release's
+# paragraphs) is folded by heading.
+SECTIONS_MAX = 24
+HEADING_LABEL_MAX = 26
 # A graph with more nodes than this is drawn one node per section (top-level clause).
 AGGREGATE_ABOVE = 1500  # e.g. a 400-page credit agreement with 2,600 clauses and terms
 
-# Geometry of the radial layout, in vis-network canvas pixels.
-LEAF_SPACING = 34  # arc length between neighbouring leaves of the clause tree
-RING_MIN = 110  # distance between depth rings (grows with the number of leaves)
-OUTER_SPACING = 60  # arc length between neighbouring terms / authorities on their rings
-PARTY_SPACING = 150  # arc length between parties on the inner circle (their labels are long)
+# Geometry of the outline layout, in vis-network canvas pixels.
+ROW = 31  # between one clause and the next in a column (a section's box is 27 px high)
+INDENT = 22  # a part sits this far right of its parent
+COLUMN = 190  # width of a column of the outline (a label such as "Annex I, v(i)" fits)
+SECTION_GAP = 1  # empty rows between two sections
+MIN_COLUMN_ROWS = 12  # a short document still makes a column, not a line
+ASPECT = 1.33  # width / height aimed at: the canvas beside the controls on a laptop
+SIDE_GAP = 80  # between the outline and the parties / terms beside it
+PARTY_ROW, PARTY_COLUMN = 46, 230  # parties (and authorities) have long names: more room
+TERM_COLUMN = 230
+TERM_ROW = 32  # a term's label sits under its square
 LABEL_MAX = 30  # longer labels are cut on the canvas ("BB&T Capital Markets, a division…")
+# The first view: fitted to the screen unless that makes section labels smaller than this;
+# then it opens at this size on the first sections (network.js; the test reads the same).
+READABLE_PX = 12
 
 # (label, vis shape, colour) per node type; the legend is made from this table.
 NODE_TYPES = {
-    "document": ("Document", "star", "#9c755f"),
-    "clause": ("Clause", "dot", "#4e79a7"),
+    "document": ("Document", "box", "#9c755f"),
+    "clause": ("Clause", "box", "#4e79a7"),
     "party": ("Party", "diamond", "#f28e2b"),
     "term": ("Defined term", "square", "#59a14f"),
     "authority": ("External authority", "triangle", "#b07aa1"),
@@ -79,11 +94,18 @@ EDGE_TYPES = {
     "conditioned on": ("#d4a017", True, "clause → the clause or condition it depends on"),
     "cites": ("#b07aa1", False, "clause → external statute or rule"),
 }
-CLAUSE_SIZES = (16, 11, 8, 6)  # node size by depth: sections, subsections, clauses, deeper
+CLAUSE_FONTS = (15, 12.5, 11.5)  # label size by depth: sections, their parts, deeper
+DOCUMENT_FONT = 16
+DOCUMENT_LIFT = 8  # a document's box is taller than a row: it sits a little higher
+CLAUSE_FILLS = ("#4e79a7", "#d6e2f0", "#edf2f8")  # sections stand out, parts recede
 # Edge types drawn only when asked for (their checkbox starts off): a term used in 60 clauses
 # draws 60 lines, and together they hide the structure. network.js hands them to vis only
 # when their box is ticked (a credit agreement: 2,800 of its 4,700 edges).
-HIDDEN_AT_FIRST = {"uses"}
+# "contains" is drawn by the layout itself (parts indented beneath their section).
+HIDDEN_AT_FIRST = {"uses", "contains"}
+# Edges that run across the picture (to the parties at the left, the terms and authorities at
+# the right) are drawn faint until their node or clause is selected: the tree stays readable.
+FAINT = {"bears", "owed to", "cites", "defines"}
 # Side-panel text per clause, in characters: a section's text holds all its parts, so a long
 # agreement would otherwise carry its text many times over (ARTICLE I of a credit agreement:
 # 90,000 characters, repeated in each of its 300 parts' ancestors).
@@ -273,7 +295,8 @@ def corpus_graph(outputs: Outputs) -> Graph:
                             title=f"{doc.title or doc.doc} ({doc.kind})", text=f"{doc.title or ''}\n{doc.kind}",
                             reader=doc_page(doc.doc, READER, from_doc=None), meta={"doc": doc.doc}))
         reader = doc_page(doc.doc, READER, from_doc=None)
-        part = aggregate(document_graph(outputs, doc, prefix=f"{doc.doc}/", reader=reader), keep_terms=False)
+        part = aggregate(document_graph(outputs, doc, prefix=f"{doc.doc}/", reader=reader), keep_terms=False,
+                         by_heading=True)
         for node in part.nodes.values():
             if node.type == "clause" and node.parent is None:
                 node.parent = f"d:{doc.doc}"
@@ -287,13 +310,20 @@ def corpus_graph(outputs: Outputs) -> Graph:
     return graph
 
 
-def aggregate(graph: Graph, *, keep_terms: bool = True) -> Graph:
-    """One node per section: every clause folds into its top-level ancestor, edges are merged."""
+def aggregate(graph: Graph, *, keep_terms: bool = True, by_heading: bool = False) -> Graph:
+    """One node per section: every clause folds into its top-level ancestor, edges are merged.
+
+    ``by_heading``: a document made of many flat paragraphs under headings (a press release's
+    80 paragraphs) folds each heading's paragraphs into the heading, so that it does not crowd
+    out the agreements beside it.
+    """
     out = Graph(title=graph.title, aggregated=True)
+    group = _heading_groups(graph) if by_heading else {}
     fold = {}
     for node in graph.nodes.values():
         if node.type == "clause":
-            fold[node.id] = node.section or node.id
+            section = node.section or node.id
+            fold[node.id] = group.get(section, section)
         elif node.type == "term" and not keep_terms:
             continue
         else:
@@ -309,11 +339,48 @@ def aggregate(graph: Graph, *, keep_terms: bool = True) -> Graph:
     return out
 
 
+def _label_width(node: Node, depth: int) -> float:
+    """About how wide a node's box is drawn, with its indent and a gap (0.6 em a character)."""
+    font = DOCUMENT_FONT if node.type == "document" else CLAUSE_FONTS[min(depth, len(CLAUSE_FONTS) - 1)]
+    return depth * INDENT + len(_short(node.label)) * font * 0.6 + 40
+
+
+def _heading_groups(graph: Graph) -> dict[str, str]:
+    """Top-level clause id -> the id of the heading it sits under (or of the first clause of a
+    run before any heading), when a document has more than SECTIONS_MAX top-level clauses and
+    headings among them; the group's node is relabelled with the heading's words."""
+    tops = [n for n in graph.nodes.values() if n.type == "clause" and n.section == n.id]
+    if len(tops) <= SECTIONS_MAX or not any(n.meta.get("kind") == "heading" for n in tops):
+        return {}
+    group: dict[str, str] = {}
+    members: dict[str, list[Node]] = defaultdict(list)
+    head = None
+    for node in tops:
+        if node.meta.get("kind") == "heading" or head is None:
+            head = node
+        group[node.id] = head.id
+        members[head.id].append(node)
+    for head_id, nodes in members.items():
+        head = graph.nodes[head_id]
+        words = " ".join(head.text.split()) if head.meta.get("kind") == "heading" else ""
+        span = nodes[0].label if len(nodes) == 1 else f"{nodes[0].label}–{nodes[-1].label}"
+        head.label = _short(words, HEADING_LABEL_MAX) if words else span
+        head.title = f"{words or span}: {span} ({len(nodes)} clauses folded into one node)"
+    return group
+
+
 # --- layout ---------------------------------------------------------------------------------
 
 
 def layout(graph: Graph) -> dict[str, tuple[int, int]]:
-    """Positions: clauses as a radial tree, parties inside it, terms and authorities outside."""
+    """Positions: the clause tree as an outline in newspaper columns, parties at its left,
+    defined terms and authorities at its right.
+
+    Each section starts a block (the section, then its parts indented beneath it, in reading
+    order); blocks flow down a column and on to the next, like a newspaper, so that the picture
+    has about the shape of a screen and its labels stay readable when it is fitted to one. A
+    section taller than a column continues at the top of the next.
+    """
     tree = nx.DiGraph()
     tree_types = ("clause", "document")
     for node in graph.nodes.values():
@@ -322,102 +389,69 @@ def layout(graph: Graph) -> dict[str, tuple[int, int]]:
             if node.parent in graph.nodes and graph.nodes[node.parent].type in tree_types:
                 tree.add_edge(node.parent, node.id)
     roots = [n for n in tree.nodes if tree.in_degree(n) == 0]
-    leaves: dict[str, int] = {}
-    height: dict[str, int] = {}
-    for n in nx.dfs_postorder_nodes(tree):
-        kids = list(tree.successors(n))
-        leaves[n] = sum(leaves[k] for k in kids) if kids else 1
-        height[n] = 1 + max((height[k] for k in kids), default=0)
-    total = sum(leaves[r] for r in roots) or 1
-    depth = max((height[r] for r in roots), default=1)
-    ring = max(RING_MIN, total * LEAF_SPACING / (2 * math.pi) / depth)
 
-    parties = [n for n in graph.nodes.values() if n.type == "party"]
-    party_radius = 0.0 if len(parties) <= 1 else max(PARTY_SPACING * len(parties) / (2 * math.pi), 70)
-    # The second ring (where most leaves sit) gets LEAF_SPACING pixels of arc per leaf.
-    first_ring = max(party_radius + ring * (0.9 if parties else 1.0), total * LEAF_SPACING / (2 * math.pi) - ring)
+    blocks: list[list[tuple[str, int]]] = []
+    for root in roots:
+        block: list[tuple[str, int]] = []
 
+        def walk(n: str, depth: int) -> None:
+            block.append((n, depth))
+            for kid in tree.successors(n):  # successors keep insertion (reading) order
+                walk(kid, depth + 1)
+
+        walk(root, 0)
+        blocks.append(block)
+
+    # Column height H so that the whole picture (outline, and the columns beside it) has the
+    # screen's shape: ASPECT * H**2 - sides * H - area = 0, where area = rows * ROW * COLUMN.
+    # A column is as wide as its longest label needs (a document's id in the corpus network).
+    column_width = max([COLUMN] + [_label_width(graph.nodes[n], depth) for b in blocks for n, depth in b])
+    rows_total = sum(len(b) + SECTION_GAP for b in blocks) or 1
+    has = Counter(n.type for n in graph.nodes.values())
+    sides = sum(width + SIDE_GAP for kind, width in (("party", PARTY_COLUMN), ("term", TERM_COLUMN),
+                                                      ("authority", TERM_COLUMN)) if has[kind])
+    area = rows_total * ROW * column_width
+    column_height = (sides + math.sqrt(sides * sides + 4 * ASPECT * area)) / (2 * ASPECT)
+    rows_per_column = max(MIN_COLUMN_ROWS, math.ceil(column_height / ROW))
     pos: dict[str, tuple[float, float]] = {}
-    angle_of: dict[str, float] = {}
+    column, row = 0, 0
+    for block in blocks:
+        if row and row + len(block) > rows_per_column:
+            column, row = column + 1, 0  # a section starts at the top of a column rather than break
+        for n, depth in block:
+            if row >= rows_per_column:
+                column, row = column + 1, 0
+            lift = DOCUMENT_LIFT if graph.nodes[n].type == "document" else 0  # its box is taller
+            pos[n] = (column * column_width + depth * INDENT, row * ROW - lift)
+            row += 1
+        row += SECTION_GAP
+    columns = column + 1 if blocks else 0
+    height = rows_per_column * ROW
 
-    def shares(nodes: list[str]) -> list[float]:
-        # Mostly by size, a quarter evenly: a run of one-line sections does not collapse into a clump.
-        weight = sum(leaves[n] for n in nodes)
-        return [0.75 * leaves[n] / weight + 0.25 / len(nodes) for n in nodes]
+    def stack(nodes: list[Node], x0: float, step: float, width: float) -> float:
+        """Nodes down columns of the clause grid's height from x0; returns the x after them."""
+        per_column = max(1, int(height // step))
+        for i, node in enumerate(nodes):
+            c, r = divmod(i, per_column)
+            pos[node.id] = (x0 + c * width, r * step)
+        return x0 + math.ceil(len(nodes) / per_column) * width if nodes else x0
 
-    def place(n: str, level: int, a0: float, a1: float) -> None:
-        mid = (a0 + a1) / 2
-        radius = first_ring + (level - 1) * ring
-        angle_of[n] = mid
-        pos[n] = (radius * math.cos(mid), radius * math.sin(mid))
-        kids = list(tree.successors(n))  # successors keep insertion (reading) order
-        a = a0
-        for kid, share in zip(kids, shares(kids) if kids else []):
-            place(kid, level + 1, a, a + (a1 - a0) * share)
-            a += (a1 - a0) * share
+    order = {n: i for i, n in enumerate(pos)}
+    parties = [n for n in graph.nodes.values() if n.type == "party"]
+    party_columns = math.ceil(len(parties) / max(1, int(height // PARTY_ROW))) if parties else 0
+    stack(parties, -party_columns * PARTY_COLUMN - SIDE_GAP, PARTY_ROW, PARTY_COLUMN)
 
-    a = -math.pi / 2  # the first section at twelve o'clock, reading order clockwise
-    for r, share in zip(roots, shares(roots) if roots else []):
-        place(r, 1, a, a + 2 * math.pi * share)
-        a += 2 * math.pi * share
-    outer = first_ring + (depth - 1) * ring
+    def reading_order(node: Node) -> int:  # terms beside the part of the text that defines them
+        return order.get(node.parent, len(order))
 
-    neighbours: dict[str, list[str]] = defaultdict(list)
-    for e in graph.edges.values():
-        neighbours[e.source].append(e.target)
-        neighbours[e.target].append(e.source)
+    terms = sorted((n for n in graph.nodes.values() if n.type == "term"), key=reading_order)
+    x = stack(terms, columns * column_width + SIDE_GAP, TERM_ROW, TERM_COLUMN)
+    authorities = [n for n in graph.nodes.values() if n.type == "authority"]
+    stack(authorities, x + (SIDE_GAP if terms else 0), PARTY_ROW, TERM_COLUMN)
 
-    def mean_angle(n: str, prefer: str | None = None) -> float:
-        anchors = [prefer] if prefer in angle_of else [m for m in neighbours[n] if m in angle_of]
-        if not anchors:
-            return 0.0
-        return math.atan2(sum(math.sin(angle_of[m]) for m in anchors), sum(math.cos(angle_of[m]) for m in anchors))
-
-    for i, node in enumerate(parties):
-        t = -math.pi / 2 + 2 * math.pi * i / max(len(parties), 1)
-        pos[node.id] = (party_radius * math.cos(t), party_radius * math.sin(t))
-
-    for kind, radius in (("term", outer + ring * 0.9), ("authority", outer + ring * 1.7)):
-        nodes = [n for n in graph.nodes.values() if n.type == kind]
-        angles = _spread([mean_angle(n.id, n.parent) for n in nodes], OUTER_SPACING / radius)
-        by_angle = sorted(range(len(nodes)), key=lambda i: angles[i])
-        for rank, i in enumerate(by_angle):  # neighbours alternate between two radii: labels clear
-            r = radius + (rank % 2) * ring * 0.4
-            pos[nodes[i].id] = (r * math.cos(angles[i]), r * math.sin(angles[i]))
-
-    for node in graph.nodes.values():  # anything left (a clause outside the tree): the middle
-        pos.setdefault(node.id, (0.0, 0.0))
+    for node in graph.nodes.values():  # anything left (a clause outside the tree): the corner
+        pos.setdefault(node.id, (0.0, -ROW * 2))
     return {n: (round(x), round(y)) for n, (x, y) in pos.items()}
-
-
-def _spread(angles: list[float], gap: float) -> list[float]:
-    """Angles moved apart, keeping their order, so that neighbours are at least ``gap`` apart.
-
-    Nodes that want the same place form a run centred on where they want to be.
-    """
-    if not angles:
-        return []
-    if gap * len(angles) >= 2 * math.pi:
-        gap = 2 * math.pi / len(angles)
-    order = sorted(range(len(angles)), key=lambda i: (angles[i], i))
-    runs: list[list[int]] = []  # each run: indices placed gap apart, centred on their mean wish
-    for i in order:
-        runs.append([i])
-        while len(runs) > 1:
-            a, b = runs[-2], runs[-1]
-            if _run_start(angles, b, gap) - _run_start(angles, a, gap) >= gap * len(a):
-                break
-            runs[-2:] = [a + b]
-    out = [0.0] * len(angles)
-    for run in runs:
-        start = _run_start(angles, run, gap)
-        for k, i in enumerate(run):
-            out[i] = start + k * gap
-    return out
-
-
-def _run_start(angles: list[float], run: list[int], gap: float) -> float:
-    return sum(angles[i] for i in run) / len(run) - gap * (len(run) - 1) / 2
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -448,6 +482,7 @@ def render_network(graph: Graph, *, title: str, doc: str | None, assets: str, re
         "nav": nav(doc, "network" if doc else "corpus-network", doc or "Corpus"),
         "controls": _controls(graph, title, reader),
         "details": script_json(details),
+        "readable": str(READABLE_PX),
     }
     for key, value in replacements.items():
         html = html.replace(f"<!--cg:{key}-->", value)
@@ -473,22 +508,31 @@ VIS_OPTIONS = {
 
 def _vis_node(node: Node, xy: tuple[int, int]) -> dict:
     label, shape, color = NODE_TYPES[node.type]
-    size = {"clause": CLAUSE_SIZES[min(node.depth, len(CLAUSE_SIZES) - 1)], "document": 22, "party": 16,
-            "term": 7, "authority": 10}[node.type]
-    font = {"size": 15 if node.type in ("party", "document") or (node.type == "clause" and node.depth == 0)
-            else 12 if node.type in ("term", "authority") else 10}
-    return {
+    vis = {
         "id": node.id,
         "label": esc(_short(node.label)),  # escaped: see the module docstring
         "title": esc(node.title),
         "shape": shape,
-        "color": color,
-        "size": size,
-        "font": font,
         "x": xy[0],
         "y": xy[1],
         "cgType": node.type,
     }
+    if node.type == "clause":
+        level = min(node.depth, len(CLAUSE_FONTS) - 1)
+        fill = CLAUSE_FILLS[level]
+        vis.update(color={"background": fill, "border": color, "highlight": {"background": "#ffe58a", "border": "#b26a00"},
+                          "hover": {"background": fill, "border": "#1f2328"}},
+                   font={"size": CLAUSE_FONTS[level], "color": "#ffffff" if level == 0 else "#1f2328",
+                         "bold": level == 0},
+                   margin={"top": 3, "bottom": 3, "left": 5, "right": 5}, borderWidth=1, shapeProperties={"borderRadius": 3},
+                   cgLevel=level)
+    elif node.type == "document":
+        vis.update(color={"background": color, "border": "#5c4433"}, font={"size": DOCUMENT_FONT, "color": "#ffffff", "bold": True},
+                   margin=6, shapeProperties={"borderRadius": 3}, cgLevel=0)
+    else:
+        vis.update(color=color, size={"document": 22, "party": 14, "term": 7, "authority": 9}[node.type],
+                   font={"size": 14 if node.type == "party" else 13, "color": "#1f2328"})
+    return vis
 
 
 def _vis_edge(edge: Edge, graph: Graph) -> dict:
@@ -500,16 +544,22 @@ def _vis_edge(edge: Edge, graph: Graph) -> dict:
         "from": edge.source,
         "to": edge.target,
         "title": esc(f"{src.label} {edge.type} {dst.label}{times}"),
-        "color": {"color": color, "highlight": color, "hover": color},
+        "color": {"color": _faint(color) if edge.type in FAINT else color, "highlight": color, "hover": color},
         "dashes": dashed,
         "width": 1 + min(edge.count, 4) * 0.5 if edge.type in ("refers to", "bears", "cites") else 1,
         "cgType": edge.type,  # types in HIDDEN_AT_FIRST reach vis only when ticked (network.js)
     }
 
 
-def _short(label: str) -> str:
+def _faint(hex_colour: str, alpha: float = 0.3) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _short(label: str, limit: int = 0) -> str:
+    limit = limit or LABEL_MAX
     label = " ".join(label.split())
-    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _party_option(node: Node) -> str:
@@ -521,36 +571,15 @@ def _party_option(node: Node) -> str:
 def _controls(graph: Graph, title: str, reader: str | None) -> str:
     node_counts = Counter(n.type for n in graph.nodes.values())
     edge_counts = Counter(e.type for e in graph.edges.values())
-    node_rows = "".join(
-        f'<label class="legend-row"><input type="checkbox" data-filter="node" value="{t}" checked>'
-        f'<span class="shape shape-{shape}" style="--c:{color}"></span>{esc(label)}'
-        f'<span class="count">{node_counts[t]}</span></label>'
-        for t, (label, shape, color) in NODE_TYPES.items() if node_counts[t] or t != "document"
-    )
-    edge_rows = "".join(
-        f'<label class="legend-row" title="{esc(meaning)}"><input type="checkbox" data-filter="edge" value="{esc(t)}"{"" if t in HIDDEN_AT_FIRST else " checked"}>'
-        f'<span class="line{" dashed" if dashed else ""}" style="--c:{color}"></span>{esc(t)}'
-        f'<span class="count">{edge_counts[t]}</span></label>'
-        for t, (color, dashed, meaning) in EDGE_TYPES.items()
-    )
+    node_rows = [{"type": t, "label": label, "shape": shape, "color": color, "count": node_counts[t]}
+                 for t, (label, shape, color) in NODE_TYPES.items() if node_counts[t] or t != "document"]
+    edge_rows = [{"type": t, "color": color, "dashed": dashed, "meaning": meaning, "count": edge_counts[t],
+                  "checked": t not in HIDDEN_AT_FIRST}
+                 for t, (color, dashed, meaning) in EDGE_TYPES.items()]
     parties = sorted((n for n in graph.nodes.values() if n.type == "party"), key=lambda n: n.label.lower())
-    options = "".join(f'<option value="{esc(n.id)}">{esc(_party_option(n))}</option>' for n in parties)
-    note = ('<p class="note">One node per section: parts of a section are folded into it.</p>'
-            if graph.aggregated else "")
-    to_reader = f'<a href="{esc(reader)}">Read the document</a>' if reader else ""
-    return (
-        f'<h1>{esc(title)}</h1>{note}'
-        '<label class="search"><span>Search</span>'
-        '<input id="cg-search" type="search" placeholder="label or words, e.g. 8(c) or indemnify" autocomplete="off"></label>'
-        '<ol id="cg-results" class="results"></ol>'
-        '<label class="party-select"><span>Party</span>'
-        f'<select id="cg-party"><option value="">All parties</option>{options}</select></label>'
-        f'<fieldset class="legend"><legend>Nodes</legend>{node_rows}</fieldset>'
-        f'<fieldset class="legend"><legend>Edges</legend>{edge_rows}</fieldset>'
-        '<label class="physics"><input id="cg-physics" type="checkbox"> Physics (let the layout move)</label>'
-        '<button id="cg-fit" type="button">Fit to screen</button> '
-        f'<p class="hint">Click a node to read it and see its links; click the background to clear. {to_reader}</p>'
-    )
+    return render_template("network_controls.html", title=title, aggregated=graph.aggregated, reader=reader,
+                           parties=[{"id": n.id, "text": _party_option(n)} for n in parties],
+                           node_rows=node_rows, edge_rows=edge_rows)
 
 
 # --- offline --------------------------------------------------------------------------------

@@ -6,6 +6,12 @@ count UTF-16 units). The text shown is the *clean* text of :mod:`clausegraph.cle
 numbers and running headers gone, wrapped lines joined), and every record's source span is
 mapped onto it through the clean text's offset map.
 
+Around the text (``templates/reader.html``, filled by ``static/reader.js``): an outline of the
+clause tree, a "go to" box for labels, a search over the text, the terms panel (each term once,
+its definition's words, its uses listed in a drawer), and the obligations of a chosen party
+listed with clause, modality, counterparty and conditions. A reference naming several targets
+("subsection (a) or (b)") links each one where its designator is written.
+
 Structure: sections, subsections and attachments are nested ``<section>`` blocks, each with
 its citation label in the margin and the list of what refers to it; items enumerated inside a
 sentence (``7(h)(iv)``) stay inline in their sentence, as anchored ``<span>`` s. Inline marks
@@ -16,7 +22,8 @@ are nested properly even where they cross: a mark that crosses another is closed
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..clean import clean
@@ -31,8 +38,9 @@ from .common import (
     counterparty_key,
     doc_page,
     esc,
-    nav,
-    page,
+    markup,
+    nav_links,
+    render_template,
     slug,
 )
 from .outputs import DocOutputs, Outputs, kind_text
@@ -124,29 +132,17 @@ def render_reader(outputs: Outputs, doc: DocOutputs, incoming) -> str:
     marks = _marks(ctx, cleaned)
     body = _blocks(ctx, marks)
     title = doc.title or doc.doc
-    head = (
-        nav(doc.doc, "reader", doc.doc)
-        + '<header class="doc-head">'
-        + f'<h1>{esc(title)}</h1><p class="doc-meta"><span class="kind">{esc(doc.kind)}</span>'
-        + f' · {_count(len(doc.clauses), "clause")} · {_count(len(doc.terms), "defined term")}'
-        + f' · {_count(len(doc.references), "reference")} · {_count(len(doc.deontics), "obligation")}'
-        + f' · <a href="{NETWORK}">open the network</a></p>'
-        + _who_html(ctx)
-        + _findings_html(ctx)
-        + _terms_html(ctx)
-        + "</header>"
-        + _party_bar(ctx, parties)
-    )
-    style = "".join(
-        f".p{i}{{--party:{colour(i)}}}" for i in range(len(parties))
-    )
-    return page(
-        f"{title} — reader",
-        head + f'<main class="reader">{body}</main><div id="cg-tip" class="tip" role="tooltip" hidden></div>',
-        depth=2,
-        scripts=("reader.js",),
-        inline_style=style,
-        body_class="reader-page",
+    terms = _term_rows(ctx)
+    counts = [_count(len(doc.clauses), "clause"), _count(len(terms), "defined term"),
+              _count(len(doc.references), "reference"), _count(len(doc.deontics), "obligation")]
+    return render_template(
+        "reader.html",
+        title=f"{title} — reader", up="../../", body_class="reader-page", scripts=("reader.js",),
+        inline_style="".join(f".p{i}{{--party:{colour(i)}}}" for i in range(len(parties))),
+        nav_links=nav_links(doc.doc, "reader"), nav_title=doc.doc,
+        doc_title=title, kind=doc.kind, counts=counts,
+        who=markup(_who_html(ctx)), findings=markup(_findings_html(ctx)), terms=terms,
+        parties=_party_rows(ctx, parties), outline=_outline(ctx), text=markup(body),
     )
 
 
@@ -184,15 +180,21 @@ def _marks(ctx: _Context, cleaned) -> list[_Mark]:
                 f'<span class="item" id="{esc(clause_id(clause.label))}" data-label="{esc(clause.label)}">{badge}',
                 "</span>", open_again='<span class="item">')
 
-    # Obligations (and the other modalities), coloured by bearer.
-    for d in doc.deontics:
+    # Obligations (and the other modalities), coloured by bearer; the first element of each
+    # carries what the "obligations of a party" list shows (clause, modality, owed to, conditions).
+    names = bearer_groups(doc.deontics, {e.key: e for e in ctx.outputs.entities})
+    for n, d in enumerate(doc.deontics, start=1):
         key = bearer_key(d)
         i = ctx.party_index.get(key, 0)
         owed = f" · owed to {d.counterparty}" if d.counterparty else ""
         tip = f"{d.bearer} — {kind_text(d.modality)} (“{d.trigger}”){owed} · {d.clause}"
-        tag = (f'<mark class="ob p{i} m-{esc(slug(kind_text(d.modality)))}" data-party="{esc(key)}"'
-               f' data-owed="{esc(counterparty_key(d) or "")}" data-tip="{esc(tip)}">')
-        add(_range(ctx, d.start, d.end), RANK_OBLIGATION, tag, "</mark>")
+        css = f"ob p{i} m-{esc(slug(kind_text(d.modality)))}"
+        common = f'data-party="{esc(key)}" data-owed="{esc(counterparty_key(d) or "")}" data-tip="{esc(tip)}"'
+        owed_name = names.get(counterparty_key(d) or "", d.counterparty or "")
+        first = (f'<mark class="{css}" id="ob-{n}" {common} data-clause="{esc(d.clause)}"'
+                 f' data-modality="{esc(kind_text(d.modality))}" data-trigger="{esc(d.trigger)}"'
+                 f' data-counterparty="{esc(owed_name)}" data-conditions="{esc(_conditions_of(doc, d))}">')
+        add(_range(ctx, d.start, d.end), RANK_OBLIGATION, first, "</mark>", open_again=f'<mark class="{css}" {common}>')
 
     for c in doc.conditions:
         tip = f"{kind_text(c.kind)} (“{c.trigger}”) · governs {c.governs}"
@@ -227,7 +229,7 @@ def _links(ctx: _Context) -> list[_Mark]:
     for ref, anchor in zip(doc.references, reference_anchors(doc)):
         by_span[(ref.start, ref.end)].append((ref, anchor))
     for (start, end), group in sorted(by_span.items()):
-        candidates.append(_reference_mark(ctx, _range(ctx, start, end), group))
+        candidates += _reference_marks(ctx, _range(ctx, start, end), group)
 
     def_anchors = definition_anchors(doc)
     definition_spans = set()
@@ -237,8 +239,8 @@ def _links(ctx: _Context) -> list[_Mark]:
         span = _range(ctx, term.start, term.end)
         if span:
             candidates.append(_Mark(span[0], span[1], RANK_LINK,
-                                    f'<dfn class="defined" id="{anchor}" data-tip="{esc(tip)}">', "</dfn>",
-                                    open_again='<dfn class="defined">'))
+                                    f'<dfn class="defined" id="{anchor}" data-term="{slug(term.term)}" data-tip="{esc(tip)}">',
+                                    "</dfn>", open_again='<dfn class="defined">'))
     for term, anchor in zip(doc.terms, def_anchors):
         tip = f"“{term.term}” ({term.defined_in}): {_shorten(term.definition)}"
         for use in term.uses:
@@ -247,7 +249,8 @@ def _links(ctx: _Context) -> list[_Mark]:
             span = _range(ctx, use.start, use.end)
             if span:
                 candidates.append(_Mark(span[0], span[1], RANK_LINK,
-                                        f'<a class="term" href="#{anchor}" data-tip="{esc(tip)}">', "</a>"))
+                                        f'<a class="term" href="#{anchor}" data-term="{slug(term.term)}" data-tip="{esc(tip)}">',
+                                        "</a>"))
 
     taken: list[tuple[int, int]] = []  # links never nest: <a> inside <a> is not HTML
     links = []
@@ -263,33 +266,97 @@ def _links(ctx: _Context) -> list[_Mark]:
     return links
 
 
-def _reference_mark(ctx: _Context, span, group) -> _Mark | None:
+def _reference_marks(ctx: _Context, span, group) -> list[_Mark]:
+    """The link(s) of one reference span: one per target ("subsection (a) or (b)" links "(b)" too)."""
     if not span:
-        return None
+        return []
     anchor = group[0][1]
-    targets = [r for r, _ in group if r.target]
-    externals = sorted({r.external for r, _ in group if r.external})
+    targets = list({(r.target_doc or ctx.doc.doc, r.target): r for r, _ in group if r.target}.values())
+    externals = list({(r.external, r.kind, r.designator): r for r, _ in group if r.external}.values())
     if targets:
-        first = targets[0]
-        target_doc = first.target_doc or ctx.doc.doc
-        href = doc_page(target_doc, READER, from_doc=ctx.doc.doc) if target_doc != ctx.doc.doc else ""
-        href += clause_href(first.target)
-        names = ", ".join(
-            (f"{r.target_doc}: " if r.target_doc and r.target_doc != ctx.doc.doc else "") + r.target
-            for r in targets
-        )
-        tip = f"refers to {names}" + _target_words(ctx, first)
-        return _Mark(span[0], span[1], RANK_LINK,
-                     f'<a class="ref" id="{anchor}" href="{esc(href)}" data-target="{esc(first.target)}" data-tip="{esc(tip)}">',
-                     "</a>", open_again=f'<a class="ref" href="{esc(href)}">')
+        pieces = _target_pieces(ctx.text[span[0]:span[1]], [r.target for r in targets]) if len(targets) > 1 else None
+        if pieces is None:  # one target, or the words do not show where each one is named
+            pieces = [(0, span[1] - span[0])] + [None] * (len(targets) - 1)
+        marks, also = [], []
+        for n, (ref, piece) in enumerate(zip(targets, pieces)):
+            href = _reference_href(ctx, ref)
+            tip = f"refers to {_target_name(ctx, ref)}" + _target_words(ctx, ref)
+            if piece is None:  # named in the tip and as a small link after the reference
+                also.append(f'<a class="ref also" href="{esc(href)}" data-target="{esc(ref.target)}"'
+                            f' data-tip="{esc(tip)}">{esc(_target_name(ctx, ref))}</a>')
+                continue
+            ident = f' id="{anchor}"' if n == 0 else ""
+            marks.append(_Mark(span[0] + piece[0], span[0] + piece[1], RANK_LINK,
+                               f'<a class="ref"{ident} href="{esc(href)}" data-target="{esc(ref.target)}" data-tip="{esc(tip)}">',
+                               "</a>", open_again=f'<a class="ref" href="{esc(href)}" data-tip="{esc(tip)}">'))
+        if also:
+            marks[0].after = f'<span class="also-refs">(also {", ".join(also)})</span>'
+        return marks
     if externals:
-        act = "; ".join(externals)
-        return _Mark(span[0], span[1], RANK_LINK,
-                     f'<span class="ref ext" id="{anchor}" data-tip="{esc("cites the " + act)}">', "</span>",
-                     open_again='<span class="ref ext">', after=f'<span class="act">{esc(act)}</span>')
-    return _Mark(span[0], span[1], RANK_LINK,
-                 f'<span class="ref broken" id="{anchor}" data-tip="does not resolve to a clause in this corpus">',
-                 "</span>", open_again='<span class="ref broken">')
+        acts = "; ".join(sorted({r.external for r in externals}))
+        cited = "; ".join(_statute_name(r) for r in externals)
+        return [_Mark(span[0], span[1], RANK_LINK,
+                      f'<span class="ref ext" id="{anchor}" data-tip="{esc("cites " + cited)}">', "</span>",
+                      open_again=f'<span class="ref ext" data-tip="{esc("cites " + cited)}">',
+                      after=f'<span class="act" title="{esc(cited)}">{esc(acts)}</span>')]
+    return [_Mark(span[0], span[1], RANK_LINK,
+                  f'<span class="ref broken" id="{anchor}" data-tip="does not resolve to a clause in this corpus">',
+                  "</span>", open_again='<span class="ref broken">')]
+
+
+def _reference_href(ctx: _Context, ref) -> str:
+    target_doc = ref.target_doc or ctx.doc.doc
+    href = doc_page(target_doc, READER, from_doc=ctx.doc.doc) if target_doc != ctx.doc.doc else ""
+    return href + clause_href(ref.target)
+
+
+def _target_name(ctx: _Context, ref) -> str:
+    return (f"{ref.target_doc}: " if ref.target_doc and ref.target_doc != ctx.doc.doc else "") + ref.target
+
+
+_LAST_DESIGNATOR = re.compile(r"(\([^()\s]+\)|[A-Za-z0-9.-]+)$")
+
+
+def _target_pieces(words: str, targets: list[str]) -> list[tuple[int, int]] | None:
+    """Where in a reference's words each target is named, in order: "Sections 8 and 11" →
+    [(0, 10), (15, 17)] (the first piece keeps the lead word). None if one cannot be found."""
+    pieces, cursor = [], 0
+    for target in targets:
+        last = _LAST_DESIGNATOR.search(target)
+        if not last:
+            return None
+        token = last.group(1)
+        pattern = re.escape(token) if token.startswith("(") else rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])"
+        found = re.compile(pattern, re.I).search(words, cursor)
+        if not found:
+            return None
+        pieces.append((found.start(), found.end()))
+        cursor = found.end()
+    pieces[0] = (0, pieces[0][1])
+    return pieces
+
+
+def _statute_name(ref) -> str:
+    """ "Securities Act of 1933 § 11(f)", "Securities Act of 1933, Rule 424(b)", "Regulation S-X"."""
+    act, what = ref.external, ref.designator
+    if not what or what in act:
+        return act
+    if ref.kind == "section":
+        return f"{act} § {what}"
+    return f"{act}, {ref.kind.capitalize()} {what}"
+
+
+def _conditions_of(doc: DocOutputs, d) -> str:
+    """The conditions that qualify an obligation: inside its words, or governing its clause."""
+    found = []
+    for c in doc.conditions:
+        inside = c.start < d.end and d.start < c.end
+        same_clause = c.governs == d.clause and c.clause == d.clause
+        if c.governs_bearer and c.governs_bearer.lower() not in (d.bearer or "").lower():
+            continue  # qualifies another party's obligations
+        if inside or same_clause:
+            found.append(_shorten(f"{c.trigger}: {c.text}")[:160])
+    return " | ".join(dict.fromkeys(found))
 
 
 def _target_words(ctx: _Context, ref) -> str:
@@ -483,31 +550,55 @@ def _who_html(ctx: _Context) -> str:
     return f'<p class="who"><span class="who-label">{label}:</span> {" · ".join(items)}</p>'
 
 
-def _terms_html(ctx: _Context) -> str:
-    if not ctx.doc.terms:
-        return ""
-    items = "".join(
-        f'<li><a href="#{anchor}">{esc(" ".join(t.term.split()))}</a> <span class="where">{esc(t.defined_in)}</span></li>'
-        for t, anchor in sorted(zip(ctx.doc.terms, definition_anchors(ctx.doc)), key=lambda p: p[0].term.lower())
-    )
-    return f'<details class="terms"><summary>Defined terms ({len(ctx.doc.terms)})</summary><ul>{items}</ul></details>'
+def _term_rows(ctx: _Context) -> list[dict]:
+    """The terms panel: each term once (by its slug), with its definition's own words; a term
+    defined again (a schedule's own "Company") lists the other definitions under it."""
+    rows: dict[str, dict] = {}
+    for term, anchor in zip(ctx.doc.terms, definition_anchors(ctx.doc)):
+        key = slug(term.term)
+        words = _shorten(term.definition)
+        if key in rows:
+            rows[key]["also"].append({"anchor": anchor, "defined_in": term.defined_in, "definition": words})
+            rows[key]["uses"] += len(term.uses)
+            continue
+        rows[key] = {"slug": key, "anchor": anchor, "name": " ".join(term.term.split()),
+                     "defined_in": term.defined_in, "definition": words, "also": [], "uses": len(term.uses)}
+    return sorted(rows.values(), key=lambda r: r["name"].lower())
 
 
-def _party_bar(ctx: _Context, parties: dict[str, str]) -> str:
-    if not parties:
-        return ""
-    counts: dict[str, int] = defaultdict(int)
-    for d in ctx.doc.deontics:
-        counts[bearer_key(d)] += 1
-    buttons = ['<button type="button" class="party-filter on" data-party="" aria-pressed="true">All parties</button>']
-    for key, name in parties.items():
-        if not counts.get(key):
-            continue  # owed obligations only: a colour in the tips, not a filter
-        i = ctx.party_index[key]
-        buttons.append(
-            f'<button type="button" class="party-filter p{i}" data-party="{esc(key)}" aria-pressed="false"'
-            f' title="Show only the obligations of the {esc(name)}"><span class="swatch"></span>{esc(name)}'
-            f' <span class="count">{counts.get(key, 0)}</span></button>'
-        )
-    return (f'<div class="party-bar" role="toolbar" aria-label="Obligations by bearer">'
-            f'<span class="bar-label">Obligations by bearer:</span>{"".join(buttons)}</div>')
+def _party_rows(ctx: _Context, parties: dict[str, str]) -> list[dict]:
+    """The party filter's buttons: bearers of at least one statement (owed-only parties are a
+    colour in the tips, not a filter)."""
+    counts = Counter(bearer_key(d) for d in ctx.doc.deontics)
+    return [{"key": key, "name": name, "index": ctx.party_index[key], "count": counts[key]}
+            for key, name in parties.items() if counts.get(key)]
+
+
+def _outline(ctx: _Context) -> list[dict]:
+    """The clause tree as the outline shows it: blocks only (items inside a sentence are not)."""
+    doc = ctx.doc
+    nodes: dict[str, dict] = {}
+    roots: list[dict] = []
+    for clause in doc.clauses:
+        if _inline_clause(doc, clause):
+            continue
+        words = clause.heading or _without_label(clause.label, clause.text)
+        node = {"label": clause.label, "href": clause_href(clause.label), "title": _first_words(words), "children": []}
+        nodes[clause.label] = node
+        parent = nodes.get(clause.parent) if clause.parent else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def _without_label(label: str, text: str) -> str:
+    """A clause's first words without the designator it starts with ("(a) To prepare" → "To prepare")."""
+    words = text.split()[:10]
+    last = _LAST_DESIGNATOR.search(label)
+    if words and last and words[0].strip("().,:").lower() == last.group(1).strip("()").lower():
+        words = words[1:]
+    return " ".join(words)
+
+
+def _first_words(text: str, limit: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

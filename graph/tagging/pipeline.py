@@ -13,7 +13,10 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from ..classify import document_kind, document_title
+from ..clean import clean
 from ..model import Document
+from ..segment import segment
 from . import factories  # noqa: F401  (registers the components)
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -59,4 +62,18 @@ def tag_document(document: Document, nlp: Language | None = None) -> Document:
         references=tuple(results.get("references", ())),
         deontics=tuple(results.get("deontics", ())),
         conditions=tuple(results.get("conditions", ())),
+    )
+
+
+def document_for_text(text: str, doc_id: str = "doc") -> Document:
+    """The Document a component needs, for a user's Doc made from plain ``text``.
+
+    The text is taken as already clean (the Doc's offsets are the records' offsets); its clause
+    tree comes from segmenting it as ``build`` would (numbered sections, or paragraphs p1, p2…).
+    """
+    clauses = tuple(segment(clean(text))) if text.strip() else ()
+    kind = document_kind(text, list(clauses))
+    return Document(
+        doc_id=doc_id, path=doc_id, format="text", kind=kind, title=document_title(text, kind),
+        source=text, clean=text, clean_offsets=tuple(range(len(text) + 1)), clauses=clauses,
     )

@@ -194,3 +194,17 @@ def recording_page(**kwargs) -> Iterator[RecordedPage]:
     """One RecordedPage in its own browser (see chromium_session for kwargs)."""
     with chromium_session(**kwargs) as session:
         yield session.new_page()
+
+
+def save_screenshot(target, name: str, folder) -> list[Path]:
+    """Screenshot a page or a locator into ``folder`` and, when $CLAUSEGRAPH_SCREENSHOTS names a
+    folder, into that one too (to look at by eye); returns the files written."""
+    folders = [Path(folder)]
+    if os.environ.get("CLAUSEGRAPH_SCREENSHOTS"):
+        folders.append(Path(os.environ["CLAUSEGRAPH_SCREENSHOTS"]))
+    written = []
+    for f in folders:
+        f.mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(f / name))
+        written.append(f / name)
+    return written

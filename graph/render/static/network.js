@@ -22,6 +22,7 @@
     n.plainTitle = decode(n.title);
     n.title = tip(n.plainTitle);
     n.baseColor = n.color;
+    n.baseFont = (n.font && n.font.color) || "#222";
     byId[n.id] = n; out[n.id] = []; inc[n.id] = [];
   });
   rawEdges.forEach(function (e) {
@@ -46,6 +47,23 @@
   var container = document.getElementById("mynetwork");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.cgNetwork = network;  // for tests and the curious
+  // The first view: the whole picture if its section labels are readable so; else readable
+  // labels on the first sections (the top left of the outline), the rest a drag away.
+  var READABLE_PX = parseFloat(container.getAttribute("data-readable-px")) || 12;
+  function firstView() {
+    network.fit({ animation: false });
+    // vis fits the nodes' shapes; the labels under parties and terms reach a little further
+    network.moveTo({ scale: network.getScale() * 0.92, animation: false });
+    var sections = rawNodes.filter(function (n) { return n.cgLevel === 0 || n.cgType === "document"; });
+    var size = Math.min.apply(null, sections.map(function (n) { return n.font.size; }).concat([15]));
+    if (network.getScale() * size >= READABLE_PX || !sections.length) return;
+    var scale = READABLE_PX / size;
+    var box = container.getBoundingClientRect();
+    var xs = rawNodes.map(function (n) { return n.x; }), ys = sections.map(function (n) { return n.y; });
+    var left = Math.min.apply(null, xs) - 120, top = Math.min.apply(null, ys) - 30;  // a party's label is wide
+    network.moveTo({ position: { x: left + box.width / 2 / scale, y: top + box.height / 2 / scale }, scale: scale, animation: false });
+  }
+  firstView();
   network.once("afterDrawing", function () {
     window.cgFirstDraw = performance.now();
     document.body.setAttribute("data-drawn", "1");
@@ -106,14 +124,14 @@
   // --- highlight and side panel --------------------------------------------------------------
   function highlight(centre) {
     if (!centre) {
-      nodes.update(rawNodes.map(function (n) { return { id: n.id, color: n.baseColor, font: { color: "#222" } }; }));
+      nodes.update(rawNodes.map(function (n) { return { id: n.id, color: n.baseColor, font: { color: n.baseFont } }; }));
       edges.update(loadedEdges().map(function (e) { return { id: e.id, color: e.baseColor }; }));
       return;
     }
     var near = {}; near[centre] = true;
     out[centre].concat(inc[centre]).forEach(function (e) { near[e.from] = true; near[e.to] = true; });
     nodes.update(rawNodes.map(function (n) {
-      return near[n.id] ? { id: n.id, color: n.baseColor, font: { color: "#222" } }
+      return near[n.id] ? { id: n.id, color: n.baseColor, font: { color: n.baseFont } }
                         : { id: n.id, color: FADED, font: { color: "rgba(120,120,120,0.4)" } };
     }));
     edges.update(loadedEdges().map(function (e) {  // update() would add the unloaded ones
@@ -167,6 +185,8 @@
   });
   document.getElementById("cg-close").addEventListener("click", clearSelection);
   document.getElementById("cg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  var firstViewButton = document.getElementById("cg-first-view");
+  if (firstViewButton) firstViewButton.addEventListener("click", firstView);
   window.cgSelect = select;
 
   // --- search ---------------------------------------------------------------------------------
@@ -191,7 +211,7 @@
     });
     var hit = {}; hits.forEach(function (n) { hit[n.id] = true; });
     nodes.update(rawNodes.map(function (n) {
-      return hit[n.id] ? { id: n.id, color: n.baseColor, font: { color: "#222" } }
+      return hit[n.id] ? { id: n.id, color: n.baseColor, font: { color: n.baseFont } }
                        : { id: n.id, color: FADED, font: { color: "rgba(120,120,120,0.4)" } };
     }));
     hits.slice(0, 40).forEach(function (n) {
