@@ -45,6 +45,7 @@ from .errors import QueryError, StoreError
 ID_BASE = "https://w3id.org/clausegraph/id/"
 ONTOLOGY_GRAPH = "https://w3id.org/clausegraph/ontology"
 ENTITIES_GRAPH = ID_BASE + "entities/graph"
+CG_IRI = "https://w3id.org/clausegraph/ontology#"
 STORE_DIR = "store"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATASET_FILES = {"nq": "dataset.nq", "trig": "dataset.trig", "jsonld": "dataset.jsonld"}
@@ -422,7 +423,7 @@ class GraphStore:
         self.store = store
         self.path = path
 
-    def query(self, sparql: str, bindings: dict[str, Any] | None = None):
+    def query(self, sparql: str, bindings: dict[str, Any] | None = None, graphs: list[str] | None = None):
         """Run SPARQL; ``bindings`` map variable names to values bound as RDF terms.
 
         A bound variable must be in the query's SELECT clause (Oxigraph substitutes values
@@ -437,23 +438,52 @@ class GraphStore:
                 raise QueryError(f"the query has no variable ?{match.group(1)} to bind")
             substitutions[ox.Variable(match.group(1))] = to_term(value)
         try:
+            if graphs is not None:  # the default graph is the union of these graphs only
+                return self.store.query(sparql, substitutions=substitutions or None,
+                                        default_graph=[ox.NamedNode(g) for g in graphs])
             return self.store.query(sparql, substitutions=substitutions or None, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
         except RuntimeError as exc:
             raise QueryError(str(exc)) from exc
 
-    def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def select(self, sparql: str, bindings: dict[str, Any] | None = None,
+               graphs: list[str] | None = None) -> list[dict[str, Any]]:
         """SELECT rows as dicts of plain Python values (unbound → None)."""
-        result = self.query(sparql, bindings)
+        result = self.query(sparql, bindings, graphs)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
         return [{n: to_python(row[n]) for n in names} for row in result]
 
     def run(self, name: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """A named query from ontology/queries/ (``obligations-by-party``) as rows."""
+        """A named query from ontology/queries/ (``obligations-by-party``) as rows.
+
+        A query about one document (``DOCUMENT_QUERIES``, with ``doc`` bound) runs over that
+        document's graph and the graphs its nodes point into, not over the union of every
+        graph: the same answer, in milliseconds instead of seconds on a corpus of 1,000.
+        """
+        doc = (bindings or {}).get("doc")
+        if name in DOCUMENT_QUERIES and isinstance(doc, str) and doc:
+            return self.select(load_query(name), bindings, self.graphs_around(doc))
         return self.select(load_query(name), bindings)
+
+    def graphs_around(self, doc: str) -> list[str]:
+        """The document's graph, the corpus and ontology graphs, and the graph of every other
+        document one of its nodes points to (a reference's target clause)."""
+        own = document_graph_iri(doc)
+        graphs = {own, ENTITIES_GRAPH, ONTOLOGY_GRAPH}
+        prefix = ID_BASE
+        # A reference's target clause is the only node of another document that a document's
+        # graph points to (entities and authorities are in the corpus graph; rdf.py).
+        targets = {q.object.value for q in self.store.quads_for_pattern(
+            None, ox.NamedNode(CG_IRI + "targetClause"), None, ox.NamedNode(own))}
+        for iri in targets:
+            first = iri[len(prefix):].split("/", 1)[0]
+            graph = f"{prefix}{first}/graph"
+            if graph not in graphs and self.store.contains_named_graph(ox.NamedNode(graph)):
+                graphs.add(graph)
+        return sorted(graphs)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
@@ -477,6 +507,17 @@ class GraphStore:
 
 
 # --- named queries ---------------------------------------------------------------------------------
+
+# Named queries whose answer, for a bound ?doc, is made of that document's nodes (and what they
+# point to one step away): run over those graphs only (``GraphStore.run``). Not here: queries
+# that look at other documents (refs-to, refs-transitive-in), or follow chains across
+# documents (refs-transitive), or range over the corpus (obligations-by-party, parties, and
+# parties-in-document, which lists the other documents each party appears in).
+DOCUMENT_QUERIES = frozenset({
+    "clauses", "refs", "refs-from", "terms", "term-uses", "conditions", "conditions-of-clause",
+    "obligations", "obligations-with-conditions", "lint", "unused-terms",
+    "broken-references",
+})
 
 
 # A query that selects statements by party takes ?partyKey, a normalised name; a user binds
