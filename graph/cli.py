@@ -394,7 +394,7 @@ def _cmd_lint(args) -> int:
 
 
 def _cmd_query(args) -> int:
-    from .querycheck import check_query
+    from .querycheck import check_query, seal_network
     from .queryinfo import describe, missing_prefixes, prefix_hint
     from .store import party_bindings
 
@@ -416,6 +416,10 @@ def _cmd_query(args) -> int:
     if unbound:
         raise QueryError(f"{args.query} needs ?{unbound[0]}: add --bind {unbound[0]}=VALUE "
                          "(`clausegraph query --list` shows every query's parameters)")
+    if not args.allow_service:
+        # The second wall, as in the endpoint's workers: should the check and Oxigraph's parser
+        # ever read a query differently, this process still cannot reach any server.
+        seal_network()
     store = _open(args)
     parameters = {p.name for p in info.parameters}
     if {"doc", "label"} <= parameters and isinstance(bindings.get("doc"), str) and isinstance(bindings.get("label"), str):
@@ -512,6 +516,10 @@ def _parse_binding(text: str):
     if not sep or not name.strip():
         raise QueryError(f"--bind {text!r}: expected VAR=VALUE")
     name = name.strip()
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"--bind {name}=…: the value is not valid text (undecodable bytes)") from None
     if value.startswith("<") and value.endswith(">") and len(value) > 2:
         try:
             return name, ox.NamedNode(value[1:-1])
@@ -520,11 +528,30 @@ def _parse_binding(text: str):
     typed = TYPED_VALUE.match(value)
     if typed:
         datatype = typed["iri"] or "http://www.w3.org/2001/XMLSchema#" + typed["xsd"]
+        if not _valid_lexical(typed["value"], datatype):
+            raise QueryError(f"--bind {text!r}: {typed['value']!r} is not a valid {datatype.rsplit('#', 1)[-1]}")
         try:
             return name, ox.Literal(typed["value"], datatype=ox.NamedNode(datatype))
         except ValueError as exc:
             raise QueryError(f"--bind {text!r}: {exc}") from exc
     return name, value
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                   "positiveInteger", "negativeInteger", "nonPositiveInteger")}
+REAL_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+
+
+def _valid_lexical(value: str, datatype: str) -> bool:
+    """Is ``value`` a well-formed literal of the numeric or boolean ``datatype``? (Others pass.)"""
+    if datatype in INTEGER_TYPES:
+        return re.fullmatch(r"[+-]?\d+", value) is not None
+    if datatype in REAL_TYPES:
+        return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN", value) is not None
+    if datatype == XSD + "boolean":
+        return value in ("true", "false", "1", "0")
+    return True
 
 
 # --- serve and push (issue 4: the endpoint, beyond one machine) ----------------------------

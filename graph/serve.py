@@ -62,7 +62,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .errors import ClauseGraphError, StoreError
-from .querycheck import check_query
+from .querycheck import check_query, seal_network
 
 log = logging.getLogger("clausegraph.serve")
 
@@ -86,6 +86,11 @@ DEFAULT_WORKER_MEMORY_MB = 2048
 # Seconds a query may run on the reserved worker, used only while all the others are busy: a
 # named query over the corpus answers in milliseconds, an expensive one is sent back at once.
 SHORT_QUERY_SECONDS = 2.0
+# Bytes of one serialised result; a bigger one is answered 503 (rows are capped separately).
+MAX_RESULT_BYTES = 32 * 1024 * 1024
+# Seconds a client has to send a whole request (line, headers and body): a client that trickles
+# one byte at a time (slowloris) is dropped then, however often it sends.
+REQUEST_DEADLINE = 30.0
 # Queries that may wait for a busy worker; one more is answered 503 at once, saying so.
 MAX_WAITING = 16
 # Seconds a connection may stay silent (half-open, or a slow client) before it is dropped.
@@ -364,6 +369,7 @@ class QueryJob:
     not_acceptable: str = ""  # the negotiation message for whichever is None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = True  # False when the query names its dataset (FROM / FROM NAMED)
 
 
 @dataclass(frozen=True)
@@ -383,6 +389,14 @@ def _with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
+def _capped(answer: Answer) -> Answer:
+    """Refuse a result too big to send (a row cap does not bound a 64 MB literal)."""
+    if len(answer.body) > MAX_RESULT_BYTES:
+        return _text_answer(503, f"the result is over {MAX_RESULT_BYTES // 1048576} MB; ask for fewer or "
+                                 "shorter values (e.g. LIMIT, or SUBSTR of long texts)")
+    return answer
+
+
 def run_job(store, job: QueryJob, max_rows: int) -> Answer:
     """Run one query on an opened GraphStore and serialise its (capped) result."""
     import pyoxigraph as ox
@@ -398,7 +412,7 @@ def run_job(store, job: QueryJob, max_rows: int) -> Answer:
                 named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
             )
         else:
-            result = store.store.query(job.query, use_default_graph_as_union=True)
+            result = store.store.query(job.query, use_default_graph_as_union=job.union_default_graph)
         if isinstance(result, ox.QuerySolutions):
             if job.solution_format is None:
                 return _text_answer(406, job.not_acceptable)
@@ -449,36 +463,7 @@ def _worker_main(folder: str, conn, max_rows: int, memory_mb: int) -> None:
             return  # the server has gone
         if job is None:
             return
-        conn.send(run_job(store, job, max_rows))
-
-
-# unshare(2) flags: a user namespace lets an unprivileged process make the network namespace.
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
-
-
-def seal_network() -> bool:
-    """Move this process into a network namespace of its own, with no interface up: from then on
-    no socket of it reaches another machine or this one's loopback (already open descriptors,
-    such as the pipe to the server, keep working). True when that worked.
-
-    Linux only; it needs unprivileged user namespaces (the default on current kernels) or root.
-    Must run before the process starts threads.
-    """
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
-            return True
-    log.debug("unshare(CLONE_NEWNET) failed: errno %d", ctypes.get_errno())
-    return False
+        conn.send(_capped(run_job(store, job, max_rows)))
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -638,8 +623,8 @@ class QueryPool:
             answer = worker.conn.recv() if ready else None
         except (EOFError, OSError):
             self._replace(worker)
-            return _text_answer(503, "query stopped: the query worker died while answering, most likely "
-                                     "out of memory (see `clausegraph serve --worker-memory`)")
+            return _text_answer(503, "query stopped: the query worker died while answering (out of memory, "
+                                     "see `clausegraph serve --worker-memory`, or a crash)")
         if answer is None:
             self._replace(worker)
             if worker.reserved and limit < timeout:
@@ -668,8 +653,16 @@ class QueryPool:
                               "waiting already; try again shortly")
             self._waiting += 1
         try:
-            return self._idle.get(timeout=timeout), timeout
-        except queue.Empty:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:  # whichever comes free first, general or reserved
+                try:
+                    return self._idle.get(timeout=0.05), timeout
+                except queue.Empty:
+                    pass
+                try:
+                    return self._reserved_idle.get_nowait(), min(timeout, SHORT_QUERY_SECONDS)
+                except queue.Empty:
+                    pass
             return None, f"all {self.size + 1} query workers stayed busy for {timeout:g} s; try again shortly"
         finally:
             with self._lock:
@@ -797,9 +790,45 @@ class SparqlHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = READ_TIMEOUT  # socket timeout: a silent or half-open connection is dropped
 
+    # --- reading the request, within a deadline ---
+
+    def handle_one_request(self) -> None:
+        # The socket timeout bounds each read, not the request: a client trickling a byte every
+        # few seconds would hold its connection (and, 64 of them, the server) for ever.
+        self._reading = threading.Timer(REQUEST_DEADLINE, self._drop_slow_client)
+        self._reading.daemon = True
+        self._reading.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._reading.cancel()
+
+    def _drop_slow_client(self) -> None:
+        import socket
+
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _request_read(self) -> None:
+        """The whole request is in: what follows (the query) has its own time limit."""
+        self._reading.cancel()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (a bad request line, 414, 431, 501, 505) as plain text with
+        the same security headers as every other answer."""
+        self.close_connection = True
+        text = message or self.responses.get(code, ("error",))[0]
+        try:
+            self._send_text(code, text)
+        except OSError:
+            pass
+
     # --- routing ---
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._request_read()
         url = urllib.parse.urlsplit(self.path)
         if not self._allowed(url.path):
             return
@@ -823,16 +852,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         url = urllib.parse.urlsplit(self.path)
         length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        if length is None or not (length.isascii() and length.isdigit()):
             self._send_text(411, "POST needs a Content-Length")
             self.close_connection = True
             return
         if int(length) > MAX_BODY_BYTES:
             self._discard_body(int(length))
+            self._request_read()
             self._send_text(413, f"request body over {MAX_BODY_BYTES} bytes")
             self.close_connection = True
             return
         body = self.rfile.read(int(length))
+        self._request_read()
         if not self._allowed(url.path):
             return
         if url.path != "/sparql":
@@ -853,6 +884,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._send_text(415, f"POST a query as {FORM_TYPE} (query=...) or as {SPARQL_QUERY_TYPE}")
 
     def do_OPTIONS(self) -> None:  # noqa: N802 (a CORS preflight)
+        self._request_read()
         url = urllib.parse.urlsplit(self.path)
         if not self._allowed(url.path):
             return
@@ -888,7 +920,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return (self.headers.get("Sec-Fetch-Site") or "").lower() == "cross-site"
 
     def _cors_origin(self) -> str | None:
-        origin = self.headers.get("Origin")
+        headers = getattr(self, "headers", None)  # none yet when the request line was bad
+        origin = headers.get("Origin") if headers is not None else None
         return origin if origin and origin in self.server.cors_origins else None
 
     def _discard_body(self, length: int) -> None:
@@ -946,7 +979,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         job = QueryJob(query=query, solution_format=formats["solutions"], graph_format=formats["graph"],
                        not_acceptable="; ".join(messages),
                        default_graphs=tuple(params.get("default-graph-uri", [])),
-                       named_graphs=tuple(params.get("named-graph-uri", [])))
+                       named_graphs=tuple(params.get("named-graph-uri", [])),
+                       union_default_graph=not verdict.chooses_dataset)
         started = time.monotonic()
         _, pool = self.server.current()
         answer = pool.run(job, self.server.query_timeout)
@@ -1101,12 +1135,17 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _file(self, root: Path, relative: str, private: tuple[str, ...]) -> None:
         path = safe_path(root, urllib.parse.unquote(relative), private)
-        if path is not None and path.is_dir():
-            if not self.path.split("?")[0].endswith("/") and relative:
-                self._send(301, "text/plain; charset=utf-8", b"", {"Location": self.path.split("?")[0] + "/"})
-                return
-            path = path / "index.html"
-        if path is None or not path.is_file():
+        try:
+            if path is not None and path.is_dir():
+                own_path = urllib.parse.urlsplit(self.path).path  # never an absolute-form target's host
+                if not own_path.endswith("/") and relative:
+                    self._send(301, "text/plain; charset=utf-8", b"", {"Location": own_path + "/"})
+                    return
+                path = path / "index.html"
+            found = path is not None and path.is_file()
+        except OSError:  # e.g. a name longer than the file system allows
+            found = False
+        if not found:
             self._send_text(404, "not found")
             return
         media_type = guess_type(path)
@@ -1162,9 +1201,12 @@ def request_host(header: str | None) -> str | None:
     header = header.strip().lower()
     if header.startswith("["):
         end = header.find("]")
-        return header[1:end] if end > 0 else None
+        rest = header[end + 1:] if end > 0 else None
+        if rest is None or not (rest == "" or (rest.startswith(":") and rest[1:].isascii() and rest[1:].isdigit())):
+            return None  # "[::1].evil.com" or "[::1]/x" is no host name
+        return header[1:end]
     name, _, port = header.rpartition(":")
-    return name if name and port.isdigit() else header
+    return name if name and port.isascii() and port.isdigit() else header
 
 
 def is_loopback(host: str) -> bool:
@@ -1200,6 +1242,9 @@ def safe_path(root: Path, relative: str, private: tuple[str, ...] = ()) -> Path 
     except (OSError, ValueError):
         return None
     if path != root and not path.is_relative_to(root):
+        return None
+    inside = path.relative_to(root).parts
+    if inside and inside[0] in private:  # a link inside the build that points into store/
         return None
     return path
 

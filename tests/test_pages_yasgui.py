@@ -41,7 +41,7 @@ def server(tmp_path_factory):
     del store
     (out / "manifest.json").write_text(json.dumps({"clausegraph": "test", "documents": [{"doc": "doc-a"}]}),
                                        encoding="utf-8")
-    srv = make_server(out, "127.0.0.1", 0, timeout=5, max_rows=100, workers=1)
+    srv = make_server(out, "127.0.0.1", 0, timeout=30, max_rows=100, workers=1)  # a loaded machine is slow
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     yield srv

@@ -386,3 +386,175 @@ def test_serve_switches_to_a_new_build(tmp_path):
         assert status == 200 and b"second" in page
     finally:
         stop(srv, thread)
+
+
+# --- the second red-team pass ------------------------------------------------------------------------
+
+def escape_payloads(port: int) -> list[str]:
+    """rdflib expands \\u escapes over the whole text, Oxigraph only in strings and IRIs: the
+    same characters are a string to one parser and a SERVICE pattern to the other."""
+    url = f"http://127.0.0.1:{port}/x"
+    return [
+        'SELECT * WHERE { FILTER(COALESCE("A\\u0022, ")) SERVICE <' + url + '> { ?x ?y ?z } #" ))\n}',
+        'SELECT * WHERE { FILTER(COALESCE("A\\U00000022, ")) SERVICE <' + url + '> { ?x ?y ?z } #" ))\n}',
+        "SELECT * WHERE { FILTER(COALESCE('A\\u0027, ')) SERVICE <" + url + "> { ?x ?y ?z } #' ))\n}",
+        'SELECT * WHERE { FILTER(COALESCE("""A\\u0022\\u0022\\u0022, """)) SERVICE <' + url + '> { ?x ?y ?z } #""" ))\n}',
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_codepoint_escape_differentials_are_refused(server, listener, index):
+    """Queries whose \\u escapes the two parsers read differently are refused before they run."""
+    status, _, body = http("POST", f"{server.base_url}/sparql", escape_payloads(listener.port)[index].encode(),
+                           {"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"codepoint escapes" in body
+    time.sleep(0.3)
+    assert listener.contacts == []
+
+
+def test_cli_refuses_the_escape_differential_and_cannot_reach_a_server(tmp_path, listener):
+    """`clausegraph query FILE.rq` refuses the same file; and the process it runs the query in has
+    no network (the CLI's second wall), checked with the function it uses."""
+    rq = tmp_path / "bypass.rq"
+    rq.write_text(escape_payloads(listener.port)[0], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "clausegraph.cli", "query", str(rq), "--store", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "codepoint escapes" in done.stderr and "Traceback" not in done.stderr
+    probe = (
+        "import socket, sys\n"
+        "from clausegraph.querycheck import seal_network\n"
+        "assert seal_network()\n"
+        f"try:\n    socket.create_connection(('127.0.0.1', {listener.port}), timeout=3)\n"
+        "except OSError:\n    sys.exit(0)\n"
+        "sys.exit(1)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", probe], timeout=60).returncode == 0
+    time.sleep(0.3)
+    assert listener.contacts == []
+
+
+def test_a_slowloris_client_is_dropped_at_the_request_deadline(outputs, monkeypatch):
+    """A client that trickles its headers a byte at a time is cut off at REQUEST_DEADLINE, so 64
+    of them cannot lock everyone out."""
+    import clausegraph.serve as serve_module
+
+    monkeypatch.setattr(serve_module, "REQUEST_DEADLINE", 1.5)
+    srv, thread = start(outputs)
+    try:
+        sock = socket.create_connection(srv.server_address[:2], timeout=10)
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{srv.server_address[1]}\r\nX-a: ".encode())
+        closed = False
+        for _ in range(40):  # 40 bytes, 0.25 s apart: far past the deadline if never cut
+            try:
+                sock.sendall(b"a")
+                sock.settimeout(0.25)
+                if sock.recv(100) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                closed = True
+                break
+        sock.close()
+        assert closed
+        assert get_query(srv, COUNT)[0] == 200
+    finally:
+        stop(srv, thread)
+
+
+def test_three_expensive_queries_do_not_starve_a_cheap_one(outputs):
+    """With every worker busy (two general, the reserved one too), a cheap query takes the
+    reserved worker as soon as it is free again, before the long queries end."""
+    srv, thread = start(outputs, timeout=12.0, workers=2)
+    runners = [threading.Thread(target=get_query, args=(srv, EXPENSIVE)) for _ in range(3)]
+    try:
+        for r in runners:
+            r.start()
+            time.sleep(0.3)
+        status, _, body = get_query(srv, COUNT)
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(FIXTURE_QUADS)
+        assert sum(r.is_alive() for r in runners) >= 2  # the general workers' queries still run
+    finally:
+        for r in runners:
+            r.join(40)
+        stop(srv, thread)
+
+
+def test_a_result_over_the_byte_cap_is_refused(server):
+    """One 64 MB literal is one row: the byte cap, not the row cap, stops it."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(16))
+    query = f'SELECT ?v16 WHERE {{ BIND("{"a" * 1024}" AS ?v0) {binds} }}'
+    status, _, body = post_form(server, {"query": query})
+    assert status == 503 and b"MB" in body
+    assert get_query(server, COUNT)[0] == 200
+
+
+@pytest.mark.parametrize("method, target, headers, status", [
+    ("HEAD", "/", {}, 501),  # http.server's own answer
+    ("BREW", "/", {}, 501),
+    ("GET", "/" + "x" * 300, {}, 404),  # a name longer than the file system allows
+])
+def test_every_error_has_the_security_headers(server, method, target, headers, status):
+    """Errors that http.server writes itself carry the CSP and nosniff like every other answer."""
+    port = server.server_address[1]
+    code, response_headers, _ = raw(server, method, target, {"Host": f"127.0.0.1:{port}", **headers})
+    assert code == status
+    assert response_headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response_headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("host", ["[::1].evil.com", "[::1]/evil.com/x", "[::1]garbage stuff"])
+def test_bracketed_hosts_with_a_tail_are_refused(server, host):
+    """'[::1]' followed by anything but a port is no loopback name."""
+    code, _, _ = raw(server, "GET", "/sparql", {"Host": host, "Accept": "text/turtle"})
+    assert code == 403
+
+
+def test_content_length_must_be_ascii_digits(server):
+    """A Content-Length of a non-ASCII digit ('²') is 411, not a dropped connection."""
+    port = server.server_address[1]
+    code, _, _ = raw(server, "POST", "/sparql", {"Host": f"127.0.0.1:{port}", "Content-Length": "²",
+                                                  "Content-Type": "application/sparql-query"})
+    assert code == 411
+
+
+def test_an_absolute_form_target_is_not_reflected(server):
+    """GET http://evil.example/docs redirects to /docs/ on this server, never to the other host."""
+    port = server.server_address[1]
+    code, headers, _ = raw(server, "GET", "http://evil.example/docs", {"Host": f"127.0.0.1:{port}"})
+    assert code == 301 and headers["Location"] == "/docs/"
+
+
+def test_from_selects_the_named_graph(server):
+    """A query with FROM runs on that graph only (the union default would ignore it)."""
+    from test_serve import GRAPH_B
+
+    status, _, body = get_query(server, f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH_B}> WHERE {{ ?s ?p ?o }}")
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "8"
+
+
+def test_a_link_into_the_store_is_not_served(outputs, server):
+    """A symbolic link inside the build that points into store/ is refused like store/ itself."""
+    link = outputs / "docs" / "storelink"
+    if not link.exists():
+        link.symlink_to(outputs / "store")
+    names = [p.name for p in (outputs / "store").iterdir() if p.is_file()]
+    assert names
+    for path in ("/docs/storelink/", f"/docs/storelink/{names[0]}"):
+        assert http("GET", server.base_url + path)[0] == 404
+
+
+@pytest.mark.parametrize("value, message", [
+    ("v=\udcff\udcfe", "not valid text"),  # undecodable bytes, as a shell passes them
+    ("v=abc^^xsd:integer", "not a valid integer"),
+])
+def test_bind_values_that_cannot_be_terms_are_one_line(tmp_path, value, message):
+    """--bind with bytes that are no text, or a typed value of the wrong form, is one line."""
+    import os
+
+    done = subprocess.run([os.fsencode(sys.executable), b"-m", b"clausegraph.cli", b"query", b"documents",
+                           b"--bind", os.fsencode(value), b"--store", os.fsencode(str(tmp_path))],
+                          capture_output=True, timeout=120)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode != 0 and message in err and "Traceback" not in err

@@ -111,3 +111,16 @@ def test_time_to_act_discretion_and_reserved_rights_are_rights():
                         "Lessee shall have the right, at its option, to renew. Neither party shall be in default by "
                         "reason of a strike.")
     assert found == [("right", "lessee"), ("right", "lessor"), ("right", "lessor"), ("right", "lessee")]
+
+
+def test_neither_nor_forbids_both_and_each_represent_binds_both():
+    found = _statements("Neither lessor nor lessee shall assign this lease. Lessor and lessee each represent to the "
+                        "other that it has not dealt with any broker. Lessee shall be permitted to use the gym.")
+    assert sorted(found) == [("permission", "lessee"), ("prohibition", "lessee"), ("prohibition", "lessor"),
+                             ("representation", "lessee"), ("representation", "lessor")]
+
+
+def test_a_passive_permission_with_its_agent_is_the_agents():
+    assert _statements("This lease may be signed by the parties in counterparts. The rent may be reduced by law.") == [
+        ("permission", "parties")
+    ]

@@ -204,3 +204,12 @@ def test_a_clause_number_where_the_clause_begins_is_its_heading():
         ("Article 2", ClauseKind.ARTICLE, None, "Article 2 Grant", None),
     ])
     assert _refs(document) == [("Article 1", "Article 1", None)]
+
+
+def test_the_preamble_is_a_target():
+    text = 'This Agreement is made by Acme Inc. ("Owner").\n\n1. Definitions. "Owner" has the meaning set forth in the preamble.\n'
+    document = _document(text, [
+        ("preamble", ClauseKind.PREAMBLE, None, "This Agreement", "1. Definitions"),
+        ("1", ClauseKind.SECTION, None, "1. Definitions", None),
+    ])
+    assert _refs(document) == [("the preamble", "preamble", None)]

@@ -99,7 +99,8 @@ class _Rules:
 def _rules() -> _Rules:
     rows = load_patterns("deontic.jsonl")
     party = "|".join(r["pattern"] for r in rows if r["label"] == "party_noun")
-    order = ["right", "prohibition", "representation", "obligation", "permission"]
+    # Permission before obligation: "shall be permitted to" must not be read as a bare "shall".
+    order = ["right", "prohibition", "representation", "permission", "obligation"]
     modal_rows = {r["modality"]: r["pattern"] for r in rows if r["label"] == "modal"}
     modal = re.compile("(?:" + "|".join(f"(?P<{m}>{modal_rows[m]})" for m in order) + r")(?![\w-])")
     return _Rules(
@@ -318,8 +319,9 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
 # A definition that names a party: a company ("… Inc., a Delaware corporation"), a person
 # ("Edward Hohman", "Mary A. Smith") or a business of some form.
 PARTY_DEFINITION = re.compile(
-    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|company|corporation|partnership|Partnership|"
-    r"N\.A|plc|PLC|AG|S\.A|bank|association|individual|trust|LLP|L\.P|GmbH|B\.V|N\.V)\b"
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|LLP|L\.P|N\.A|plc|PLC|AG|S\.A|GmbH|B\.V|N\.V)\b|"
+    r"\ban?\s+(?:[\w.-]+\s+){0,6}?(?:corporation|Corporation|company|partnership|bank|banking\s+association|"
+    r"association|trust|individual|limited\s+liability\s+company)\b"
 )
 PERSON_NAME = re.compile(r"(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+){1,2}(?:,?\s+(?:Jr|Sr)\.?)?")
 # A definitions section sends the parties' names back to where the parties are introduced.
@@ -371,7 +373,9 @@ def _subject(parties: str) -> str:
 
 @lru_cache(maxsize=32)
 def _statement_re(parties: str, modal: str) -> re.Pattern:
-    gap = r"(?:\s+of\s+(?:[A-Z][\w]*)(?:\s+[A-Z][\w]*){0,3})?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
+    gap = (r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
+           r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
+           r"(?:\s+(?:each|also|further|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
     return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
 
@@ -408,10 +412,10 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         bearers = [(own_start, m.group("party"))]
         # Co-subjects before this one: "the Representatives or the Company shall", and lists
         # "the Administrative Agent, any Co-Agent or any Bank may" (each possibly with modifiers).
-        member = r"(?:(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
+        member = r"(?:(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?|[Nn]either)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
         window = max(a, own_start - COMPOUND_LOOKBACK)
         compound = re.search(
-            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or)\s+$",
+            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$",
             text[window:own_start],
         )
         if compound and compound.group("comma") and not compound.group("more"):
@@ -424,6 +428,10 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 compound = re.search(
                     "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>)(?P<comma>)\s+(?:and/or|and|or)\s+$", text[window:own_start]
                 )
+        if compound and re.match(r"(?:[Nn]either)\s", compound.group("other")) and re.search(r"\bnor\s+$", compound.group()):
+            # "Neither Sublandlord nor Subtenant shall do …": each of them is forbidden.
+            if modality in (Modality.OBLIGATION, Modality.PERMISSION):
+                modality = Modality.PROHIBITION
         if compound:
             first = window + compound.start("other")
             bearers.insert(0, (first, compound.group("p2")))

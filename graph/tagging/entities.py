@@ -336,6 +336,7 @@ def _organisations(text: str, rules: _Rules) -> list[_Found]:
 
 # "a Delaware corporation", "a NEW YORK CORPORATION", "a PRC Corporation": what a party is, not who.
 _INDEFINITE_BEFORE = re.compile(r"(?:^|[\s(,])(?:a|an|A|AN)\s+$")
+_SUFFIX_END = re.compile(r"(?:Inc|LLC|L\.L\.C|Corp|Ltd|N\.A|L\.P|LLP|plc|PLC|S\.A|AG|Co)\.?$")
 _STREET_AFTER = re.compile(r"[ \t]+(?:Avenue|Ave\.|Street|St\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Parkway|Lane|Place|Way|Highway|Square)\b")
 
 
@@ -348,8 +349,8 @@ def _not_descriptions(document: Document, text: str, found: list[_Found]) -> lis
     for f in found:
         if f.kind is EntityKind.ORGANIZATION and _INDEFINITE_BEFORE.search(text, max(0, f.start - 4), f.start):
             continue
-        if f.kind is EntityKind.ORGANIZATION and f.name.casefold().rstrip(".:") in headings:
-            continue
+        if f.kind is EntityKind.ORGANIZATION and f.name.casefold().rstrip(".:") in headings and not _SUFFIX_END.search(f.name):
+            continue  # (a name with its company suffix is a name even where a heading was read)
         if f.kind is EntityKind.PERSON and _STREET_AFTER.match(text, f.end):
             continue
         kept.append(f)

@@ -693,7 +693,29 @@ def tag_references(document: Document, terms: list[Term]) -> list[Reference]:
                     kind=f.kind,
                 )
             )
-    return records
+    records += _preamble_references(document, ctx)
+    return sorted(records, key=lambda r: (r.start, r.end))
+
+
+# "set forth in the preamble", "the first recital", "the first paragraph of this instrument":
+# the part before the first numbered clause (CONVENTIONS: the preamble holds the recitals).
+_PREAMBLE_REF = re.compile(
+    r"\b(?:the|this)\s+(?:preamble|recitals|first\s+recital|introductory\s+paragraph|"
+    r"first\s+paragraph\s+of\s+this\s+(?:instrument|[A-Z][a-z]+))(?![\w-])"
+)
+
+
+def _preamble_references(document: Document, ctx: _Context) -> list[Reference]:
+    if "preamble" not in ctx.by_label:
+        return []
+    out = []
+    for m in _PREAMBLE_REF.finditer(document.clean):
+        s, e = document.source_span(m.start(), m.end())
+        here = ctx.clause_at(s)
+        out.append(Reference(doc=document.doc_id, source=here.label if here else "preamble",
+                             text=document.source[s:e], start=s, end=e, target="preamble",
+                             target_doc=document.doc_id, external=None, designator=None, kind="preamble"))
+    return out
 
 
 class ReferenceComponent:
