@@ -3,6 +3,9 @@
 The machines are shared and noisy, so absolute seconds mean little: this prints ratios
 against (a) a trivial pass over the same text (split into lines + one regex per line) and
 (b) spaCy's blank English tokenizer over the same text. Run: python benchmarks/bench_build.py
+
+The whole build (tagging, corpus-wide resolution, RDF, store, pages) at corpus scale is
+measured by bench_scale.py, bench_incremental.py and bench_queries.py (run_all.sh runs them).
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from clausegraph.segment import segment
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [
     ROOT / "corpus" / "hig-underwriting-agreement-2004.txt",
-    ROOT.parent / "shared" / "corpus-extra" / "credit_agreement_ametek_1994.txt",
-    ROOT.parent / "shared" / "corpus-extra" / "indenture_welltower_form_2025.txt",
+    ROOT / "tests" / "corpus" / "extra" / "credit_agreement_ametek_1994.txt",
+    ROOT / "tests" / "corpus" / "extra" / "indenture_welltower_form_2025.txt",
 ]
 REPEATS = 7
 

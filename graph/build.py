@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +30,13 @@ from .errors import ClauseGraphError, InputError, OutputError
 from .load import load
 from .lint import lint
 from .model import Corpus, Document, record_json
-from .rdf import corpus_graphs
+from .rdf import CorpusContext, corpus_nquads, document_nquads, ontology_nquads
 from .render import write_pages
 from .resolve import resolve_corpus
-from .store import CURRENT_LINK, document_iri, write_store
+from .store import (
+    CURRENT_LINK, DATASET_FILES, DEFAULT_FORMATS, ENTITIES_GRAPH, ONTOLOGY_GRAPH, STORE_DIR, current_build,
+    document_graph_iri, document_iri, load_store, update_store,
+)
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -50,6 +55,8 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)  # what a folder held that is not a document
     corpus: Corpus | None = None
     seconds: float = 0.0
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def ok(self) -> bool:
@@ -175,21 +182,38 @@ def _process_safely(path: Path) -> tuple[Path, Document | None, str | None]:
         return path, None, f"{path}: internal error while processing: {type(exc).__name__}: {exc}"
 
 
-def build(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None) -> BuildReport:
+def build(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None,
+          formats: tuple[str, ...] | None = None, executor: str | None = None,
+          cache: bool = True) -> BuildReport:
+    """Build ``paths`` into ``out``. ``jobs``: worker processes (default: every core);
+    ``executor``: "local" (processes here) or "dask://HOST:PORT" (a Dask cluster's scheduler);
+    ``formats``: the dataset files besides the store (``store.FORMATS``); ``cache``: reuse the
+    per-document results of earlier builds into ``out`` whose input has not changed."""
     started = time.perf_counter()
-    report = read_corpus(paths, out, progress=progress, jobs=jobs)
-    if report.documents:  # a build of nothing must not replace (or create) any outputs
-        write_outputs(report)
+    documents = DocumentCache(out) if cache else None
+    built = False
+    try:
+        report = read_corpus(paths, out, progress=progress, jobs=jobs, executor=executor, cache=documents)
+        report.formats = tuple(formats) if formats else DEFAULT_FORMATS
+        if report.documents:  # a build of nothing must not replace (or create) any outputs
+            write_outputs(report)
+            built = True
+    finally:
+        if documents:
+            documents.finish(built)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None) -> BuildReport:
+def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: int | None = None,
+                executor: str | None = None, cache: "DocumentCache | None" = None) -> BuildReport:
     """Every input through the pipeline and the corpus-wide stages; nothing written yet."""
     report = BuildReport(out=out)
     files, report.errors, report.skipped = collect_inputs(paths)
 
-    results = _run_all(files, progress=progress, jobs=jobs)
+    stage = time.perf_counter()
+    results = _run_all(files, progress=progress, jobs=jobs, executor=executor, cache=cache)
+    report.timings["documents"] = time.perf_counter() - stage
     seen: dict[str, tuple[Path, str]] = {}
     for path, document, error in results:
         if error:
@@ -210,51 +234,242 @@ def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: i
             report.documents.append(document)
 
     if report.documents:
+        stage = time.perf_counter()
         corpus = resolve_corpus(report.documents)
+        report.timings["resolve"] = time.perf_counter() - stage
+        stage = time.perf_counter()
         corpus = dataclasses.replace(corpus, findings=tuple(lint(corpus)))
+        report.timings["lint"] = time.perf_counter() - stage
         report.documents = list(corpus.documents)
         report.corpus = corpus
     return report
 
 
-def _run_all(files: list[Path], *, progress: bool, jobs: int | None):
-    bar = _Progress(len(files)) if progress and len(files) > 1 else None
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    results = []
-    if workers > 1 and len(files) >= PARALLEL_MIN_DOCUMENTS:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_process_safely, files):
-                results.append(result)
-                if bar:
-                    bar.step(result[0].name)
+# --- the per-document stage: here, in worker processes, or on a Dask cluster -------------------
+
+
+def _run_all(files: list[Path], *, progress: bool, jobs: int | None, executor: str | None = None,
+             cache: "DocumentCache | None" = None):
+    """(path, Document | None, error | None) for every file, in the order of ``files``."""
+    results: dict[Path, tuple] = {}
+    todo: list[tuple[Path, str]] = []
+    for path in files:
+        key = cache.key(path) if cache else None
+        document = cache.get(key) if key else None
+        if document is not None:
+            results[path] = (path, document, None)
+        else:
+            todo.append((path, key))
+    bar = _Progress(files, progress and len(files) > 1)
+    for path, _, _ in results.values():
+        bar.step(path, results[path][1])
+
+    def finished(path: Path, key: str | None, data: bytes | None, error: str | None) -> None:
+        document = pickle.loads(data) if data is not None else None
+        if document is not None and cache and key:
+            cache.put(key, data)
+        results[path] = (path, document, error)
+        bar.step(path, document)
+
+    for path, key, data, error in _execute(todo, jobs=jobs, executor=executor):
+        finished(path, key, data, error)
+    bar.done()
+    return [results[path] for path in files]
+
+
+def _execute(todo: list[tuple[Path, str | None]], *, jobs: int | None, executor: str | None):
+    """Run the per-document stage on ``todo``; yields (path, key, pickled Document | None, error)."""
+    executor = executor or "local"
+    if executor.startswith("dask://") or executor.startswith("tcp://"):
+        yield from _execute_dask(todo, executor.removeprefix("dask://"))
+        return
+    if executor != "local":
+        raise ClauseGraphError(f"--executor {executor!r}: use 'local' or 'dask://HOST:PORT'")
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_DOCUMENTS:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            futures = {pool.submit(process_to_bytes, str(path)): (path, key) for path, key in todo}
+            for future in as_completed(futures):
+                path, key = futures[future]
+                _, data, error = future.result()
+                yield path, key, data, error
     else:
-        for path in files:
-            results.append(_process_safely(path))
-            if bar:
-                bar.step(path.name)
-    if bar:
-        bar.done()
-    return results
+        for path, key in todo:
+            _, data, error = process_to_bytes(str(path))
+            yield path, key, data, error
+
+
+def process_to_bytes(path: str, content: bytes | None = None) -> tuple[str, bytes | None, str | None]:
+    """The per-document stage as a task for another process or machine: the pickled tagged
+    Document (pickled where it was made, once), or the one-line error.
+
+    ``content`` is the file's bytes, for a worker that cannot see the file: it is read from a
+    private copy under the same name, and the Document keeps the original path.
+    """
+    source = Path(path)
+    if content is not None and not (source.is_file() and source.read_bytes() == content):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="clausegraph-") as folder:
+            copy = Path(folder) / source.name
+            copy.write_bytes(content)
+            _, document, error = _process_safely(copy)
+            if document is not None:
+                document = dataclasses.replace(document, path=path)
+            if error:
+                error = error.replace(str(copy), path)
+    else:
+        _, document, error = _process_safely(source)
+    return path, (pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL) if document is not None else None), error
+
+
+def _execute_dask(todo: list[tuple[Path, str | None]], address: str):
+    """The per-document stage on a Dask cluster. Each task carries its file's bytes, so the
+    workers need clausegraph installed but not the input folder."""
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ImportError as exc:
+        raise ClauseGraphError("--executor dask://…: Dask is not installed; pip install 'clausegraph[distributed]'") from exc
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise ClauseGraphError(f"--executor dask://{address}: cannot reach the Dask scheduler ({exc})") from exc
+    try:
+        futures = {}
+        for path, key in todo:
+            future = client.submit(process_to_bytes, str(path), path.read_bytes(), pure=False)
+            futures[future] = (path, key)
+        for future in dask_completed(list(futures)):
+            path, key = futures[future]
+            _, data, error = future.result()
+            yield path, key, data, error
+    finally:
+        client.close()
+
+
+class DocumentCache:
+    """Tagged documents of earlier builds, by the hash of what they were made from (the file's
+    bytes, its path, and clausegraph's code), in ``outputs/builds/.cache/`` — outside every
+    build folder, so never served, and kept across builds. A rebuild re-processes only the
+    documents whose hash is new; ``finish`` drops the entries this build did not use.
+
+    Before the first build the outputs folder is not clausegraph's yet (and a build that
+    produces nothing must not create it): new entries wait in a temporary folder until then.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.folder = out / BUILDS_DIR / ".cache"
+        self.pending: Path | None = None
+        self._keys: dict[Path, str] = {}
+        self.used: set[str] = set()
+
+    def key(self, path: Path) -> str | None:
+        if path not in self._keys:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return None
+            digest = hashlib.sha256()
+            for part in (code_fingerprint().encode(), str(path).encode(), data):
+                digest.update(len(part).to_bytes(8, "little"))
+                digest.update(part)
+            self._keys[path] = digest.hexdigest()
+        return self._keys[path]
+
+    def get(self, key: str) -> Document | None:
+        try:
+            document = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None  # missing or unreadable (an older clausegraph's records): process again
+        self.used.add(key)
+        return document if isinstance(document, Document) else None
+
+    def put(self, key: str, data: bytes) -> None:
+        self.used.add(key)
+        try:
+            if self.folder.parent.is_dir():
+                self.folder.mkdir(exist_ok=True)
+                target = self.folder
+            else:
+                if self.pending is None:
+                    import tempfile
+
+                    self.pending = Path(tempfile.mkdtemp(prefix="clausegraph-cache-"))
+                target = self.pending
+            temporary = target / f".{key}.{os.getpid()}.tmp"
+            temporary.write_bytes(data)
+            os.replace(temporary, target / f"{key}.pickle")  # never a half-written entry
+        except OSError as exc:
+            log.warning("cannot write the build cache (%s); the next build re-processes this document", exc)
+
+    def finish(self, built: bool) -> None:
+        """After the build: keep exactly the entries it used (when it wrote outputs)."""
+        if self.pending is not None:
+            if built and self.folder.parent.is_dir():
+                self.folder.mkdir(exist_ok=True)
+                for entry in self.pending.glob("*.pickle"):
+                    shutil.move(str(entry), self.folder / entry.name)
+            shutil.rmtree(self.pending, ignore_errors=True)
+        if built and self.folder.is_dir():
+            for entry in self.folder.iterdir():
+                if entry.suffix != ".pickle" or entry.stem not in self.used:
+                    entry.unlink(missing_ok=True)
+
+
+_FINGERPRINT: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """clausegraph's version and a hash of its code and pattern files: a cached document made
+    by other code is made again."""
+    if not _FINGERPRINT:
+        digest = hashlib.sha256(__version__.encode())
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".jsonl", ".json", ".txt") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(package)).encode())
+                digest.update(path.read_bytes())
+        _FINGERPRINT.append(digest.hexdigest())
+    return _FINGERPRINT[0]
 
 
 class _Progress:
-    """A one-line progress bar on stderr: [#######.............]  3/10  file.txt"""
+    """Documents done, words per second and the time left, on stderr (tqdm).
 
-    WIDTH = 30
+    The time left is estimated from the bytes of the files still to do, so one long contract
+    does not throw the estimate off as a count of documents would."""
 
-    def __init__(self, total: int):
-        self.total, self.count = total, 0
+    def __init__(self, files: list[Path], show: bool):
+        self.total, self.count, self.words = len(files), 0, 0
+        self.sizes = {}
+        for path in files:
+            try:
+                self.sizes[path] = path.stat().st_size
+            except OSError:
+                self.sizes[path] = 0
+        self.started = time.perf_counter()
+        self.bar = None
+        if show:
+            from tqdm import tqdm
 
-    def step(self, name: str) -> None:
+            self.bar = tqdm(total=sum(self.sizes.values()) or 1, file=sys.stderr, unit="B", unit_scale=True,
+                            bar_format="{desc} |{bar:24}| {percentage:3.0f}% [{elapsed}, {remaining} left]",
+                            desc=f"0/{self.total} documents", dynamic_ncols=True, leave=True)
+
+    def step(self, path: Path, document: Document | None) -> None:
         self.count += 1
-        filled = self.WIDTH * self.count // self.total
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        sys.stderr.write(f"\r[{bar}] {self.count:>{len(str(self.total))}}/{self.total}  {name[:40]:<40}")
-        sys.stderr.flush()
+        if document is not None:
+            self.words += len(document.source.split())
+        if self.bar is not None:
+            elapsed = max(time.perf_counter() - self.started, 1e-6)
+            self.bar.set_description_str(f"{self.count}/{self.total} documents, {self.words / elapsed:,.0f} words/s",
+                                         refresh=False)
+            self.bar.update(self.sizes.get(path, 0))
 
     def done(self) -> None:
-        sys.stderr.write("\n")
-        sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.close()
 
 
 # --- outputs ---------------------------------------------------------------------------------
@@ -313,11 +528,37 @@ def _write_and_show(report: BuildReport) -> None:
 
 
 def _write_build(report: BuildReport, folder: Path) -> None:
-    """Every file of one build, into ``folder``."""
+    """Every file of one build, into ``folder``. Each document's files and named graph are
+    written as it comes, so nothing corpus-sized is held besides the records themselves."""
     docs_dir = folder / "docs"
     docs_dir.mkdir()
-    for document in report.documents:
-        _write_document(document, docs_dir / document.doc_id)
+    corpus = report.corpus or Corpus(documents=tuple(report.documents))
+    stage = time.perf_counter()
+    context = CorpusContext.of(corpus)
+    # Each named graph's hash, so that the next build can keep the graphs that did not change in
+    # the store (``store.update_store``) instead of loading the whole dataset again.
+    previous = _previous_graphs(report.out)
+    hashes: dict[str, str] = {}
+    changed: dict[str, str] = {}  # graph → its N-Quads, for graphs new or different since the previous build
+    budget = [INCREMENTAL_STORE_BYTES if previous else -1]
+
+    def put(graph: str, text: str) -> None:
+        nquads.write(text)
+        hashes[graph] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if budget[0] >= 0 and previous[1].get(graph) != hashes[graph]:
+            changed[graph] = text
+            budget[0] -= len(text)
+            if budget[0] < 0:  # too much changed: load the whole dataset instead
+                changed.clear()
+
+    with open(folder / DATASET_FILES["nq"], "w", encoding="utf-8", newline="\n") as nquads:
+        put(ONTOLOGY_GRAPH, ontology_nquads())
+        put(ENTITIES_GRAPH, corpus_nquads(corpus, context))
+        for document in report.documents:
+            _write_document(document, docs_dir / document.doc_id)
+            put(document_graph_iri(document.doc_id), document_nquads(document, context))
+    _write_json(folder / GRAPHS_FILE, hashes)
+    report.timings["rdf"] = time.perf_counter() - stage
     manifest = {
         "clausegraph": __version__,
         "documents": [
@@ -335,12 +576,39 @@ def _write_build(report: BuildReport, folder: Path) -> None:
         "errors": report.errors,
         "skipped": report.skipped,
     }
-    corpus = report.corpus or Corpus(documents=tuple(report.documents))
     _write_json(folder / "entities.json", [record_json(e) for e in corpus.entities])
     _write_json(folder / "lint.json", [record_json(f) for f in corpus.findings])
-    write_store(corpus_graphs(corpus).quads(), folder)
+    stage = time.perf_counter()
+    if budget[0] >= 0:
+        stale = [g for g in previous[1] if hashes.get(g) != previous[1][g]]
+        update_store(folder, previous[0], stale, changed.values(), report.formats)
+    else:
+        load_store(folder, report.formats)
+    report.timings["store"] = time.perf_counter() - stage
     _write_json(folder / "manifest.json", manifest)
+    stage = time.perf_counter()
     write_pages(folder)  # the pages read the files just written, not the records
+    report.timings["pages"] = time.perf_counter() - stage
+
+
+GRAPHS_FILE = "graphs.json"  # named graph → SHA-256 of its N-Quads, in every build
+# A rebuild takes the previous store and replaces the graphs that changed, unless their N-Quads
+# exceed this (then loading everything in bulk is faster than many small loads).
+INCREMENTAL_STORE_BYTES = 256 * 2**20
+
+
+def _previous_graphs(out: Path) -> tuple[Path, dict[str, str]] | None:
+    """The build shown now and its graph hashes, when its store can be reused."""
+    if not (out / CURRENT_LINK).is_symlink():
+        return None
+    build = current_build(out)
+    try:
+        hashes = json.loads((build / GRAPHS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(hashes, dict) or not (build / STORE_DIR / "CURRENT").is_file():
+        return None
+    return build, hashes
 
 
 def _new_build_id(builds: Path) -> str:

@@ -69,7 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: outputs/)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: when stderr is a terminal)")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: up to 4)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
+    p.add_argument("--formats", default=None, metavar="LIST",
+                   help="dataset files besides the store, comma-separated: nq (always), nq.gz, trig, jsonld, "
+                        "ttl (one file per named graph), shards (per-graph N-Quads), or all (default: nq)")
+    p.add_argument("--executor", default="local", metavar="WHERE",
+                   help="where documents are processed: local (worker processes) or dask://HOST:PORT")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="process every document again instead of reusing unchanged ones")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("clauses", help="the clause tree of a document")
@@ -111,10 +118,13 @@ def _doc_argument(p: argparse.ArgumentParser, **kwargs) -> None:
 
 def _cmd_build(args) -> int:
     from .build import build  # the heavy imports only for the command that needs them
+    from .store import parse_formats
 
     paths = args.paths or [DEFAULT_CORPUS]
     progress = (sys.stderr.isatty() and not args.quiet) if args.progress is None else args.progress
-    report = build(paths, args.out, progress=progress, jobs=args.jobs)
+    formats = parse_formats(args.formats) if args.formats is not None else None
+    report = build(paths, args.out, progress=progress, jobs=args.jobs, formats=formats,
+                   executor=args.executor, cache=args.cache)
     for line in report.skipped + report.errors:
         print(f"clausegraph: {line}", file=sys.stderr)
     if not report.documents:

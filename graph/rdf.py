@@ -22,14 +22,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
+from rdflib import namespace as _ns
+from rdflib.namespace import DefinedNamespace, Namespace
 
 from . import __version__
 from .model import ClauseKind, ConditionKind, Corpus, Document, Entity, Modality
-from .namespace import CG
+from .namespace import CG as _CG
 from .store import (
     ENTITIES_GRAPH,
     ID_BASE,
@@ -58,7 +59,23 @@ class NIF(DefinedNamespace):
     referenceContext: URIRef
 
 
-AGENT = URIRef(f"{ID_BASE}agent/clausegraph")
+class _Terms:
+    """A vocabulary's terms as plain strings. The builder makes millions of triples, and each
+    attribute of rdflib's DefinedNamespace costs microseconds; here the first lookup is cached."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = str(getattr(self._namespace, name))
+        setattr(self, name, value)
+        return value
+
+
+CG, RDF, RDFS, SKOS, XSD = _Terms(_CG), _Terms(_ns.RDF), _Terms(_ns.RDFS), _Terms(_ns.SKOS), _Terms(_ns.XSD)
+DCTERMS, PROV, _NIF = _Terms(_ns.DCTERMS), _Terms(_ns.PROV), _Terms(NIF)
+
+AGENT = f"{ID_BASE}agent/clausegraph"
 
 MODALITY_CLASS = {
     Modality.OBLIGATION: CG.Obligation,
@@ -126,16 +143,28 @@ def _own_number(label: str, parent: str | None) -> str:
 # --- building ----------------------------------------------------------------------------------
 
 
-Triple = tuple[URIRef, URIRef, "URIRef | Literal"]
+# Inside the builder an IRI is a plain ``str`` and a literal a ``Lit``: making rdflib terms cost
+# most of the RDF stage at scale. ``corpus_graphs`` turns them into rdflib terms (for tests and
+# small corpora); the build writes them straight as N-Quads (``document_nquads``).
+
+
+class Lit(NamedTuple):
+    """A literal: its lexical form and, unless it is a plain string, its datatype IRI."""
+
+    value: str
+    datatype: str | None = None
+
+
+Triple = tuple[str, str, "str | Lit"]
 
 
 @dataclass
 class GraphParts:
-    """The triples of each named graph, in a stable order (graph IRI → triples)."""
+    """The triples of each named graph, in a stable order (graph IRI → triples), as rdflib terms."""
 
-    graphs: dict[str, list[Triple]] = field(default_factory=dict)
+    graphs: dict[str, list[tuple]] = field(default_factory=dict)
 
-    def quads(self) -> Iterator[tuple[URIRef, URIRef, "URIRef | Literal", URIRef]]:
+    def quads(self) -> Iterator[tuple]:
         for graph, triples in self.graphs.items():
             g = URIRef(graph)
             for s, p, o in triples:
@@ -145,16 +174,51 @@ class GraphParts:
         return sum(len(t) for t in self.graphs.values())
 
 
+@dataclass
+class CorpusContext:
+    """What a document's graph needs from the rest of the corpus, indexed once per build, so
+    that making one document's triples costs the same in a corpus of ten or of ten thousand."""
+
+    built: set[str]
+    term_keys: dict[tuple[str, str], str]
+    entities: dict[str, Entity]
+    entities_of_doc: dict[str, list[Entity]]
+    match_keys: dict[str, list[str]]
+    findings_of_doc: dict[str, list]
+    eids_of_doc: dict[str, dict[str, str]]
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> "CorpusContext":
+        term_keys = _terms_standing_for_entities(corpus)
+        entities_of_doc: dict[str, list[Entity]] = defaultdict(list)
+        for entity in corpus.entities:
+            for doc in dict.fromkeys([*entity.docs, *entity.parties_in, *(d for d, _ in entity.roles)]):
+                entities_of_doc[doc].append(entity)
+        findings_of_doc: dict[str, list] = defaultdict(list)
+        for finding in corpus.findings:
+            findings_of_doc[finding.doc].append(finding)
+        return cls(
+            built={d.doc_id for d in corpus.documents},
+            term_keys=term_keys,
+            entities={e.key: e for e in corpus.entities},
+            entities_of_doc=entities_of_doc,
+            match_keys=_all_entity_keys(corpus, term_keys),
+            findings_of_doc=findings_of_doc,
+            eids_of_doc={d.doc_id: clause_eids(d) for d in corpus.documents},
+        )
+
+
 def corpus_graphs(corpus: Corpus, *, with_ontology: bool = True) -> GraphParts:
     """All named graphs of a built corpus: the ontology, the corpus graph, one per document."""
     parts = GraphParts()
     if with_ontology:
         parts.graphs[ONTOLOGY_GRAPH] = list(ontology_graph())
-    built = {d.doc_id for d in corpus.documents}
-    term_keys = _terms_standing_for_entities(corpus)
-    parts.graphs[ENTITIES_GRAPH] = _corpus_triples(corpus, built, term_keys)
+    context = CorpusContext.of(corpus)
+    parts.graphs[ENTITIES_GRAPH] = [_rdflib_triple(t) for t in _corpus_triples(corpus, context)]
     for document in corpus.documents:
-        parts.graphs[document_graph_iri(document.doc_id)] = _document_triples(document, corpus, built, term_keys)
+        parts.graphs[document_graph_iri(document.doc_id)] = [
+            _rdflib_triple(t) for t in _document_triples(document, context)
+        ]
     return parts
 
 
@@ -168,6 +232,65 @@ def corpus_dataset(corpus: Corpus, *, with_ontology: bool = True) -> Dataset:
     return dataset
 
 
+def document_nquads(document: Document, context: CorpusContext) -> str:
+    """One document's named graph as N-Quads text."""
+    return _nquads(_document_triples(document, context), document_graph_iri(document.doc_id))
+
+
+def corpus_nquads(corpus: Corpus, context: CorpusContext) -> str:
+    """The corpus graph (entities, outside authorities) as N-Quads text."""
+    return _nquads(_corpus_triples(corpus, context), ENTITIES_GRAPH)
+
+
+def ontology_nquads() -> str:
+    """The ontology and its alignment, in the ontology graph, as N-Quads text."""
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    quads = []
+    for name in ("clausegraph.ttl", "alignment.ttl"):
+        quads += [ox.Quad(t.subject, t.predicate, t.object, graph)
+                  for t in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE)]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+
+def _escape(value: str) -> str:
+    """An N-Quads string body: backslash, quote and line breaks escaped (str.replace beats
+    str.translate here by far, and most values need none)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
+    return value
+
+
+def _nquads(triples: list[Triple], graph: str) -> str:
+    """N-Quads lines; IRIs come from ``store``'s IRI makers, which percent-encode what N-Quads forbids."""
+    g = f" <{graph}> .\n"
+    lines = []
+    for s, p, o in triples:
+        if isinstance(o, Lit):
+            value = '"' + _escape(o.value) + '"'
+            obj = f"{value}^^<{o.datatype}>" if o.datatype else value
+        else:
+            obj = f"<{o}>"
+        lines.append(f"<{s}> <{p}> {obj}{g}")
+    return "".join(lines)
+
+
+def _rdflib_triple(triple: Triple) -> tuple:
+    s, p, o = triple
+    if isinstance(o, Lit):
+        o = Literal(o.value, datatype=URIRef(o.datatype)) if o.datatype else Literal(o.value)
+    else:
+        o = URIRef(o)
+    return URIRef(s), URIRef(p), o
+
+
 def ontology_graph() -> Graph:
     """The ontology and its alignment to other vocabularies, as one graph."""
     graph = Graph()
@@ -177,14 +300,22 @@ def ontology_graph() -> Graph:
     return graph
 
 
-def _text(value: str) -> Literal:
-    return Literal(value)
+def _text(value: str) -> Lit:
+    return Lit(value)
 
 
-def _offset(value: int) -> Literal:
+_XSD_INTEGER = str(_ns.XSD.integer)
+_XSD_BOOLEAN = str(_ns.XSD.boolean)
+
+
+def _offset(value: int) -> Lit:
     # xsd:integer, not NIF's xsd:nonNegativeInteger: Oxigraph stores every integer type as
     # xsd:integer, and the dataset must read back exactly as built. shapes.ttl pins >= 0.
-    return Literal(value, datatype=XSD.integer)
+    return Lit(str(value), _XSD_INTEGER)
+
+
+def _boolean(value: bool) -> Lit:
+    return Lit("true" if value else "false", _XSD_BOOLEAN)
 
 
 class _Emitter:
@@ -193,6 +324,8 @@ class _Emitter:
     def __init__(self) -> None:
         self.triples: list[Triple] = []
         self._seen: set[Triple] = set()
+        self._document: Document | None = None
+        self._document_iri = ""
 
     def add(self, s, p, o) -> None:
         if o is None:
@@ -204,10 +337,12 @@ class _Emitter:
 
     def anchor(self, node: URIRef, document: Document, start: int, end: int) -> None:
         """Document, offsets and exact words of a node made from text."""
-        self.add(node, CG.inDocument, URIRef(document_iri(document.doc_id)))
-        self.add(node, NIF.beginIndex, _offset(start))
-        self.add(node, NIF.endIndex, _offset(end))
-        self.add(node, NIF.anchorOf, _text(document.source[start:end]))
+        if document is not self._document:
+            self._document, self._document_iri = document, document_iri(document.doc_id)
+        self.add(node, CG.inDocument, self._document_iri)
+        self.add(node, _NIF.beginIndex, _offset(start))
+        self.add(node, _NIF.endIndex, _offset(end))
+        self.add(node, _NIF.anchorOf, _text(document.source[start:end]))
 
 
 class _Names:
@@ -223,32 +358,27 @@ class _Names:
             n += 1
             iri = f"{self.base}{path}-{n}"
         self._used.add(iri)
-        return URIRef(iri)
+        return iri
 
 
-def _document_triples(document: Document, corpus: Corpus, built: set[str],
-                      term_keys: dict[tuple[str, str], str]) -> list[Triple]:
+def _document_triples(document: Document, context: CorpusContext) -> list[Triple]:
     out = _Emitter()
     doc = document.doc_id
-    doc_node = URIRef(document_iri(doc))
-    graph_node = URIRef(document_graph_iri(doc))
+    doc_node = document_iri(doc)
+    graph_node = document_graph_iri(doc)
     names = _Names(doc)
     eids = clause_eids(document)
-    clause_node = {label: URIRef(document_iri(doc) + "/" + eid) for label, eid in eids.items()}
-    all_eids = {d.doc_id: None for d in corpus.documents}  # filled lazily for cross-document targets
+    clause_node = {label: document_iri(doc) + "/" + eid for label, eid in eids.items()}
 
     def clause_in(target_doc: str, label: str | None) -> URIRef | None:
         if label is None:
             return None
         if target_doc == doc:
             return clause_node.get(label)
-        if target_doc not in built:
+        if target_doc not in context.built:
             return None
-        if all_eids.get(target_doc) is None:
-            other = next(d for d in corpus.documents if d.doc_id == target_doc)
-            all_eids[target_doc] = clause_eids(other)
-        eid = all_eids[target_doc].get(label)
-        return URIRef(document_iri(target_doc) + "/" + eid) if eid else None
+        eid = context.eids_of_doc[target_doc].get(label)
+        return document_iri(target_doc) + "/" + eid if eid else None
 
     # the graph itself: where it came from and what made it
     out.add(graph_node, RDF.type, PROV.Entity)
@@ -259,7 +389,7 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
 
     # the document
     out.add(doc_node, RDF.type, CG.Document)
-    out.add(doc_node, RDF.type, NIF.Context)
+    out.add(doc_node, RDF.type, _NIF.Context)
     out.add(doc_node, CG.documentId, _text(doc))
     out.add(doc_node, DCTERMS.identifier, _text(doc))
     out.add(doc_node, RDFS.label, _text(document.title or doc))
@@ -267,9 +397,9 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         out.add(doc_node, DCTERMS.title, _text(document.title))
     out.add(doc_node, CG.documentKind, _text(document.kind.value))
     out.add(doc_node, CG.sourceFormat, _text(document.format))
-    out.add(doc_node, NIF.beginIndex, _offset(0))
-    out.add(doc_node, NIF.endIndex, _offset(len(document.source)))
-    out.add(doc_node, NIF.isString, _text(document.source))
+    out.add(doc_node, _NIF.beginIndex, _offset(0))
+    out.add(doc_node, _NIF.endIndex, _offset(len(document.source)))
+    out.add(doc_node, _NIF.isString, _text(document.source))
 
     # the clause tree
     for clause in document.clauses:
@@ -280,7 +410,7 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         out.add(node, RDFS.label, _text(clause.label))
         out.add(node, CG.eId, _text(eids[clause.label]))
         out.add(node, CG.clauseKind, _text(clause.kind.value))
-        out.add(node, CG.order, Literal(clause.order, datatype=XSD.integer))
+        out.add(node, CG.order, _offset(clause.order))
         if clause.heading:
             out.add(node, CG.heading, _text(clause.heading))
         if clause.text:
@@ -289,7 +419,7 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
             out.add(node, CG.parent, clause_node[clause.parent])
 
     # defined terms, as SKOS concepts of the document's scheme
-    scheme = URIRef(document_iri(doc) + "/terms")
+    scheme = document_iri(doc) + "/terms"
     if document.terms:
         out.add(scheme, RDF.type, SKOS.ConceptScheme)
         out.add(scheme, RDFS.label, _text(f"Defined terms of {doc}"))
@@ -306,11 +436,11 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         out.add(node, CG.termText, _text(label))
         out.anchor(node, document, term.start, term.end)
         out.add(node, CG.definedIn, clause_node.get(term.defined_in))
-        entity = term_keys.get((doc, term.term))
+        entity = context.term_keys.get((doc, term.term))
         if entity:
-            out.add(node, CG.standsFor, URIRef(entity_iri(entity)))
+            out.add(node, CG.standsFor, entity_iri(entity))
         if term.definition_end > term.definition_start:
-            definition = URIRef(str(node) + "/definition")
+            definition = str(node) + "/definition"
             out.add(node, CG.hasDefinition, definition)
             out.add(node, SKOS.definition, _text(term.definition))
             out.add(definition, RDF.type, CG.Definition)
@@ -319,7 +449,7 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         for label in term.used_in:
             out.add(node, CG.usedIn, clause_node.get(label))
         for use in term.uses:
-            use_node = URIRef(f"{node}/use/{use.start}-{use.end}")
+            use_node = f"{node}/use/{use.start}-{use.end}"
             out.add(use_node, RDF.type, CG.TermUse)
             out.add(use_node, CG.ofTerm, node)
             out.anchor(use_node, document, use.start, use.end)
@@ -331,7 +461,7 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
     for mention in document.mentions:
         node = names.mint(f"mention/{mention.start}-{mention.end}")
         out.add(node, RDF.type, CG.Mention)
-        out.add(node, CG.mentionOf, URIRef(entity_iri(mention.entity)))
+        out.add(node, CG.mentionOf, entity_iri(mention.entity))
         out.anchor(node, document, mention.start, mention.end)
         out.add(node, CG.inClause, clause_node.get(mention.clause))
 
@@ -339,39 +469,38 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
     # as it acts here: the role of the entity it resolves to, or, when the words name no
     # entity ("each Party", "Licensee" of a form), a role of its own. Every role carries the
     # match keys a name in any spelling is found by (see store.match_key).
-    entities = {e.key: e for e in corpus.entities}
+    entities = context.entities
     roles_made: dict[str, URIRef] = {}
 
     def party_role(entity_key: str | None, words: str) -> URIRef:
         key = entity_key or match_key(words)
         if key in roles_made:
             return roles_made[key]
-        node = URIRef(f"{document_iri(doc)}/party/{iri_segment(key)}")
+        node = f"{document_iri(doc)}/party/{iri_segment(key)}"
         roles_made[key] = node
         entity = entities.get(entity_key) if entity_key else None
         out.add(node, RDF.type, CG.PartyRole)
         out.add(node, CG.inDocument, doc_node)
         if entity is None:
             out.add(node, CG.name, _text(words))
-            out.add(node, CG.isParty, Literal(False))
+            out.add(node, CG.isParty, _boolean(False))
             out.add(node, CG.matchKey, _text(key))
             return node
         roles = sorted({role for d, role in entity.roles if d == doc})
         is_party = doc in entity.parties_in
         if is_party:
             out.add(node, RDF.type, CG.ContractParty)
-        out.add(node, CG.player, URIRef(entity_iri(entity.key)))
+        out.add(node, CG.player, entity_iri(entity.key))
         out.add(node, CG.name, _text(entity.name))
-        out.add(node, CG.isParty, Literal(is_party))
+        out.add(node, CG.isParty, _boolean(is_party))
         for role in roles:
             out.add(node, CG.role, _text(role))
-        for match in _entity_keys(entity, corpus, term_keys):
+        for match in context.match_keys[entity.key]:
             out.add(node, CG.matchKey, _text(match))
         return node
 
-    for entity in corpus.entities:
-        if doc in entity.docs or doc in entity.parties_in or any(d == doc for d, _ in entity.roles):
-            party_role(entity.key, entity.name)
+    for entity in context.entities_of_doc.get(doc, ()):
+        party_role(entity.key, entity.name)
 
     # obligations, prohibitions, permissions, rights, representations
     for statement in document.deontics:
@@ -422,19 +551,19 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
             if source is not None and target is not None:
                 out.add(source, CG.refersTo, target)
         if reference.external:
-            authority = URIRef(authority_iri(reference.external))
+            authority = authority_iri(reference.external)
             out.add(node, CG.targetAuthority, authority)
             if source is not None:
                 out.add(source, CG.citesAuthority, authority)
             for provision in authority_provisions(reference):
-                provision_node = URIRef(authority_iri(provision.name))
+                provision_node = authority_iri(provision.name)
                 if provision.cited:
                     out.add(node, CG.targetProvision, provision_node)
                 if source is not None:  # every level: "cites § 11" holds for a clause citing § 11(f)
                     out.add(source, CG.citesAuthority, provision_node)
 
     # lint findings
-    for number, finding in enumerate((f for f in corpus.findings if f.doc == doc), start=1):
+    for number, finding in enumerate(context.findings_of_doc.get(doc, ()), start=1):
         node = names.mint(f"finding/{number}")
         out.add(node, RDF.type, CG.Finding)
         out.add(node, CG.inDocument, doc_node)
@@ -444,22 +573,22 @@ def _document_triples(document: Document, corpus: Corpus, built: set[str],
         if finding.clause:
             out.add(node, CG.inClause, clause_node.get(finding.clause))
         if finding.start is not None and finding.end is not None:
-            out.add(node, NIF.beginIndex, _offset(finding.start))
-            out.add(node, NIF.endIndex, _offset(finding.end))
-            out.add(node, NIF.anchorOf, _text(document.source[finding.start:finding.end]))
+            out.add(node, _NIF.beginIndex, _offset(finding.start))
+            out.add(node, _NIF.endIndex, _offset(finding.end))
+            out.add(node, _NIF.anchorOf, _text(document.source[finding.start:finding.end]))
     return out.triples
 
 
-def _corpus_triples(corpus: Corpus, built: set[str], term_keys: dict[tuple[str, str], str]) -> list[Triple]:
+def _corpus_triples(corpus: Corpus, context: CorpusContext) -> list[Triple]:
     """Entities and outside authorities: one node each across the whole corpus."""
     out = _Emitter()
-    graph_node = URIRef(ENTITIES_GRAPH)
+    graph_node = ENTITIES_GRAPH
     out.add(graph_node, RDF.type, PROV.Entity)
     out.add(graph_node, PROV.wasAttributedTo, AGENT)
     out.add(AGENT, RDF.type, PROV.SoftwareAgent)
     out.add(AGENT, RDFS.label, _text(f"clausegraph {__version__}"))
     for entity in corpus.entities:
-        node = URIRef(entity_iri(entity.key))
+        node = entity_iri(entity.key)
         out.add(node, RDF.type, CG.Entity)
         out.add(node, CG.name, _text(entity.name))
         out.add(node, RDFS.label, _text(entity.name))
@@ -469,26 +598,26 @@ def _corpus_triples(corpus: Corpus, built: set[str], term_keys: dict[tuple[str, 
         for title in entity.titles:
             out.add(node, CG.jobTitle, _text(title))
         for doc in entity.docs:
-            if doc in built:
-                out.add(node, CG.appearsIn, URIRef(document_iri(doc)))
-        for key in _entity_keys(entity, corpus, term_keys):
+            if doc in context.built:
+                out.add(node, CG.appearsIn, document_iri(doc))
+        for key in context.match_keys[entity.key]:
             out.add(node, CG.matchKey, _text(key))
     authorities = sorted({r.external for d in corpus.documents for r in d.references if r.external})
     for name in authorities:
-        node = URIRef(authority_iri(name))
+        node = authority_iri(name)
         out.add(node, RDF.type, CG.ExternalAuthority)
         out.add(node, CG.name, _text(name))
         out.add(node, RDFS.label, _text(name))
     provisions = {p.name: p for d in corpus.documents for r in d.references for p in authority_provisions(r)}
     for name in sorted(provisions):
         provision = provisions[name]
-        node = URIRef(authority_iri(name))
+        node = authority_iri(name)
         out.add(node, RDF.type, CG.ExternalAuthority)
         out.add(node, RDF.type, CG.AuthorityProvision)
         out.add(node, CG.name, _text(name))
         out.add(node, RDFS.label, _text(name))
         out.add(node, CG.designator, _text(provision.designator))
-        out.add(node, CG.provisionOf, URIRef(authority_iri(provision.parent)))
+        out.add(node, CG.provisionOf, authority_iri(provision.parent))
     return out.triples
 
 
@@ -531,12 +660,15 @@ def authority_provisions(reference) -> list[Provision]:
     return list(out.values())
 
 
-def _entity_keys(entity: Entity, corpus: Corpus, term_keys: dict[tuple[str, str], str]) -> list[str]:
-    """Every match key of an entity: name, aliases, the words of its mentions, its defined terms."""
-    names = [entity.name, *entity.aliases]
-    names += [term for (doc, term), key in term_keys.items() if key == entity.key]
-    names += [m.text for d in corpus.documents for m in d.mentions if m.entity == entity.key]
-    return sorted({match_key(n) for n in names if match_key(n)})
+def _all_entity_keys(corpus: Corpus, term_keys: dict[tuple[str, str], str]) -> dict[str, list[str]]:
+    """Every match key of every entity: name, aliases, the words of its mentions, its defined terms."""
+    names: dict[str, list[str]] = {e.key: [e.name, *e.aliases] for e in corpus.entities}
+    for (_, term), key in term_keys.items():
+        names.setdefault(key, []).append(term)
+    for document in corpus.documents:
+        for mention in document.mentions:
+            names.setdefault(mention.entity, []).append(mention.text)
+    return {key: sorted({k for k in map(match_key, words) if k}) for key, words in names.items()}
 
 
 def _terms_standing_for_entities(corpus: Corpus) -> dict[tuple[str, str], str]:
@@ -551,20 +683,20 @@ def _terms_standing_for_entities(corpus: Corpus) -> dict[tuple[str, str], str]:
     for document in corpus.documents:
         for mention in document.mentions:
             mention_words[mention.entity].add(match_key(mention.text))
+    here_of: dict[str, list[Entity]] = defaultdict(list)
+    for entity in corpus.entities:
+        for doc in dict.fromkeys([*entity.docs, *entity.parties_in]):
+            here_of[doc].append(entity)
+    alias_keys = {e.key: {match_key(a) for a in (e.name, *e.aliases)} | mention_words[e.key] for e in corpus.entities}
+    name_keys = {e.key: match_key(e.name) for e in corpus.entities}
     found: dict[tuple[str, str], str] = {}
     for document in corpus.documents:
-        here = [e for e in corpus.entities if document.doc_id in e.docs or document.doc_id in e.parties_in]
+        here = here_of.get(document.doc_id, [])
         for term in document.terms:
             key = match_key(term.term)
-            by_alias = {
-                e.key for e in here
-                if key in {match_key(a) for a in (e.name, *e.aliases)} | mention_words[e.key]
-            }
-            definition = match_key(term.definition)
-            by_definition = {
-                e.key for e in here
-                if match_key(e.name) and (definition + " ").startswith(match_key(e.name) + " ")
-            }
+            by_alias = {e.key for e in here if key in alias_keys[e.key]}
+            definition = match_key(term.definition) + " "
+            by_definition = {e.key for e in here if name_keys[e.key] and definition.startswith(name_keys[e.key] + " ")}
             candidates = by_alias or by_definition
             if len(candidates) == 1:
                 found[(document.doc_id, term.term)] = candidates.pop()

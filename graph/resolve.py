@@ -115,12 +115,25 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
         for m in d.mentions:
             find(m.entity)
             kinds.setdefault(m.entity, Counter())[m.kind] += 1
-    keys = sorted(parent)
-    for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
-            person = {kinds[a].most_common(1)[0][0], kinds[b].most_common(1)[0][0]} & {EntityKind.PERSON}
-            if not person and variants(a, b):
-                parent[find(b)] = find(a)
+    # Name variants through an index, not a scan of every pair of keys: two keys one letter
+    # apart in one word share the signature "that word with that letter blanked out".
+    buckets: dict[tuple[int, int, str], list[str]] = {}
+    for key in sorted(parent):
+        words = key.split("-")
+        if len(words) < 3:
+            continue
+        for position, word in enumerate(words):
+            if len(word) < 4 or not word.isalpha():
+                continue
+            for letter in range(len(word)):
+                blanked = "-".join(words[:position] + [word[:letter] + "?" + word[letter + 1:]] + words[position + 1:])
+                buckets.setdefault((len(words), position, blanked), []).append(key)
+    for bucket in buckets.values():
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1:]:
+                person = {kinds[a].most_common(1)[0][0], kinds[b].most_common(1)[0][0]} & {EntityKind.PERSON}
+                if not person and variants(a, b):
+                    parent[find(b)] = find(a)
 
     # Distinctive short forms of organisations, linked in documents that do not name them.
     shorts: dict[str, set[str]] = {}
@@ -136,16 +149,29 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
                 forms.add(words[0])
             for form in forms:
                 shorts.setdefault(form, set()).add(find(m.entity))
+    # The first mention of each entity (its sample: name and kind), and the short forms by the
+    # word that must occur in a document for the form to occur: each document is then searched
+    # for the forms its own words allow, not for every form of the corpus.
+    first_mention: dict[str, Mention] = {}
+    for d in documents:
+        for m in d.mentions:
+            first_mention.setdefault(find(m.entity), m)
+    forms_by_word: dict[str, list[str]] = {}
+    for form, owners in shorts.items():
+        if len(owners) == 1:
+            forms_by_word.setdefault(form.split()[-1], []).append(form)
     documents = list(documents)
     for index, d in enumerate(documents):
         present = {find(m.entity) for m in d.mentions}
         taken = [(m.start, m.end) for m in d.mentions]
         added = []
-        for form, owners in sorted(shorts.items()):
-            if len(owners) != 1 or next(iter(owners)) in present:
+        words_here = set(re.findall(r"[\w&]+", d.clean)) & forms_by_word.keys()
+        for form in sorted(f for word in words_here for f in forms_by_word[word]):
+            owners = shorts[form]
+            if next(iter(owners)) in present:
                 continue
             owner = next(iter(owners))
-            sample = next(m for dd in documents for m in dd.mentions if find(m.entity) == owner)
+            sample = first_mention[owner]
             for hit in re.finditer(r"(?<![\w&])" + re.escape(form) + r"(?![\w&])(?!\s+[A-Z][a-z])", d.clean):
                 start, end = d.source_span(hit.start(), hit.end())
                 if any(a < end and start < b for a, b in taken):
@@ -169,8 +195,7 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
     for root in {find(k) for k in parent}:
         counts = spellings.get(root)
         if not counts:
-            sample = next(m for d in documents for m in d.mentions if find(m.entity) == root)
-            names[root] = sample.name
+            names[root] = first_mention[root].name
         else:
             folded = Counter()
             for text, n in counts.items():
@@ -184,22 +209,26 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
     for d in documents:
         for m in d.mentions:
             key = final_key[find(m.entity)]
-            e = entities.setdefault(key, {"kinds": Counter(), "aliases": [], "roles": [], "parties": set(), "docs": set(), "titles": []})
+            # aliases, roles and titles in first-seen order, each once (dicts as ordered sets)
+            e = entities.setdefault(key, {"kinds": Counter(), "aliases": {}, "roles": {}, "parties": set(), "docs": set(), "titles": {}})
             e["kinds"][m.kind] += 1
             text = " ".join(m.text.split())
-            if text != names[find(m.entity)] and text not in e["aliases"]:
-                e["aliases"].append(text)
+            if text != names[find(m.entity)]:
+                e["aliases"].setdefault(text)
             for role in m.roles:
-                if (d.doc_id, role) not in e["roles"]:
-                    e["roles"].append((d.doc_id, role))
+                e["roles"].setdefault((d.doc_id, role))
             if m.party:
                 e["parties"].add(d.doc_id)
             e["docs"].add(d.doc_id)
-            e["titles"] += [t for t in m.titles if t not in e["titles"]]
+            for title in m.titles:
+                e["titles"].setdefault(title)
+    root_of_key: dict[str, str] = {}
+    for root, key in final_key.items():
+        root_of_key.setdefault(key, root)
     result = [
         Entity(
             key=key,
-            name=names[next(r for r in final_key if final_key[r] == key)],
+            name=names[root_of_key[key]],
             kind=e["kinds"].most_common(1)[0][0] or EntityKind.ORGANIZATION,
             aliases=tuple(e["aliases"]),
             roles=tuple(sorted(e["roles"])),

@@ -10,8 +10,8 @@ from rdflib.compare import isomorphic
 from clausegraph.errors import QueryError, StoreError
 from clausegraph.rdf import corpus_dataset, corpus_graphs
 from clausegraph.store import (
-    DATASET_FILES, ENTITIES_GRAPH, ONTOLOGY_GRAPH, document_graph_iri, load_query, open_store, query_names,
-    to_term, write_store,
+    DATASET_FILES, DEFAULT_FORMATS, ENTITIES_GRAPH, FORMATS, ONTOLOGY_GRAPH, document_graph_iri, load_query,
+    open_store, query_names, to_term, write_store,
 )
 from test_rdf import DOC, POA_DOC, synthetic_corpus
 
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*(deprecated|ConjunctiveGraph).
 
 @pytest.fixture(scope="module")
 def synthetic_out(tmp_path_factory):
-    """An outputs-like folder holding the synthetic corpus's store and dataset files."""
+    """An outputs-like folder holding the synthetic corpus's store and every dataset file."""
     out = tmp_path_factory.mktemp("synthetic-store")
-    write_store(corpus_graphs(synthetic_corpus()).quads(), out)
+    write_store(corpus_graphs(synthetic_corpus()).quads(), out, formats=FORMATS)
     return out
 
 
@@ -142,10 +142,12 @@ def test_named_queries_exist_and_unknown_names_fail():
 
 
 def test_real_build_writes_store_and_dataset(built):
-    """`build` leaves store/ and the three dataset files in outputs/, and the store opens."""
+    """`build` leaves store/ and the default dataset files in outputs/ (and no other), and the store opens."""
     _, out = built
-    for name in DATASET_FILES.values():
-        assert (out / name).stat().st_size > 0
+    for fmt, name in DATASET_FILES.items():
+        assert (out / name).exists() == (fmt in DEFAULT_FORMATS), name
+        if fmt in DEFAULT_FORMATS:
+            assert (out / name).stat().st_size > 0
     store = open_store(out)
     assert document_graph_iri("hig-underwriting-agreement-2004") in store.named_graphs()
     assert not list(out.glob(".build-*"))  # staging folder swapped away

@@ -1,0 +1,56 @@
+"""Shared by the scale benchmarks: one build in a fresh process, its stage times and peak memory,
+and the same-run baseline (spaCy's blank English tokenizer over the same files)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BUILD_IN_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from clausegraph.build import build
+started = time.perf_counter()
+report = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=int(sys.argv[3]) if sys.argv[3] != "-" else None,
+               cache=sys.argv[4] == "cache")
+seconds = time.perf_counter() - started
+print(json.dumps({
+    "seconds": seconds, "documents": len(report.documents), "errors": len(report.errors),
+    "words": sum(len(d.source.split()) for d in report.documents), "timings": report.timings,
+    "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+def build_in_child(corpus: Path, out: Path, jobs: int | None = None, cache: bool = False) -> dict:
+    """Build ``corpus`` into ``out`` in a fresh Python; its report as a dict (wall seconds measured here too)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", BUILD_IN_CHILD, str(corpus), str(out),
+                           str(jobs) if jobs else "-", "cache" if cache else "no-cache"],
+                          capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started
+    return result
+
+
+def tokenizer_seconds(files: list[Path]) -> float:
+    """spaCy's blank English tokenizer over the same text (read as the build reads it)."""
+    import spacy
+
+    from clausegraph.load import load
+
+    nlp = spacy.blank("en")
+    nlp.max_length = 50_000_000
+    texts = [load(path).text for path in files]
+    started = time.perf_counter()
+    for text in texts:
+        nlp.make_doc(text)
+    return time.perf_counter() - started
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20

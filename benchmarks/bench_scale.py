@@ -1,0 +1,88 @@
+"""Does the build stay linear? Time and peak memory per document for 10, 100 and 1,000
+documents (copies of the repository's real contracts, organisation names varied; see
+scale_corpus.py), against spaCy's blank tokenizer over the same files in the same run; and the
+throughput of the 40-copy underwriting-agreement corpus.
+
+    python benchmarks/bench_scale.py --sizes 10,100,1000 [--jobs N] [--work /tmp/cg-scale]
+    python benchmarks/bench_scale.py --underwriting 40
+    python benchmarks/bench_scale.py --speedup 46      # 1 worker against 2 on the same corpus
+
+Each build runs in a fresh process without the cache. Peak memory: the main process (which
+holds what corpus-wide resolution needs) and the largest worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _run import build_in_child, folder_mb, tokenizer_seconds  # noqa: E402
+from scale_corpus import ROOT, make_corpus, varied  # noqa: E402
+
+STAGES = ("documents", "resolve", "lint", "rdf", "store", "pages")
+
+
+def report_line(label: str, result: dict, tokens: float, out: Path) -> str:
+    n = result["documents"]
+    shares = " ".join(f"{s} {100 * result['timings'].get(s, 0) / result['seconds']:.0f}%" for s in STAGES)
+    return (f"{label:>14} {n:6d} {result['words']:>10,} {result['wall']:8.1f} {1000 * result['wall'] / n:9.0f} "
+            f"{result['main_peak_mb']:8.0f} {result['worker_peak_mb']:8.0f} {result['wall'] / tokens:7.1f}x "
+            f"{folder_mb(out) / n:7.2f}   {shares}")
+
+
+HEADER = (f"{'corpus':>14} {'docs':>6} {'words':>10} {'wall s':>8} {'ms/doc':>9} {'main MB':>8} {'work MB':>8} "
+          f"{'x tok':>8} {'MB/doc':>7}   stage shares")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="", help="comma-separated corpus sizes, e.g. 10,100,1000")
+    parser.add_argument("--underwriting", type=int, default=0, help="copies of the underwriting agreement")
+    parser.add_argument("--speedup", type=int, default=0, help="documents for the 1-worker / 2-worker comparison")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/cg-scale"))
+    parser.add_argument("--keep", action="store_true", help="keep the outputs (bench_queries.py reads them)")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(HEADER)
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        corpus, out = args.work / f"corpus-{size}", args.work / f"out-{size}"
+        shutil.rmtree(corpus, ignore_errors=True), shutil.rmtree(out, ignore_errors=True)
+        files = make_corpus(size, corpus)
+        result = build_in_child(corpus, out, args.jobs)
+        print(report_line(f"{size} docs", result, tokenizer_seconds(files), out), flush=True)
+        if not args.keep:
+            shutil.rmtree(out, ignore_errors=True)
+    if args.underwriting:
+        corpus, out = args.work / "underwriting", args.work / "out-underwriting"
+        shutil.rmtree(corpus, ignore_errors=True), shutil.rmtree(out, ignore_errors=True)
+        corpus.mkdir()
+        text = (ROOT / "corpus" / "hig-underwriting-agreement-2004.txt").read_text(encoding="utf-8")
+        files = []
+        for k in range(args.underwriting):
+            files.append(corpus / f"underwriting-{k:03d}.txt")
+            files[-1].write_text(varied(text, k) if k else text, encoding="utf-8")
+        result = build_in_child(corpus, out, args.jobs)
+        print(report_line(f"{args.underwriting}x underwr.", result, tokenizer_seconds(files), out), flush=True)
+    if args.speedup:
+        corpus = args.work / f"corpus-speedup-{args.speedup}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        files = make_corpus(args.speedup, corpus)
+        tokens = tokenizer_seconds(files)
+        walls = {}
+        for jobs in (1, 2):
+            out = args.work / f"out-speedup-{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            result = build_in_child(corpus, out, jobs)
+            walls[jobs] = result
+            print(report_line(f"jobs={jobs}", result, tokens, out), flush=True)
+        one, two = walls[1], walls[2]
+        print(f"speed-up on 2 workers: whole build {one['wall'] / two['wall']:.2f}x, "
+              f"per-document stage {one['timings']['documents'] / two['timings']['documents']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Incremental builds: only documents whose content (or clausegraph's code) changed are processed
+again; a removed document's named graph and pages go; the outputs equal a build from scratch."""
+
+from __future__ import annotations
+
+import pytest
+
+import clausegraph.build as build_module
+from clausegraph.build import DocumentCache, build
+from clausegraph.store import document_graph_iri, open_store
+
+TEXTS = {
+    "services": "SERVICES AGREEMENT\n\nThis Agreement is made between Acme Widgets, Inc. (the \"Provider\") and "
+                "Beta Foods LLC (the \"Client\").\n\n1. Services. The Provider shall provide the Services to the "
+                "Client.\n\n2. Fees. The Client shall pay the fees set out in Section 1 within 30 days.\n",
+    "loan": "LOAN AGREEMENT\n\n1. Loan. The Lender shall lend the Borrower the Amount.\n\n2. Repayment. The "
+            "Borrower shall repay the Amount under Section 1.\n\n3. Notices. Each party may give notice in writing.\n",
+    "lease": "LEASE\n\n1. Premises. The Landlord shall lease the Premises to the Tenant.\n\n2. Rent. The Tenant "
+             "shall pay rent monthly, subject to Section 1.\n",
+}
+
+
+@pytest.fixture
+def processed(monkeypatch):
+    """The files the per-document stage actually processed (cache misses), in order."""
+    seen: list[str] = []
+    real = build_module.process_to_bytes
+
+    def counting(path, content=None):
+        seen.append(path.rsplit("/", 1)[-1])
+        return real(path, content)
+
+    monkeypatch.setattr(build_module, "process_to_bytes", counting)
+    return seen
+
+
+def write_corpus(folder, texts):
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.txt"):
+        old.unlink()
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+
+
+def graph_lines(out) -> list[str]:
+    """The document and corpus graphs' quads (the ontology graph's blank nodes are relabelled per build)."""
+    lines = (out / "dataset.nq").read_text(encoding="utf-8").splitlines()
+    return sorted(line for line in lines if not line.endswith("<https://w3id.org/clausegraph/ontology> ."))
+
+
+def store_lines(out) -> list[str]:
+    """What the store holds, in the same form (the ontology graph by its size only)."""
+    import pyoxigraph as ox
+
+    store = open_store(out)
+    try:
+        lines = store.store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    finally:
+        del store
+    ontology = [line for line in lines if line.endswith("<https://w3id.org/clausegraph/ontology> .")]
+    return sorted(line for line in lines if line not in set(ontology)) + [f"ontology: {len(ontology)} quads"]
+
+
+def test_rebuild_processes_only_the_changed_document(tmp_path, processed, monkeypatch):
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, TEXTS)
+    build([corpus], out, jobs=1)
+    assert sorted(processed) == ["lease.txt", "loan.txt", "services.txt"]
+
+    processed.clear()
+    build([corpus], out, jobs=1)
+    assert processed == []  # nothing changed: nothing processed
+
+    changed = dict(TEXTS, loan=TEXTS["loan"].replace("in writing", "by email"))
+    write_corpus(corpus, changed)
+
+    def no_bulk_load(*args):
+        raise AssertionError("the rebuild loaded the whole dataset instead of updating the previous store")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "load_store", no_bulk_load)
+        report = build([corpus], out, jobs=1)
+    assert processed == ["loan.txt"]
+    loan = next(d for d in report.documents if d.doc_id == "loan")
+    assert "by email" in loan.source
+
+    # The incremental outputs are those of a build from scratch.
+    scratch = build([corpus], tmp_path / "scratch", jobs=1, cache=False)
+    assert scratch.ok and graph_lines(out) == graph_lines(tmp_path / "scratch")
+    # The store, updated from the previous build's, holds what a store loaded from scratch holds.
+    assert store_lines(out) == store_lines(tmp_path / "scratch")
+    for name in ("manifest.json", "entities.json", "lint.json", "docs/loan/clauses.json", "docs/loan/obligations.json"):
+        assert (out / name).read_text() == (tmp_path / "scratch" / name).read_text(), name
+
+
+def test_removing_a_document_removes_its_graph_and_pages(tmp_path, processed):
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, TEXTS)
+    build([corpus], out, jobs=1)
+    assert (out / "docs" / "lease").is_dir()
+
+    write_corpus(corpus, {k: v for k, v in TEXTS.items() if k != "lease"})
+    processed.clear()
+    build([corpus], out, jobs=1)
+    assert processed == []  # the two kept documents come from the cache
+    assert not (out / "docs" / "lease").exists()
+    store = open_store(out)
+    graphs = store.named_graphs()
+    assert document_graph_iri("loan") in graphs and document_graph_iri("lease") not in graphs
+    del store
+    scratch = build([corpus], tmp_path / "scratch", jobs=1, cache=False)
+    assert scratch.ok and store_lines(out) == store_lines(tmp_path / "scratch")
+    # The removed document's cache entry is dropped with it: the cache holds what the build used.
+    assert len(list((out / "builds" / ".cache").glob("*.pickle"))) == 2
+
+
+def test_other_code_or_another_path_is_processed_again(tmp_path, processed, monkeypatch):
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, {"loan": TEXTS["loan"]})
+    build([corpus], out, jobs=1)
+    processed.clear()
+    monkeypatch.setattr(build_module, "_FINGERPRINT", ["another version of clausegraph"])
+    build([corpus], out, jobs=1)
+    assert processed == ["loan.txt"]
+
+
+def test_a_build_of_nothing_creates_no_cache(tmp_path):
+    """A build that produces nothing leaves no outputs folder behind, cache included."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("   \n", encoding="utf-8")
+    report = build([corpus], out, jobs=1)
+    assert not report.documents and not out.exists()
+
+
+def test_an_unreadable_cache_entry_is_processed_again(tmp_path, processed):
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, {"loan": TEXTS["loan"]})
+    build([corpus], out, jobs=1)
+    key = DocumentCache(out).key(corpus / "loan.txt")
+    (out / "builds" / ".cache" / f"{key}.pickle").write_bytes(b"not a pickle")
+    processed.clear()
+    report = build([corpus], out, jobs=1)
+    assert processed == ["loan.txt"] and report.ok
+
+
+def test_progress_bar_counts_documents_words_and_time_left(tmp_path, capsys):
+    """The bar names documents done, words per second and the time left (cached documents count too)."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, TEXTS)
+    build([corpus], out, jobs=1, progress=True)
+    drawn = capsys.readouterr().err
+    assert "3/3 documents" in drawn and "words/s" in drawn and "left]" in drawn
