@@ -72,15 +72,3 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CLAUSEGRAPH_FAIL_ON_SKIP") == "1" and _SKIPPED:
         print("\nCLAUSEGRAPH_FAIL_ON_SKIP=1 and these tests skipped:\n  " + "\n  ".join(_SKIPPED))
         session.exitstatus = 1
-
-
-# --- tests that need loopback networking in this process run first ---------------------------
-#
-# `clausegraph query` seals its own process off the network (querycheck.seal_network, an
-# unshare(2) that cannot be undone), and some tests call the command line in-process: after
-# them, this process and its children cannot open 127.0.0.1. The Dask cluster test needs it.
-NEEDS_LOOPBACK = ("tests/test_distributed.py",)
-
-
-def pytest_collection_modifyitems(session, config, items):
-    items.sort(key=lambda item: not item.nodeid.startswith(NEEDS_LOOPBACK))  # stable: order kept otherwise
