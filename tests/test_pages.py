@@ -341,7 +341,7 @@ def test_reader_term_links_to_its_definition_in_4(fixture_outputs):
 def test_reader_external_reference_shows_its_act(fixture_outputs):
     """"Section 15 of the Act" in 8(a) is marked as a citation of the Securities Act of 1933."""
     page = soup(fixture_outputs / "docs" / UA / "reader.html")
-    ext = [s for s in page.select("span.ref.ext") if s.get_text() == "Section 15 of the Act"]
+    ext = [s for s in page.select("a.ref.ext") if s.get_text() == "Section 15 of the Act"]
     assert ext
     assert ext[0].find_next_sibling("span", class_="act").get_text() == "Securities Act of 1933"
 
@@ -651,7 +651,7 @@ def test_party_key_groups_plural_and_singular(name, key):
 def test_reader_every_target_of_a_reference_is_a_link(fixture_outputs):
     """ "Sections 8 and 11" links 8 and 11; "clause (i) or (ii)" links both clauses."""
     page = soup(fixture_outputs / "docs" / UA / "reader.html")
-    links = page.select("a.ref")
+    links = page.select("a.ref:not(.ext)")
     pairs = [(" ".join(a.get_text().split()), a["data-target"]) for a in links]
     eight = pairs.index(("Sections 8", "8"))
     assert pairs[eight + 1] == ("11", "11")
@@ -709,11 +709,11 @@ def test_reader_term_marks_carry_their_term(fixture_outputs):
     ("section", "Securities Act of 1933", None, "Securities Act of 1933"),
 ])
 def test_statute_name(kind, act, designator, name):
-    from clausegraph.render.reader import _statute_name
+    from clausegraph.render.common import statute_name
 
     ref = Reference(doc="d", source="1", text="x", start=0, end=1, target=None, target_doc=None, external=act,
                     designator=designator, kind=kind)
-    assert _statute_name(ref) == name
+    assert statute_name(ref) == name
 
 
 def test_reader_statute_reference_names_act_and_section(built):
@@ -724,7 +724,7 @@ def test_reader_statute_reference_names_act_and_section(built):
     if cited is None:
         pytest.skip("needs statute references")
     page = soup(out / "docs" / UA / "reader.html")
-    tips = [s["data-tip"] for s in page.select("span.ref.ext[id]")]
+    tips = [s["data-tip"] for s in page.select("a.ref.ext[id]")]
     assert f"{cited['external']} § {cited['designator']}" in " ".join(tips)
 
 
@@ -756,3 +756,29 @@ def test_reader_obligations_carry_what_the_list_shows(fixture_outputs):
     for mark, record in zip(firsts, records):
         assert mark["data-clause"] == record["clause"] and mark["data-modality"] == record["modality"]
         assert bool(mark["data-counterparty"]) == bool(record["counterparty"])
+
+
+def test_statute_references_link_to_their_act(built):
+    """A statute reference in the reader is a link to its act's entry on the index page, which
+    lists each citation (provision and clause) linked back to the words."""
+    import re as _re
+
+    from bs4 import BeautifulSoup
+
+    from clausegraph.render.common import slug
+
+    _, out = built
+    reader = BeautifulSoup((out / "docs" / UA / "reader.html").read_text(encoding="utf-8"), "html.parser")
+    links = reader.select("a.ref.ext")
+    assert links
+    act_ids = {a["href"].split("#", 1)[1] for a in links}
+    assert f"act-{slug('Securities Act of 1933')}" in act_ids
+    assert all(a["href"].startswith("../../index.html#act-") for a in links)
+    index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    entry = index.find(id=f"act-{slug('Securities Act of 1933')}")
+    assert entry is not None
+    citations = entry.select("div.in a")
+    assert any(_re.search(r"§ 11\(f\)", a.get_text()) for a in citations)
+    target = citations[0]["href"].split("#", 1)
+    page = BeautifulSoup((out / target[0]).read_text(encoding="utf-8"), "html.parser")
+    assert page.find(id=target[1]) is not None

@@ -299,7 +299,7 @@ def test_reader_external_reference_shows_its_act(browser, built):
     _, out = built
     needs_tagging(out, "refs")
     rec = open_page(browser, out / "docs" / UA / "reader.html")
-    ext = rec.page.locator("span.ref.ext").first
+    ext = rec.page.locator("a.ref.ext").first
     act = ext.evaluate("el => el.nextElementSibling && el.nextElementSibling.textContent")
     assert act in {"Securities Act of 1933", "Securities Exchange Act of 1934", "Trust Indenture Act of 1939"} or "Act" in act
     assert rec.page.locator("span.act").first.is_visible()

@@ -165,3 +165,18 @@ def nav_links(doc: str | None, current: str) -> list[dict]:
 def nav(doc: str | None, current: str, title: str) -> str:
     """The bar at the top of every page (for pages not made from ``page.html``: the network)."""
     return render_template("nav.html", nav_links=nav_links(doc, current), nav_title=title)
+
+
+def statute_name(ref) -> str:
+    """ "Securities Act of 1933 § 11(f)", "Securities Act of 1933, Rule 424(b)", "Regulation S-X"."""
+    act, what = ref.external, ref.designator
+    if not what or what in act:
+        return act
+    if ref.kind == "section":
+        return f"{act} § {what}"
+    return f"{act}, {ref.kind.capitalize()} {what}"
+
+
+def authority_href(act: str, *, from_doc: str | None) -> str:
+    """The index page's entry for an outside act, seen from a document's folder or the top."""
+    return ("../../" if from_doc is not None else "") + f"index.html#act-{slug(act)}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .common import NETWORK, READER, doc_page, nav_links, render_template, slug
+from .common import NETWORK, READER, doc_page, nav_links, render_template, slug, statute_name
 from .outputs import Outputs, kind_text
 
 # A document without parties lists the entities it names: organisations first, then people.
@@ -22,7 +22,27 @@ def render_index(outputs: Outputs) -> str:
         "index.html", title="clausegraph — corpus", up="", body_class="index-page", scripts=(), inline_style="",
         nav_links=nav_links(None, "index"), nav_title="Corpus",
         documents=documents, shared=_shared_entities(outputs, mentioned), findings=_findings_summary(outputs),
+        authorities=_authorities(outputs),
     )
+
+
+def _authorities(outputs: Outputs) -> list[dict]:
+    """Each outside act the corpus cites (the reader's statute references link here), with every
+    citation of it: the provision named and the clause, linked to the words in the reader."""
+    from .reader import reference_anchors
+
+    acts: dict[str, list[dict]] = {}
+    for doc in outputs.documents:
+        seen = set()
+        for ref, anchor in zip(doc.references, reference_anchors(doc)):
+            if not ref.external or anchor in seen:
+                continue
+            seen.add(anchor)
+            acts.setdefault(ref.external, []).append({
+                "doc": doc.doc, "clause": ref.source, "cited": statute_name(ref),
+                "href": doc_page(doc.doc, READER, from_doc=None) + f"#{anchor}"})
+    return [{"act": act, "id": f"act-{slug(act)}", "citations": citations}
+            for act, citations in sorted(acts.items(), key=lambda kv: kv[0].lower())]
 
 
 def _entity_link(entity, doc: str, mentioned: set) -> dict:

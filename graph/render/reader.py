@@ -30,6 +30,7 @@ from ..clean import clean
 from .common import (
     NETWORK,
     READER,
+    authority_href,
     bearer_groups,
     bearer_key,
     clause_href,
@@ -42,6 +43,7 @@ from .common import (
     nav_links,
     render_template,
     slug,
+    statute_name,
 )
 from .outputs import DocOutputs, Outputs, kind_text
 
@@ -294,10 +296,13 @@ def _reference_marks(ctx: _Context, span, group) -> list[_Mark]:
         return marks
     if externals:
         acts = "; ".join(sorted({r.external for r in externals}))
-        cited = "; ".join(_statute_name(r) for r in externals)
+        cited = "; ".join(statute_name(r) for r in externals)
+        # a link to the act's entry on the index page: every provision of it the corpus cites,
+        # and every clause that cites each (the pages work from disk: no outside site is linked)
+        href = authority_href(externals[0].external, from_doc=ctx.doc.doc)
         return [_Mark(span[0], span[1], RANK_LINK,
-                      f'<span class="ref ext" id="{anchor}" data-tip="{esc("cites " + cited)}">', "</span>",
-                      open_again=f'<span class="ref ext" data-tip="{esc("cites " + cited)}">',
+                      f'<a class="ref ext" id="{anchor}" href="{esc(href)}" data-tip="{esc("cites " + cited)}">', "</a>",
+                      open_again=f'<a class="ref ext" href="{esc(href)}" data-tip="{esc("cites " + cited)}">',
                       after=f'<span class="act" title="{esc(cited)}">{esc(acts)}</span>')]
     return [_Mark(span[0], span[1], RANK_LINK,
                   f'<span class="ref broken" id="{anchor}" data-tip="does not resolve to a clause in this corpus">',
@@ -334,16 +339,6 @@ def _target_pieces(words: str, targets: list[str]) -> list[tuple[int, int]] | No
         cursor = found.end()
     pieces[0] = (0, pieces[0][1])
     return pieces
-
-
-def _statute_name(ref) -> str:
-    """ "Securities Act of 1933 § 11(f)", "Securities Act of 1933, Rule 424(b)", "Regulation S-X"."""
-    act, what = ref.external, ref.designator
-    if not what or what in act:
-        return act
-    if ref.kind == "section":
-        return f"{act} § {what}"
-    return f"{act}, {ref.kind.capitalize()} {what}"
 
 
 def _conditions_of(doc: DocOutputs, d) -> str:
