@@ -89,3 +89,20 @@ def test_every_development_document_is_tagged(path):
     assert document.clauses
     for ref in document.references:
         assert document.source[ref.start:ref.end] == ref.text
+
+
+def test_many_statements_in_one_sentence_without_a_full_stop():
+    """Found by the fuzzing campaign (seed 2, input 1872; its first 100,000 characters here):
+    a huge line of statements with no sentence end. Each looked for "agrees with X" over the
+    whole "sentence" before it, so tagging grew with the square of the line (758 KB: over
+    90 s); now only over the words that can open it. The campaign is the check on time; this
+    pins that every statement is still found."""
+    from pathlib import Path
+
+    from clausegraph.build import read_document
+    from clausegraph.tagging import tag_document
+
+    path = Path(__file__).resolve().parent / "fixtures" / "fuzz" / "statements-in-one-long-sentence.txt"
+    document = tag_document(read_document(path))
+    assert len(document.deontics) >= 1600
+    assert {d.bearer for d in document.deontics} == {"Company"}

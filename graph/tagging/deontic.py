@@ -548,7 +548,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             # the right against the other. Joined by "and" ("The Administrative Agent and/or each
             # Co-Agent may resign") they act alongside each other: a co-subject is no counterparty.
             named = [p for _, p in bearers if p != party] if alternatives else []
-            counter = named[0] if named else _counterparty(text, m.end(), end, party, parties, text[sentence_start(text, start, a):start])
+            lead_from = max(sentence_start(text, start, a), start - COUNTERPARTY_LEAD_CHARS)
+            counter = named[0] if named else _counterparty(text, m.end(), end, party, parties, text[lead_from:start])
             if counter and not named and any(_singular(counter) == _singular(p) for _, p in bearers):
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
@@ -627,6 +628,12 @@ def _modifier_start(text: str, floor: int, pos: int, rules: _Rules) -> int:
             break
         start = found.start(1) + word.start()
     return start
+
+
+# How far before a statement "agrees with X that" is looked for: the words that open its
+# sentence, e.g. "The Company agrees with each of the Underwriters that", never a whole
+# page-long "sentence" (a file without full stops): that made tagging quadratic.
+COUNTERPARTY_LEAD_CHARS = 400
 
 
 def _counterparty(text, a, b, bearer, parties, lead) -> str | None:
