@@ -236,7 +236,9 @@ FORMATS = {
     "ttl": "graphs/NAME.ttl: one Turtle file per named graph",
     "shards": "shards/NAME.nq.gz: one gzipped N-Quads file per named graph, for loading in parallel",
 }
-DEFAULT_FORMATS = ("nq",)  # the others cost a serialization of the whole store each: only when asked
+# SPEC.md: TriG and JSON-LD on disk beside the store. The others cost a serialization of the whole
+# store each (the bulk-loading ones: nq.gz, shards; per graph: ttl): only when asked.
+DEFAULT_FORMATS = ("nq", "trig", "jsonld")
 GRAPHS_DIR, SHARDS_DIR = "graphs", "shards"
 
 
