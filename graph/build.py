@@ -371,7 +371,7 @@ class DocumentCache:
             except OSError:
                 return None
             digest = hashlib.sha256()
-            for part in (code_fingerprint().encode(), str(path).encode(), data):
+            for part in (code_fingerprint().encode(), os.fsencode(path), data):  # fsencode: any file name
                 digest.update(len(part).to_bytes(8, "little"))
                 digest.update(part)
             self._keys[path] = digest.hexdigest()

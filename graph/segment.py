@@ -242,7 +242,28 @@ def segment(clean: CleanText) -> list[Clause]:
         tree = _structural(clean, numbered=False, heads={})
     _close_ends(tree, clean)
     _inline_items(tree, clean)
+    _keep_tree_invariants(tree.root)
     return _flatten(tree, clean)
+
+
+def _keep_tree_invariants(node: _Node) -> None:
+    """Children in reading order, each inside its parent and ending where the next begins; an
+    empty one dropped. The rules above keep these on real documents; a mangled file (an
+    attachment heading moved into the body, found by the property tests) could make a part
+    start before an earlier sibling ended — a lawyer must never see two clauses claim one word."""
+    node.children.sort(key=lambda c: c.start)
+    kept = []
+    for i, child in enumerate(node.children):
+        child.start = max(child.start, node.start)
+        if node.end >= 0:  # the root has no end of its own
+            child.end = min(child.end, node.end)
+        if i + 1 < len(node.children):
+            child.end = min(child.end, max(node.children[i + 1].start, child.start))
+        if child.end > child.start:
+            kept.append(child)
+    node.children[:] = kept
+    for child in kept:
+        _keep_tree_invariants(child)
 
 
 def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line, ...]:

@@ -256,7 +256,12 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_keeps_the_old_b
     if before is None:
         assert not out.exists()
     else:
-        assert snapshot(out) == before
+        # The tagging cache (builds/.cache/, keyed by content, never served) may hold the
+        # document tagged before the write failed: a valid entry for the next build, not output.
+        def shown(folder):
+            return {k: v for k, v in snapshot(folder).items() if not k.startswith("builds/.cache/")}
+
+        assert shown(out) == {k: v for k, v in before.items() if not k.startswith("builds/.cache/")}
         assert not list((out / "builds").glob(".staging-*"))
 
 
