@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass, field
 
 from . import numbering
+from .numbering import roman_value, to_roman  # one reading of roman numerals, for parts and headings alike
 from .clean import _SGML_INLINE, DANGLING_WORDS, SHORT_LINE, CleanText, Gap, Line, dangling
 from .model import Clause, ClauseKind
 
 # --- numbering styles ------------------------------------------------------------------------
 
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -33,26 +33,6 @@ _NUMBER_WORDS = {
         "FIFTEEN SIXTEEN SEVENTEEN EIGHTEEN NINETEEN TWENTY".split()
     )
 }
-
-
-def roman_value(s: str) -> int | None:
-    s = s.lower()
-    if not s or any(ch not in _ROMAN for ch in s):
-        return None
-    total = 0
-    for a, b in zip(s, s[1:] + " "):
-        va, vb = _ROMAN[a], _ROMAN.get(b, 0)
-        total += -va if va < vb else va
-    return total if total > 0 and to_roman(total) == s else None
-
-
-def to_roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += numeral
-            n -= value
-    return out
 
 
 def alpha_value(s: str) -> int | None:

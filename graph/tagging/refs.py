@@ -24,7 +24,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, by_label, read_rows
-from ..segment import roman_value, to_roman
+from ..numbering import roman_value, to_roman
 from ..model import Clause, ClauseKind, Document, Reference, Term
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
