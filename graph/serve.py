@@ -639,14 +639,9 @@ class QueryPool:
 
     def _take(self, timeout: float) -> tuple[_Worker | None, float | str]:
         """An idle worker and the time limit its query gets, or (None, why not)."""
-        try:
-            return self._idle.get_nowait(), timeout
-        except queue.Empty:
-            pass
-        try:
-            return self._reserved_idle.get_nowait(), min(timeout, SHORT_QUERY_SECONDS)
-        except queue.Empty:
-            pass
+        taken = self._take_idle(timeout, wait=0)
+        if taken is not None:
+            return taken
         with self._lock:
             if self._waiting >= MAX_WAITING:
                 return None, (f"all {self.size + 1} query workers are busy and {self._waiting} queries are "
@@ -655,18 +650,25 @@ class QueryPool:
         try:
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:  # whichever comes free first, general or reserved
-                try:
-                    return self._idle.get(timeout=0.05), timeout
-                except queue.Empty:
-                    pass
-                try:
-                    return self._reserved_idle.get_nowait(), min(timeout, SHORT_QUERY_SECONDS)
-                except queue.Empty:
-                    pass
+                taken = self._take_idle(timeout, wait=0.05)
+                if taken is not None:
+                    return taken
             return None, f"all {self.size + 1} query workers stayed busy for {timeout:g} s; try again shortly"
         finally:
             with self._lock:
                 self._waiting -= 1
+
+    def _take_idle(self, timeout: float, wait: float) -> tuple[_Worker, float] | None:
+        """A general worker (waiting up to ``wait`` s for one), else the reserved one under the
+        short limit, else None."""
+        try:
+            return (self._idle.get(timeout=wait) if wait else self._idle.get_nowait()), timeout
+        except queue.Empty:
+            pass
+        try:
+            return self._reserved_idle.get_nowait(), min(timeout, SHORT_QUERY_SECONDS)
+        except queue.Empty:
+            return None
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker and have its successor started without keeping the client waiting."""
