@@ -17,7 +17,8 @@ rotated) and repeated, and the table gives the median with the spread (min-max) 
   cpu       CPU seconds the workers spent in the stage (summed over documents; less noisy than wall
             on a loaded machine)
   trip      round-trip of a trivial task, one at a time (the overhead each document pays)
-  workers   peak RSS summed over the worker processes that ran documents
+  workers   peak RSS summed over the worker processes that ran documents (a forked worker's
+            RSS counts the pages it shares with its parent)
   rest      peak RSS of the driver plus every other process the engine started (scheduler,
             nannies, raylet, GCS, idle workers...)
 
