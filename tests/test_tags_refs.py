@@ -244,3 +244,29 @@ def test_capitals_cite_sections_mid_sentence_but_a_capital_heading_is_no_referen
         ("2", ClauseKind.SECTION, None, "SECTION 2 LIMITS", None),
     ])
     assert _refs(document) == [("SECTION 2", "2", None), ("THIS SECTION 1", "1", None)]
+
+
+def test_regulations_cited_by_their_own_codes_stay_outside():
+    text = (
+        "1. Compliance. The Buyer shall comply with Title 12 of the Code of Federal Regulations, "
+        "Section 571.2(c)(3), and with FAR section 12.212 and DFAR section 227.7202, and shall not "
+        "process data enumerated in European Union Regulation 2016/679, Article 9(1).\n\n"
+        "2. Other. See Section 1.\n"
+    )
+    document = _document(text, [("1", ClauseKind.SECTION, None, "1. Compliance", "2. Other"),
+                                ("2", ClauseKind.SECTION, None, "2. Other", None)])
+    refs = _refs(document)
+    assert ("Title 12 of the Code of Federal Regulations, Section 571.2(c)(3)", None, "Code of Federal Regulations") in refs
+    assert ("FAR section 12.212", None, "Federal Acquisition Regulation") in refs
+    assert ("DFAR section 227.7202", None, "Defense Federal Acquisition Regulation Supplement") in refs
+    assert ("European Union Regulation 2016/679, Article 9(1)", None, "European Union Regulation 2016/679") in refs
+    assert ("Section 1", "1", None) in refs
+
+
+def test_a_designator_across_a_blank_line_is_no_reference():
+    # A table of contents: the caption "Applicability of Article" and, after a blank line, its page.
+    text = "SECTION 11.01 Applicability of Article\n\n50\n\n11. Redemption. As set out in Article\n11, the Company may redeem.\n"
+    document = _document(text, [("11", ClauseKind.ARTICLE, None, "11. Redemption", None)])
+    refs = _refs(document)
+    assert [r for r in refs if r[0].startswith("Article") and r[0].endswith("50")] == []
+    assert ("Article 11", "11", None) in refs

@@ -94,8 +94,18 @@ _CAPTION = re.compile(r"[^\S\n]*\([A-Z][a-z][^()\n]{0,60}\)")
 # "Treasury Regulations Section 1.1502-6", "V.T.C.A. Tax Code Section 171.0001".
 _ACT_BEFORE = re.compile(
     r"(?P<act>\b(?:TIA|IRC|ERISA|Code|Tax\s+Code|Treasury\s+Regulations?|Trust\s+Indenture\s+Act|Bankruptcy\s+Code|"
-    r"(?:\d+\s+)?U\.\s?S\.\s?C\.(?:A\.)?|(?:\d+\s+)?C\.\s?F\.\s?R\.|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,4}\s+(?:Act|Code|Law))\s*)$"
+    r"(?:\d+\s+)?U\.\s?S\.\s?C\.(?:A\.)?|(?:\d+\s+)?C\.\s?F\.\s?R\.|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,4}\s+(?:Act|Code|Law)|"
+    r"(?P<far>DFARS?|FAR))\s*)$"
 )
+# A regulation cited by its own number or title, then a comma and the provision: "Title 12 of the
+# Code of Federal Regulations, Section 571.2(c)(3)", "European Union Regulation 2016/679, Article
+# 9(1)". Only these numbered codes take the comma: after "the Act," a new clause may begin.
+_CODE_BEFORE = re.compile(
+    r"(?P<act>\b(?:(?:Title\s+\d+\s+of\s+(?:the\s+)?)?Code\s+of\s+Federal\s+Regulations|(?:\d+\s+)?C\.\s?F\.\s?R\.|"
+    r"(?:[A-Z][\w.]*\s+){0,3}Regulation\s+(?:\((?:EU|EC|EEC)\)\s+)?(?:No\.?\s+)?\d{2,4}/\d{1,4}(?:/(?:EU|EC|EEC))?),\s*)$"
+)
+_ACT_ACRONYMS = {"FAR": "Federal Acquisition Regulation", "DFAR": "Defense Federal Acquisition Regulation Supplement",
+                 "DFARS": "Defense Federal Acquisition Regulation Supplement"}
 _ACT_ABBREVIATIONS = {"U.S.C.": "United States Code", "C.F.R.": "Code of Federal Regulations", "IRC": "Internal Revenue Code of 1986"}
 
 _ATTACHMENT_KINDS = {ClauseKind.ANNEX, ClauseKind.SCHEDULE, ClauseKind.EXHIBIT, ClauseKind.APPENDIX}
@@ -129,7 +139,9 @@ def rules() -> _Rules:
     keyword = re.compile(
         r"(?P<dem>\b(?:this|such|said|This|Such|Said|THIS|SUCH|SAID)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
-    designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
+    # At most one line break between keyword and designator: across a blank line, "Applicability
+    # of Article" and "50" are a table of contents' caption and its page number.
+    designator = {k: re.compile(r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}
     # ", (g) or (h)", " and 11", " through 8": followed by a designator, not by "10 days" or "5%".
     continuation = {
         k: re.compile(
@@ -345,7 +357,7 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
         elif kind == "item" and (instrument is None or instrument.kind != "external"):
             continue  # "Item 601 of Regulation S-K" is a reference; "item 3" of a list is not
         start = m.start() if dem else m.start(kw_group)
-        if instrument is None and kind == "section" and designators:
+        if instrument is None and kind in ("section", "article") and designators:
             act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
             if act is not None:
                 instrument, start = act
@@ -399,7 +411,15 @@ def _act_before(text: str, start: int, ctx: "_Context") -> "tuple[_Instrument, i
     """The statute written before a section sign or "Section" ("TIA § 312(a)", "Code Section
     409A") and where its name starts: the name is part of the reference."""
     m = _ACT_BEFORE.search(text, max(0, start - 60), start)
+    if m and m.group("far"):
+        return _Instrument("external", _ACT_ACRONYMS[m.group("far")]), m.start("act")
     if not m:
+        m = _CODE_BEFORE.search(text, max(0, start - 80), start)
+        if m:
+            act = " ".join(m.group("act").rstrip(", ").split())
+            if "Regulations" in act or "C.F.R" in act.replace(" ", ""):
+                act = "Code of Federal Regulations"
+            return _Instrument("external", act), m.start("act")
         return None
     instrument = _act_named(m.group("act"), ctx)
     return (instrument, m.start("act")) if instrument is not None else None
