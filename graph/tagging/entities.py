@@ -86,7 +86,7 @@ class _Rules:
     institution_heads_first: frozenset[str]
 
 
-_CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|[A-Z]\.|U\.S\.)"
+_CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|(?:[A-Z]\.){1,3})"  # ... "A.M. Best Company"
 _LINK = r"(?:of|and|&|for|de|du|la|von|van)"
 _SERIAL = r"(?:No\.[ ]?\d+[A-Z]?)"  # "ARE-MA Region No. 59, LLC"
 # A space, or one line break (names wrap in signature blocks); a longer run of spaces is the gap
@@ -125,7 +125,7 @@ _AS_ROLE = re.compile(
 # "Certificate of Incorporation of X Corp.".
 INSTRUMENT_OF = re.compile(
     r"\b(?:Plan|Plans|Program|Agreement|Indenture|Certificate|Articles|Bylaws|By-laws|Charter|Policy|Notes?|Debentures|Stock|Shares|"
-    r"Incorporation|Organization|Formation|Amendment|Merger|Termination|Recitals|Directors|Managers|Members)\s+of\s+(?:the\s+)?(?=[A-Z])"
+    r"Incorporation|Organization|Formation|Partnership|Amendment|Merger|Termination|Recitals|Directors|Managers|Members)\s+of\s+(?:the\s+)?(?=[A-Z])"
 )  # ... and of its acts and organs: "Board of Directors of Merger Sub Inc.", "Merger of Merger Sub Inc."
 # The same words in a title written in capitals: "RESTATED ARTICLES OF INCORPORATION OF APPLE COMPUTER, INC."
 INSTRUMENT_OF_CAPS = re.compile(INSTRUMENT_OF.pattern.replace("\\s+of\\s+(?:the\\s+)?", "\\s+OF\\s+(?:THE\\s+)?"), re.I)
@@ -158,8 +158,8 @@ def _rules() -> _Rules:
     suffix = "(?:" + "|".join(re.escape(s) for s in forms) + ")"
     org = re.compile(
         r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + "|" + _SERIAL + r")){0,8}?,?"
-        + _GAP + suffix + r")(?![\w&])(?![ \t]+[A-Z][a-z])(?![ \t]+(?:LIABILITY|PARTNERSHIP|AGREEMENT|PLAN|CERTIFICATE)\b)"
-    )  # "LIMITED LIABILITY COMPANY AGREEMENT" in capitals is a legal form and an instrument
+        + _GAP + suffix + r")(?![\w&])(?:(?<=\.)|(?![ \t]+[A-Z][a-z]))(?![ \t]+(?:LIABILITY|PARTNERSHIP|AGREEMENT|PLAN|CERTIFICATE)\b)"
+    )  # (a suffix with its period may end a sentence; "LIMITED LIABILITY COMPANY AGREEMENT" is a legal form)
     known = []
     abbreviations: dict[str, dict] = {}
     for r in rows:
@@ -287,6 +287,7 @@ def find_mentions(document: Document, terms=(), rules: _Rules | None = None) -> 
     found = _not_descriptions(document, text, found)
     _context_roles(text, found, rules)
 
+    _person_variants(found)
     local = _local_entities(found)
     found += _short_forms(text, found, local)
     found = _without_overlaps(found)
@@ -379,9 +380,10 @@ def _organisations(text: str, rules: _Rules) -> list[_Found]:
         professional = _PROFESSIONAL_CORPORATION.search(name)
         if professional and _PERSON_MI.fullmatch(name[:professional.start()]):
             continue  # "Sean T. Wheeler, P.C.": a lawyer's own corporation, read as the lawyer
-        if "&" in name:  # "Malizia, Spidi, Sloane & Fisch, P.C.": the partners' names before
-            partners = _PARTNERS_BEFORE.search(text, max(0, start - 120), start)
-            if partners:
+        if "&" in name or _FIRM_SUFFIX.search(name):  # "Malizia, Spidi, Sloane & Fisch, P.C.", "Fogler, Rubinoff LLP"
+            partners = (_PARTNERS_BEFORE if "&" in name else _PARTNER_BEFORE).search(text, max(0, start - 120), start)
+            if partners and not any(w.strip(", ") in rules.generic for w in partners.group().split()) and not re.search(
+                    r"\b(?:the|a|an|its|our|their|The)\s+$", text[max(0, partners.start() - 6):partners.start()]):
                 name = text[partners.start():start] + name
                 start = partners.start()
         more = _MORE_SUFFIX.match(text, start + len(name))  # "Trust Company, N.A."
@@ -501,9 +503,11 @@ _DESCRIBED = re.compile(
     + _GAP + _LEGAL_FORM
 )
 _LEGAL_FORM_AFTER = re.compile(r",?\s+(?:" + _LEGAL_FORM + r"|an\s+(?:adult\s+)?individual\b|a\s+natural\s+person\b)")
+_FIRM_SUFFIX = re.compile(r"[ ](?:LLP|L\.L\.P\.|P\.C\.|P\.A\.|PLLC|P\.L\.L\.C\.)$")
 _PROFESSIONAL_CORPORATION = re.compile(r",?[ ](?:P\.C\.|P\.A\.)$")
 # Partners' surnames listed before "Sloane & Fisch, P.C.": "Malizia,  Spidi,  ".
 _PARTNERS_BEFORE = re.compile(r"(?<![\w&.,])(?:[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+)?,[ ]{1,3}){1,4}$")
+_PARTNER_BEFORE = re.compile(r"(?<![\w&.,])(?:[A-Z][a-z'’\-]+,[ ]{1,3}){1,3}$")  # one surname each, before "Rubinoff LLP"
 
 # "a Delaware corporation", "a NEW YORK CORPORATION", "a PRC Corporation": what a party is, not who.
 _INDEFINITE_BEFORE = re.compile(r"(?:^|[\s(,])(?:a|an|A|AN)\s+$")
@@ -545,10 +549,19 @@ def _not_defined_terms(found: list[_Found], terms, text: str = "", ending: bool 
         if ending and any(" ".join(words[i:]) in labels for i in range(1, len(words) - 1)):
             continue
         # "Sublandlord and Ipsen S.A.": a defined term joined to the name is not part of it.
+        # (Unless nothing but a suffix is left: "Von Gonten & Co." (“Von Gonten”) is the firm's own name.)
         lead = re.match(r"(?:the\s+)?(?P<term>[\w -]+?)\s+(?:and|&)\s+(?=[A-Z])", text[f.start:f.end], re.I)
-        if lead and collapse(lead.group("term")).casefold() in labels:
+        if lead and collapse(lead.group("term")).casefold() in labels and _SUFFIX_END.sub("", text[f.start + lead.end():f.end]).strip(" ,"):
             f.start += lead.end()
             f.name = collapse(text[f.start:f.end])
+        # "as of the Closing Date Merger Sub Inc.": a defined date runs into the name after it
+        words = f.name.split()
+        for i in range(len(words) - 2, 1, -1):
+            if " ".join(words[:i]).casefold() in labels and re.search(r"(?:Date|Time|Day|Period)$", words[i - 1]):
+                cut = re.match(r"(?:\S+\s+){%d}" % i, text[f.start:f.end])
+                f.start += cut.end()
+                f.name = collapse(text[f.start:f.end])
+                break
         kept.append(f)
     return kept
 
@@ -624,8 +637,8 @@ def _clean_org_name(start: int, name: str, rules: _Rules, suffix: bool = True) -
             return None
     words = name.split()
     core = [w.strip(",") for w in (words[:-1] if suffix else words) if w not in {"The", "THE"}]
-    if not core or all(w.title() in rules.generic or w.lower() in {"of", "and", "&"} for w in core):
-        return None
+    if not core or all(w.title() in rules.generic or w.lower() in {"of", "and", "&"} or re.fullmatch(r"(?:[A-Z]\.)+", w) for w in core):
+        return None  # (initials alone are no name: "N.A., as Trustee")
     return start, name
 
 
@@ -750,7 +763,7 @@ TITLE_HEAD = re.compile(r"(?:President|Officer|Counsel|Chairman|Chairwoman|Direc
 # A person's name as a notice or a signature writes it: two to four words, an initial allowed anywhere.
 _PERSON_WORDS = r"(?:[A-Z]\.[ ]?)?[A-Z][a-z'’\-]+(?:[ ](?:[A-Z]\.|[A-Z][a-z'’\-]+)){1,3}(?:,[ ](?:Jr\.|Sr\.|II|III|IV)(?![A-Za-z]))?"
 _ATTENTION = re.compile(r"\b(?:Attention|ATTENTION|Attn|ATTN)\.?[ \t]*:[ \t]*(?P<names>[^\n(]{3,120})")
-_ATTENTION_NAME = re.compile(r"(?<![\w.])" + _PERSON_WORDS + r"(?![\w&])(?=\s*(?:,|;|\band\b|$|\s{2,}|\s+with\b|\s+Fax\b|\s+Tel))")
+_ATTENTION_NAME = re.compile(r"(?<![\w.])" + _PERSON_WORDS + r"(?![\w&])(?=\s*(?:,|;|\band\b|$|\.(?:\s|$)|\s{2,}|\s+with\b|\s+Fax\b|\s+Tel))")
 _NAME_TITLE_LINE = re.compile(r"^[ \t]*(?P<name>" + _PERSON_WORDS + r"),[ ]+(?P<title>[A-Z][A-Za-z ,&]{2,80}?)[ \t]*$", re.M)
 _INDIVIDUAL = re.compile(r"(?<![\w.])(?P<name>" + _PERSON_WORDS + r"),?\s+(?:an\s+(?:adult\s+)?individual|a\s+natural\s+person)\b")
 # Words no person's name holds: "Attention: General Counsel", "Attn: Corporate Trust Administration".
@@ -773,7 +786,7 @@ def _plain_person(name: str, rules: _Rules) -> bool:
 
 # Signature lines side by side, then the signers' names in the same order:
 # "_____________ _____________  Melvin Gagerman Zoltan Lemperth  CEO [title]".
-_SIGN_LINES = re.compile(r"(?P<lines>_{5,}(?:[ \t]+_{5,})*)[ \t]*\n?[ \t]*(?P<names>[A-Z][a-z'’\-]+(?:[ ](?:[A-Z]\.|[A-Z][a-z'’\-]+))+)" + _CELL_END)
+_SIGN_LINES = re.compile(r"(?P<lines>_{5,}(?:[ \t]+_{5,})*)[ \t]*\n?[ \t]*(?P<names>[A-Z][a-z'’\-]+(?:[ ](?:[A-Z]\.|[A-Z][a-z'’\-]+))+)(?![\w.'’\-])(?![ ][A-Z][a-z])")
 
 
 def _signature_lines(document: Document, rules: _Rules) -> list[_Found]:
@@ -837,6 +850,24 @@ def _context_roles(text: str, found: list[_Found], rules: _Rules) -> None:
             m = pattern.match(after)
             if m:
                 item.roles.add(role.format(**{k: collapse(v).lower() for k, v in m.groupdict().items()}))
+
+
+def _person_variants(found: list[_Found]) -> None:
+    """One person, written with and without a middle name or initial ("Catherine K. Rochester",
+    "Catherine Kozlow Rochester"), gets the fullest spelling with an initial as one name."""
+    groups: dict[tuple[str, str], list[_Found]] = {}
+    for f in found:
+        words = re.sub(r",\s*(?:Jr\.|Sr\.|II|III|IV|Esq\.)$", "", f.name).split()
+        if f.kind is EntityKind.PERSON and len(words) >= 2 and words[0][-1] != ".":
+            groups.setdefault((words[0].lower(), words[-1].lower()), []).append(f)
+    for items in groups.values():
+        middles = {tuple(w[0] for w in f.name.split()[1:-1]) for f in items}
+        if len({normalise_name(f.name) for f in items}) < 2 or len({m for m in middles if m}) > 1:
+            continue  # one spelling, or two different middle names: two people
+        best = max(items, key=lambda f: (bool(re.search(r"\b[A-Z]\.", f.name)), len(f.name.split()), f.name != f.name.upper()))
+        for f in items:
+            if normalise_name(f.name) != normalise_name(best.name):  # (capitals are the same spelling)
+                f.name = best.name
 
 
 def _local_entities(found: list[_Found]) -> dict[str, _Local]:
