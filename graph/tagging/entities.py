@@ -400,7 +400,10 @@ def _organisations(text: str, rules: _Rules) -> list[_Found]:
             found[-1].start = division.start("alias")
             found[-1].name = collapse(text[division.start("alias"):start + len(name)])
     # Names without a suffix, described by their legal form: "Zanotti East, a Massachusetts corporation".
-    for m in _DESCRIBED.finditer(text):
+    for form in _LEGAL_FORM_FIND.finditer(text):
+        m = _DESCRIBED.search(text, max(0, form.start() - DESCRIBED_NAME_CHARS), form.start())
+        if m is None:
+            continue
         cleaned = _clean_org_name(m.start("name"), m.group("name"), rules, suffix=False)
         if cleaned and not _INDEFINITE_BEFORE.search(text, max(0, cleaned[0] - 4), cleaned[0]):
             start, name = cleaned
@@ -432,7 +435,10 @@ def _institutions(text: str, rules: _Rules) -> list[_Found]:
     (a heading, a legend) and a possessive before ("the Company's Compensation Board") are no names.
     """
     found = []
+    any_head = rules.institution_heads | rules.institution_heads_first
     for run in _CAPS_RUN.finditer(text):
+        if any_head.isdisjoint(run.group().split()):
+            continue  # (most runs: read only those holding a head)
         tokens = list(re.finditer(r"\S+", run.group()))
         words = [t.group() for t in tokens]
         if len(words) < 2 or run.group().isupper():
@@ -498,9 +504,12 @@ _LEGAL_FORM = (
 )
 _DESCRIPTION_IN_NAME = re.compile(r",?\s+" + _LEGAL_FORM + r"$")
 _NOT_ARTICLE = r"(?!(?:A|An|AN)\s)"
+_LEGAL_FORM_FIND = re.compile(r"\b" + _LEGAL_FORM)
+# The name right before a legal form (searched in the stretch of text before it).
+DESCRIBED_NAME_CHARS = 160
 _DESCRIBED = re.compile(
     r"(?<![\w&.])(?P<name>" + _NOT_ARTICLE + _CAP + r"(?:" + _GAP + r"(?:" + _NOT_ARTICLE + _CAP + "|" + _LINK + r")){1,6}),?"
-    + _GAP + _LEGAL_FORM
+    + _GAP + r"$"
 )
 _LEGAL_FORM_AFTER = re.compile(r",?\s+(?:" + _LEGAL_FORM + r"|an\s+(?:adult\s+)?individual\b|a\s+natural\s+person\b)")
 _FIRM_SUFFIX = re.compile(r"[ ](?:LLP|L\.L\.P\.|P\.C\.|P\.A\.|PLLC|P\.L\.L\.C\.)$")
@@ -730,8 +739,9 @@ def _people(text: str, rules: _Rules, kind: DocumentKind) -> list[_Found]:
         if _plain_person(m.group("name"), rules) and rules.title_phrase.fullmatch(title) and TITLE_HEAD.search(title):
             found.append(_Found(m.start("name"), m.end("name"), m.group("name"), EntityKind.PERSON, titles=_split_titles(title)))
     # A party who is a person: "between Edward Hohman, an individual under the laws of ...".
-    for m in _INDIVIDUAL.finditer(text):
-        if _plain_person(m.group("name"), rules):
+    for said in _AN_INDIVIDUAL.finditer(text):
+        m = _INDIVIDUAL.search(text, max(0, said.start() - 80), said.start())
+        if m and _plain_person(m.group("name"), rules):
             found.append(_Found(m.start("name"), m.end("name"), m.group("name"), EntityKind.PERSON))
     # "Chairman and CEO Ramani Ayer".
     # (Not a name that runs on: "Executive and Director Incentive Compensation Plan".)
@@ -765,7 +775,8 @@ _PERSON_WORDS = r"(?:[A-Z]\.[ ]?)?[A-Z][a-z'â€™\-]+(?:[ ](?:[A-Z]\.|[A-Z][a-z'â€
 _ATTENTION = re.compile(r"\b(?:Attention|ATTENTION|Attn|ATTN)\.?[ \t]*:[ \t]*(?P<names>[^\n(]{3,120})")
 _ATTENTION_NAME = re.compile(r"(?<![\w.])" + _PERSON_WORDS + r"(?![\w&])(?=\s*(?:,|;|\band\b|$|\.(?:\s|$)|\s{2,}|\s+with\b|\s+Fax\b|\s+Tel))")
 _NAME_TITLE_LINE = re.compile(r"^[ \t]*(?P<name>" + _PERSON_WORDS + r"),[ ]+(?P<title>[A-Z][A-Za-z ,&]{2,80}?)[ \t]*$", re.M)
-_INDIVIDUAL = re.compile(r"(?<![\w.])(?P<name>" + _PERSON_WORDS + r"),?\s+(?:an\s+(?:adult\s+)?individual|a\s+natural\s+person)\b")
+_AN_INDIVIDUAL = re.compile(r"\b(?:an\s+(?:adult\s+)?individual|a\s+natural\s+person)\b")
+_INDIVIDUAL = re.compile(r"(?<![\w.])(?P<name>" + _PERSON_WORDS + r"),?\s+$")  # the name right before it
 # Words no person's name holds: "Attention: General Counsel", "Attn: Corporate Trust Administration".
 NOT_IN_PERSON_NAME = re.compile(
     r"\b(?:Date|Department|Division|Group|Team|Desk|Operations|Services?|Legal|Notices?|Office|Administration|Administrator|"
