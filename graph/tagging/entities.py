@@ -5,13 +5,19 @@ Rules only (``spacy.blank("en")``), from patterns in ``patterns/entities.jsonl``
 - organisation names ending in a corporate suffix ("Banc of America Securities LLC",
   "THE HARTFORD FINANCIAL SERVICES GROUP, INC."), law firms ("Davis Polk & Wardwell, counsel
   for ..."), known regulators, exchanges and depositories with their abbreviations (SEC, NYSE,
-  DTC), the rows of an underwriters' table in a schedule;
-- people: signature blocks ("By: /s/ Name", "Name:", "Title:"), "Name, Esq.", names with a
-  middle initial, the list after "appoint" in a power of attorney, "Chairman and CEO Name";
+  DTC), bodies named by the noun heading their name ("the Financial Accounting Standards
+  Board"), names followed by their legal form ("Zanotti East, a Massachusetts corporation"),
+  the rows of an underwriters' table in a schedule;
+- people: signature blocks ("By: /s/ Name", "Name:", "Title:", a name under a blank signature
+  line), "Name, Esq.", names with a middle initial, notice addressees ("Attn: Name"), "Name,
+  Title" lines, "Name, an individual", the list after "appoint" in a power of attorney,
+  "Chairman and CEO Name";
 - aliases: a defined term that names an entity (``... Inc., a Delaware corporation (the
   "COMPANY")``) and every later use of it; short forms ("The Hartford", "CNA");
 - roles from context: counsel for X, independent accountants, "as Trustee", signing "As
-  Representatives", the underwriters' schedule, principal and attorneys-in-fact.
+  Representatives", the underwriters' schedule, principal and attorneys-in-fact;
+- parties: the names a contract opens with ("by and between X, a Delaware corporation
+  ("AIG"), and ..."), the organisations that sign (not one signing "By: X, its Manager").
 
 Every mention carries what this document says about its entity (name, kind, roles, party);
 ``resolve.resolve_entities`` merges them across documents into :class:`Entity` records.
