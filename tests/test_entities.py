@@ -156,7 +156,7 @@ def test_entity_patterns_are_valid():
     """Every row of entities.jsonl has an id, a known label and an example; regexes compile."""
     rows = load_patterns("entities.jsonl")
     labels = {"org_suffix", "known_body", "role_term", "role_context", "title_words", "not_name_start",
-              "not_person_start", "generic_word"}
+              "not_person_start", "generic_word", "institution_head", "institution_head_weak", "institution_head_first"}
     assert len({r["id"] for r in rows}) == len(rows)
     for row in rows:
         assert row["label"] in labels and row.get("example") and row.get("pattern"), row
