@@ -75,14 +75,20 @@ def party_key(name: str | None) -> str:
 
 @dataclass
 class Score:
-    hits: int = 0
+    hits: int = 0  # ours that the gold has
     mine: int = 0
     gold: int = 0
+    found: int = -1  # gold records we have (where several of ours can match one); default: hits
+
+    def __post_init__(self) -> None:
+        if self.found < 0:
+            self.found = self.hits
 
     def add(self, other: "Score") -> None:
         self.hits += other.hits
         self.mine += other.mine
         self.gold += other.gold
+        self.found += other.found
 
     @property
     def precision(self) -> float | None:
@@ -90,10 +96,10 @@ class Score:
 
     @property
     def recall(self) -> float | None:
-        return self.hits / self.gold if self.gold else None
+        return self.found / self.gold if self.gold else None
 
     def json(self) -> dict:
-        return {"hits": self.hits, "mine": self.mine, "gold": self.gold,
+        return {"hits": self.hits, "mine": self.mine, "gold": self.gold, "found": self.found,
                 "precision": self.precision, "recall": self.recall}
 
 
@@ -235,14 +241,14 @@ def score_parties(document, corpus, expected: list[dict], out: DocScores) -> Non
     ours = [e for e in corpus.entities if document.doc_id in e.docs]
     matched = [e for e in ours if any(keys(e.name, e.aliases) & g for g in gold_keys)]
     found = [r for r, g in zip(expected, gold_keys) if any(keys(e.name, e.aliases) & g for e in ours)]
-    out.scores["entities"] = Score(len(matched), len(ours), len(expected))
+    out.scores["entities"] = Score(len(matched), len(ours), len(expected), len(found))
     # recall counts gold records found; precision counts our entities that the gold names
     out.notes["entities found of gold"] = f"{len(found)}/{len(expected)}"
     our_parties = [e for e in ours if document.doc_id in e.parties_in]
     gold_parties = [g for r, g in zip(expected, gold_keys) if r.get("party")]
     party_hits = sum(1 for g in gold_parties if any(keys(e.name, e.aliases) & g for e in our_parties))
     right = sum(1 for e in our_parties if any(keys(e.name, e.aliases) & g for g in gold_parties))
-    out.scores["parties"] = Score(party_hits, len(our_parties), len(gold_parties))
+    out.scores["parties"] = Score(right, len(our_parties), len(gold_parties), party_hits)
     out.notes["parties right of ours"] = f"{right}/{len(our_parties)}"
     out.details["entities not in gold"] = sorted(e.name for e in ours if e not in matched)
     out.details["entities missing"] = sorted(r["name"] for r in expected if r not in found)
@@ -366,12 +372,16 @@ def print_table(results: list[DocScores], summary: dict, details: bool) -> None:
     for name in categories:
         rows = [(r.doc, r.scores[name]) for r in results if name in r.scores]
         print(f"\n{name}")
-        print(f"  {'document':44} {'P':>5} {'R':>5}   hits/mine/gold")
+        print(f"  {'document':44} {'P':>5} {'R':>5}   hits/mine/gold (gold found, where it differs)")
         for doc, s in rows:
-            print(f"  {doc[:44]:44} {fmt(s.precision)} {fmt(s.recall)}   {s.hits}/{s.mine}/{s.gold}")
+            print(f"  {doc[:44]:44} {fmt(s.precision)} {fmt(s.recall)}   {s.hits}/{s.mine}/{s.gold}{_found(s.json())}")
         total = summary["overall"][name]
         print(f"  {'ALL':44} {fmt(total['precision'])} {fmt(total['recall'])}   "
-              f"{total['hits']}/{total['mine']}/{total['gold']}")
+              f"{total['hits']}/{total['mine']}/{total['gold']}{_found(total)}")
+
+
+def _found(score: dict) -> str:
+    return f" ({score['found']})" if score["found"] != score["hits"] else ""
     print(f"\nreferences left unresolved (no target, no outside authority): {summary['refs unresolved']} of "
           f"{summary['refs']} ({fmt(summary['refs unresolved share'])})")
     print(f"statute or other-agreement references resolved inside: {summary['statute refs resolved inside']}")
@@ -395,9 +405,9 @@ def print_markdown(summary: dict) -> None:
         dev, seed = summary["development"].get(name), summary["seed"].get(name)
         if dev is None and seed is None:
             continue
-        d = dev or {"precision": None, "recall": None, "hits": 0, "gold": 0}
+        d = dev or {"precision": None, "recall": None, "found": 0, "gold": 0}
         s = seed or {"precision": None, "recall": None}
-        print(f"| {name} | {fmt(d['precision']).strip()} | {fmt(d['recall']).strip()} | {d['hits']} / {d['gold']} "
+        print(f"| {name} | {fmt(d['precision']).strip()} | {fmt(d['recall']).strip()} | {d['found']} / {d['gold']} "
               f"| {fmt(s['precision']).strip()} | {fmt(s['recall']).strip()} |")
     print(f"\nReferences left unresolved (no target, no outside authority): {summary['refs unresolved']} of "
           f"{summary['refs']} ({fmt(summary['refs unresolved share']).strip()}); statute or other-agreement "
