@@ -72,7 +72,8 @@ _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
 # "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
 _PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
-_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
+_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|111|1v|lv|v1)\.\s+(?P<rest>\S.*)$")
+_DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
 _ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
@@ -155,8 +156,9 @@ class _Node:
 
 
 class _Tree:
-    def __init__(self, clean: CleanText):
+    def __init__(self, clean: CleanText, part_readings: dict[int, str] | None = None):
         self.clean = clean
+        self.part_readings = part_readings or {}  # marker as the numbering model reads it, by offset
         self.root = _Node("", ClauseKind.PREAMBLE, 0, -1, None)
         self.stack: list[_Node] = [self.root]
         self.labels: set[str] = set()
@@ -210,14 +212,16 @@ def segment(clean: CleanText) -> list[Clause]:
     heads = numbering.headings(clean)
     # A heading that starts inside a line (hard wrapping ran the paragraphs together) starts a
     # line of its own from here on: the segmenter reads lines, the clean text is unchanged.
+    parts = numbering.part_starts(clean, heads)
     cuts = (
         [(h.line, h.pos) for h in heads if h.mid_line]
-        + numbering.part_starts(clean, heads)
+        + [(p.line, p.pos) for p in parts]
         + numbering.closings_inside_lines(clean, heads)
         + numbering.attachments_inside_lines(clean)
     )
     clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
-    tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
+    readings = {p.pos: p.token for p in parts}
+    tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads}, part_readings=readings)
     if not _is_numbered(tree):
         tree = _structural(clean, numbered=False, heads={})
     _close_ends(tree, clean)
@@ -247,7 +251,9 @@ def _keep_tree_invariants(node: _Node) -> None:
 
 
 def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line, ...]:
-    """The content lines, each cut at the (line index, source offset) positions given."""
+    """The content lines, each cut at the (line index, source offset) positions given; a
+    position at a line's own start makes that line start a paragraph (a part the numbering
+    model accepted at the start of a wrapped line)."""
     if not positions:
         return clean.lines
     cuts: dict[int, list[int]] = {}
@@ -258,6 +264,8 @@ def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line,
         if i not in cuts:
             out.append(line)
             continue
+        if line.start in cuts[i] and line.gap is Gap.NONE:
+            line = dataclasses.replace(line, gap=Gap.BLANK)
         bounds = [line.start] + sorted(p for p in cuts[i] if line.start < p < line.end) + [line.end]
         for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
             piece = _SGML_INLINE.sub("", clean.source[a:b])
@@ -322,8 +330,10 @@ def _heading_like(text: str) -> bool:
     return len(text) < SHORT_LINE and bool(words) and not words[-1][:1].islower()
 
 
-def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.Heading"]) -> _Tree:
-    tree = _Tree(clean)
+def _structural(
+    clean: CleanText, numbered: bool, heads: dict[int, "numbering.Heading"], part_readings: dict[int, str] | None = None
+) -> _Tree:
+    tree = _Tree(clean, part_readings)
     lines = clean.lines
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
@@ -639,11 +649,13 @@ _ITEM_KINDS = [ClauseKind.SUBSECTION, ClauseKind.CLAUSE, ClauseKind.SUBCLAUSE]
 
 def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bool:
     """(a) / (i) / (A) / (1) / i. at the start of a paragraph, continuing or opening a list."""
-    m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
+    read = tree.part_readings.get(line.start)
+    m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text) or (read and _DOTTED_ALONE.match(line.text))
     if not m:
         return False
-    token, rest = m.group("tok"), m.group("rest") or m.groupdict().get("glued")
-    if not _paragraph_start(line, prev, rest or "X"):
+    rest = m.group("rest") or m.groupdict().get("glued")
+    token = read or m.group("tok")  # "1." that the sequence reads as "i."
+    if not read and not _paragraph_start(line, prev, rest or "X"):  # a part the run accepted starts one
         return False
     suffix = "" if line.text.startswith("(") else "."
     options = interpretations(token)
@@ -716,11 +728,6 @@ def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
     return (last, *match)
 
 
-# Markers a scan misreads: digit one for the letter l or roman i, "11"/"n" for "ii", … .
-_OCR_READINGS = {
-    "1": ("l", "i"), "l": ("i",), "I": ("l", "i"), "11": ("ii",), "II": ("11", "ii"), "n": ("ii",),
-    "u": ("ii",), "111": ("iii",), "1v": ("iv",), "lv": ("iv",), "v1": ("vi",),
-}
 _TOKEN_OF = {"digit": str, "alpha": lambda o: chr(96 + o), "roman": lambda o: to_roman(o).lower()}
 
 
@@ -728,7 +735,7 @@ def _ocr_sibling(tree: _Tree, line: Line, token: str, suffix: str) -> tuple | No
     """A marker that continues no open list of its own form but reads, as a scan misreads it, as
     the next value of the open item at its own indent ("(k)" … "(1)" for "(l)"): that item's
     sibling, labelled by the value it stands for."""
-    readings = _OCR_READINGS.get(token)
+    readings = numbering.OCR_READINGS.get(token)
     if not readings:
         return None
     for node in reversed(tree.stack):

@@ -1,0 +1,86 @@
+"""Error classes of the clause tree found on the development corpus, one synthetic snippet each
+(written for these tests, not copied from any contract): what the numbering model must read."""
+
+from __future__ import annotations
+
+from clausegraph.clean import clean
+from clausegraph.segment import segment
+
+
+def tree(text: str) -> dict:
+    return {c.label: c for c in segment(clean(text))}
+
+
+def starts(text: str) -> dict[str, str]:
+    """Each label with the first words of its clause."""
+    return {c.label: " ".join(c.text.split()[:3]) for c in segment(clean(text))}
+
+
+# A scanned, hard-wrapped lease: sections and parts run on inside the lines.
+REMEDIES = (
+    "LEASE\n\n"
+    "1. Premises. Landlord leases the Premises to Tenant for the Term. 2. Remedies. a. Upon an Event of\n"
+    "Default Landlord may exercise any of the following remedies: 1. Landlord may repair the Premises at\n"
+    "the cost of Tenant. n. Landlord may demand that Tenant vacate the Premises within three days. 111. Landlord\n"
+    "may re-enter the Premises and change the locks. 1v. Landlord may re-let the Premises for the account of\n"
+    "Tenant. v. Landlord may terminate this Lease by notice. b. Nothing herein limits any other right of the\n"
+    "Landlord at law. 3. Notices. All notices shall be in writing and delivered by hand or by mail.\n"
+)
+
+
+def test_misread_roman_markers_are_read_by_their_sequence():
+    """"1." "n." "111." "1v." "v." inside lines are the roman items i–v (a scan misread them)."""
+    t = starts(REMEDIES)
+    assert [label for label in t if label.startswith("2(a)(")] == [f"2(a)({r})" for r in ("i", "ii", "iii", "iv", "v")]
+    assert t["2(a)(i)"].startswith("1. Landlord")  # the label reads the value; the text keeps the print
+    assert t["2(a)(ii)"].startswith("n. Landlord")
+    assert "2(b)" in t and "3" in t
+
+
+CHARGES = (
+    "LEASE\n\n"
+    "1. Premises. Landlord leases the Premises to Tenant. 2. Term. The Term is five years. 3. Use. Tenant\n"
+    "shall use the Premises as an office. 4. Charges. a. Rent. Tenant shall pay rent monthly in advance.\n"
+    "b. Common Charges. Tenant shall pay its share of the charges. 1. Costs: Costs shall mean all costs of: 1.\n"
+    "Cleaning the Building. 2. Paying personnel. 3. Removing rubbish. 4. Inspecting machinery. 5. Landscaping.\n"
+    "6. Management fees. 7. Planting flowers. 8. Utilities of the Common Areas. 9. Seasonal decorations. 10.\n"
+    "Renting equipment. II. Security services. 12. Storm water fees. ii. Taxes. Tenant shall pay its share of\n"
+    "the taxes on the Building.iii. Insurance. Landlord shall insure the Building. c. Late Payment. A late\n"
+    "payment bears interest.\n\n5. Repairs. Tenant shall repair the Premises.\n\n6. Alterations. Tenant shall make\n"
+    "no alterations.\n\n7. Signs. Tenant may install signs.\n\n8. Insurance. Tenant shall insure its goods.\n\n"
+    "9. Assignment. Tenant shall not assign.\n\n10. Default. Tenant shall not default.\n\n11. Notices. All\n"
+    "notices shall be in writing.\n\n12. Governing Law. The law of the State governs.\n"
+)
+
+
+def test_a_misread_one_opens_the_list_its_next_item_continues():
+    """"1. Costs:" followed by a list of its own "1." … "12." and then "ii. Taxes": the first
+    "1." is roman i; "II." after "10." is 11; "iii." glued to the sentence before still counts."""
+    t = tree(CHARGES)
+    assert [label for label in t if label.startswith("4(b)(i)(")] == [f"4(b)(i)({n})" for n in range(1, 13)]
+    assert "4(b)(ii)" in t and "4(b)(iii)" in t and "4(c)" in t
+    assert t["4(b)(i)(11)"].text.startswith("II. Security")
+    assert t["4(b)(iii)"].text.startswith("iii. Insurance")
+    assert t["4(b)(iii)"].parent == "4(b)"
+    assert [label for label in t if label.isdigit()] == [str(n) for n in range(1, 13)]
+
+
+COVENANTS = (
+    "LEASE\n\n"
+    "1. Premises. Landlord leases the Premises to Tenant. 2. Covenants. Tenant covenants: a. To pay the rent\n"
+    "when due. b. To keep the Premises clean and in good order. c. To park only in the spaces named in Paragraph\n"
+    "I. Tenant shall give Landlord its license numbers. d. To keep the windows lit during business hours.\n"
+    "e. To refrain from each of the following: i. Pasting signs on any window; ii. Placing goods outside; or\n"
+    "iii. Vacating the Premises. f. To obey the rules of the Building. 3. Notices. All notices shall be in\n"
+    "writing.\n"
+)
+
+
+def test_parts_at_the_start_of_wrapped_lines_and_after_or():
+    """A run's part may begin a wrapped line ("e." above) or follow "; or"; a line that begins
+    with the number a citation wrapped ("Paragraph" / "I. Tenant") is no part."""
+    t = tree(COVENANTS)
+    assert [label for label in t if label.startswith("2(")] == [
+        "2(a)", "2(b)", "2(c)", "2(d)", "2(e)", "2(e)(i)", "2(e)(ii)", "2(e)(iii)", "2(f)",
+    ]
+    assert "Paragraph I. Tenant" in t["2(c)"].text
