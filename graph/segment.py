@@ -70,8 +70,9 @@ _ARTICLE = re.compile(
 _SECTION_KW = re.compile(r"^(?:SECTION|Section|§)\s+(?P<num>\d+(?:\.\d+)*[A-Za-z]?)\b\.?(?:\s+(?P<rest>.*))?$")
 _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
-# "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
+# "(a) The term …", and glued to its text as some filings print it: "(a)The term …",
+# "(i)shall observe …" (a lead-in's item).
+_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|111|1v|lv|v1)\.\s+(?P<rest>\S.*)$")
 _DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
@@ -675,6 +676,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         sibling = _closed_list_sibling(tree, options, suffix)
     if not sibling and (confusable := _ocr_sibling(tree, line, token, suffix)):
         sibling, token = confusable
+    if not sibling and rest and rest[:1].isupper() and line.gap is not Gap.NONE:
+        sibling = _skipping_sibling(tree, line, options, suffix)
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
@@ -726,6 +729,17 @@ def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
         return None
     tree.stack.append(last)  # reopened, so that the caller closes it as it closes any sibling
     return (last, *match)
+
+
+def _skipping_sibling(tree: _Tree, line: Line, options, suffix: str) -> tuple | None:
+    """"(b) …" then "(d) Subtenant shall …" at the same indent: a drafter's list that skips a
+    letter goes on (the label keeps the letter as written; no "(c)" is invented). Only the
+    innermost open item, only one value skipped, only a paragraph of its own."""
+    node = tree.top
+    if node.rank < 4 or abs(line.indent - node.marker_indent) > 2:
+        return None
+    match = next(((s, o) for s, o in options if node.style == s + suffix and o == node.ordinal + 2), None)
+    return (node, *match) if match else None
 
 
 _TOKEN_OF = {"digit": str, "alpha": lambda o: chr(96 + o), "roman": lambda o: to_roman(o).lower()}

@@ -84,3 +84,23 @@ def test_parts_at_the_start_of_wrapped_lines_and_after_or():
         "2(a)", "2(b)", "2(c)", "2(d)", "2(e)", "2(e)(i)", "2(e)(ii)", "2(e)(iii)", "2(f)",
     ]
     assert "Paragraph I. Tenant" in t["2(c)"].text
+
+
+SUBLEASE = (
+    "SUBLEASE\n\n1.Demise. Sublandlord subleases the Premises to Subtenant.\n\n2.Covenants.\n\n"
+    "(a)Sublandlord represents that it is the tenant under the Primary Lease.\n\n"
+    "(b)Sublandlord covenants that, so long as Subtenant is not in default, Sublandlord:\n\n"
+    "(i)shall observe the terms of the Primary Lease;\n\n(ii)shall not cause the Primary Lease to terminate; and\n\n"
+    "(iii)shall not amend the Primary Lease.\n\n3.Holdover; Insurance.\n\n"
+    "(a) Any holding over by Subtenant shall be unlawful.\n\n(b) Subtenant shall indemnify Sublandlord.\n\n"
+    "(d) Subtenant shall keep insurance in force.\n\n(e) This Section 3 shall survive.\n\n"
+    "4.Notices. All notices shall be in writing.\n"
+)
+
+
+def test_glued_lower_case_items_and_a_skipped_letter():
+    """"(i)shall observe …" after a lead-in is an item; "(d)" after "(b)" (the drafter skipped
+    (c)) goes on the list with the letters as written."""
+    assert [label for label in tree(SUBLEASE) if label[:1] in "23"] == [
+        "2", "2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(b)(iii)", "3", "3(a)", "3(b)", "3(d)", "3(e)",
+    ]
