@@ -287,8 +287,9 @@ def _is_numbered(tree: _Tree) -> bool:
     return top >= 2
 
 
-def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
-    """May a new paragraph (and so a numbered part) begin at ``line``?"""
+def _paragraph_start(line: Line, prev: Line | None, rest: str | None, token: str | None = None) -> bool:
+    """May a new paragraph (and so a numbered part) begin at ``line``? ``token``: the marker
+    the line starts with, if any."""
     if prev is None:
         return True
     if line.gap is Gap.NONE:
@@ -301,9 +302,13 @@ def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
     # No sentence end before it: a wrapped line, unless what follows reads as a new start.
     body = rest if rest is not None else line.text
     if not body[:1].isupper():
-        # "… when" / blank line / "(a) either": a marked paragraph of its own after a lead-in,
-        # unless the line before cites it ("… pursuant to clause" / "(a) of Section 5").
-        return rest is not None and line.gap is Gap.BLANK and not _REFERENCE_BEFORE.search(prev.text.rstrip())
+        # "… when" / blank line / "(a) either": a marked paragraph of its own after a lead-in
+        # (or after a page break: "and" / page / "(2) all Events …"), unless the line before
+        # cites it ("… pursuant to clause" / "(a) of Section 5"). "… as provided in Section
+        # 1106," / "(4) that on …" does not: after a comma a marker is cited only when it goes
+        # on the cited list.
+        ref = _REFERENCE_BEFORE.search(prev.text.rstrip())
+        return rest is not None and not (ref and (token is None or _cited(ref.group(), token)))
     if line.gap is Gap.PAGE:
         return _heading_like(prev.text)
     if line.indent < prev.indent and len(prev.text) >= SHORT_LINE and not _MARKER_START.match(line.text):
@@ -656,7 +661,7 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         return False
     rest = m.group("rest") or m.groupdict().get("glued")
     token = read or m.group("tok")  # "1." that the sequence reads as "i."
-    if not read and not _paragraph_start(line, prev, rest or "X"):  # a part the run accepted starts one
+    if not read and not _paragraph_start(line, prev, rest or "X", m.group("tok")):  # a part the run accepted starts one
         return False
     suffix = "" if line.text.startswith("(") else "."
     options = interpretations(token)
@@ -1112,12 +1117,15 @@ def _runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]
     return runs
 
 
+_SENTENCE_STOP = re.compile(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)")
+
+
 def _sentence_end(src: str, start: int, limit: int) -> int:
-    for m in re.finditer(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)", src[start:limit]):
-        head = src[max(0, start + m.start() - 6) : start + m.start() + 1]
+    for m in _SENTENCE_STOP.finditer(src, start, limit):
+        head = src[max(0, m.start() - 6) : m.start() + 1]
         if _ABBREVIATION.search(head):
             continue
-        return start + m.end()
+        return m.end()
     return limit
 
 
@@ -1174,9 +1182,12 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
     placed = accept(make(runs[0], parent, limit))
     for run in runs[1:]:
         first, last = run[0][0], run[-1][0]
-        host = _deepest_host(placed, first, last)
+        host = _deepest_host(placed + top_level, first, last)  # a later top-level run's items host too
         if host is not None:
-            if _refers_back(run, host):
+            if _refers_back(run, host) or (host.style or "").rstrip(".") == run[0][2] and run[0][1] != "x":
+                # A list never nests in an item of its own style ("(a) … (x) … (y)" aside):
+                # "(1) … or (2) …, … (1) … or (2) …" is the sentence listing again, past where
+                # its last item really ended.
                 continue
             inner = make(run, host, host.end)
             if all(_disjoint(inner, c) for c in host.children):

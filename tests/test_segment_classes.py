@@ -104,3 +104,50 @@ def test_glued_lower_case_items_and_a_skipped_letter():
     assert [label for label in tree(SUBLEASE) if label[:1] in "23"] == [
         "2", "2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(b)(iii)", "3", "3(a)", "3(b)", "3(d)", "3(e)",
     ]
+
+
+DEFINITIONS = (
+    "1. Definitions.\n\n"
+    "\"Subsidiary\" means (a) any corporation of which the Company owns a majority or (b) any "
+    "partnership of which the Company is the general partner.\n\n"
+    "\"Government Obligations\" means (x) any security that is (i) a direct obligation of the "
+    "United States or (ii) an obligation guaranteed by the United States, or (y) any depositary "
+    "receipt issued by a bank as custodian of such a security.\n\n"
+    "2. Other Matters. The Company shall act in good faith.\n"
+)
+
+
+def test_an_inline_list_nests_in_an_item_of_a_later_list():
+    """Each unnumbered definition has its own list: the roman items inside (x) belong to (x),
+    though an earlier definition's (a)/(b) list came first."""
+    t = tree(DEFINITIONS)
+    assert [label for label in t if label.startswith("1(")] == ["1(a)", "1(b)", "1(x)", "1(x)(i)", "1(x)(ii)", "1(y)"]
+    assert t["1(x)(i)"].parent == "1(x)"
+
+
+NOTICE = (
+    "SECTION 1. Notice of Redemption. Notices shall be mailed to each Holder.\n\n"
+    "All notices of redemption shall state:\n\n(1) the Redemption Date,\n\n"
+    "(2) if less than all the Securities are to be redeemed, the Securities to be redeemed, "
+    "which shall be issued as provided in Section 6,\n\n"
+    "(3) that on the Redemption Date the Redemption Price will become due, and\n\n"
+    "(4) the place where such Securities are to be surrendered.\n\n"
+    "SECTION 2. Payment. The Securities shall be paid.\n"
+)
+
+
+def test_an_item_after_a_reference_that_ends_with_a_comma():
+    """"… as provided in Section 6," then "(3) that on …": the comma ends the item; (3) is not
+    part of a citation of Section 6."""
+    assert [label for label in tree(NOTICE) if label.startswith("1(")] == ["1(1)", "1(2)", "1(3)", "1(4)"]
+
+
+def test_a_list_does_not_nest_in_an_item_of_its_own_style():
+    """The second "(1) … or (2) …" of one sentence is that sentence listing again, not a list
+    inside its first (2) (whose last item runs to the sentence end)."""
+    t = tree(
+        "1. Terms. Prior to the earlier of (1) the delivery of the agreements or (2) the approval of "
+        "the holders, the Company may act if, prior to the earlier of (1) the delivery of the "
+        "agreements or (2) the approval of the holders, the Board so decides.\n\n2. Other. Text.\n"
+    )
+    assert not any(label.startswith("1(2)(") for label in t)
