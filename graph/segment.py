@@ -164,6 +164,7 @@ class _Tree:
         self.stack: list[_Node] = [self.root]
         self.labels: set[str] = set()
         self.para_index: dict[str, int] = {}  # per attachment (or "" for the document): p1, p2, …
+        self.displaced: list[tuple[int, int]] = []  # spans of text the file put out of place
 
     @property
     def top(self) -> _Node:
@@ -341,6 +342,9 @@ def _structural(
 ) -> _Tree:
     tree = _Tree(clean, part_readings)
     lines = clean.lines
+    displaced = _displaced_items(lines) if numbered else set()
+    tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
+    after_orphan = False
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
@@ -403,8 +407,24 @@ def _structural(
             line = lines[i]
             body_started = True
             handled = True
+        if not handled and line.gap is not Gap.NONE:
+            marked = _capitalised_item(text)
+            after_orphan = after_orphan and marked
+            if i in displaced or after_orphan:
+                handled = True  # no labels for text the file has put out of place
+                if after_orphan:
+                    tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
+            # "(c) Litigation: …" that no list goes on with or starts, after a section's last
+            # sentence: a converter moved a page's items here; the items printed right after
+            # it ("(a) Power and Authority: …") are the same moved text.
+            after_orphan = (
+                not handled and numbered and body_started and starts and line.gap is not Gap.NONE
+                and _capitalised_item(text) and _list_restarts_after(lines, i)
+            )
+            if after_orphan:
+                tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
             # A form's signature block, then its reverse side: prose after the signatures (or
             # a heading over prose) is the document going on, not part of the signing.
@@ -414,7 +434,57 @@ def _structural(
             _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
         prev = line
         i += 1
+    tree.displaced.sort()
     return tree
+
+
+def _displaced_items(lines: tuple[Line, ...]) -> set[int]:
+    """First lines of the marked paragraphs a converter printed inside another paragraph's
+    sentence (CONVENTIONS, "Text the file has put out of place"): "… and all other" / "(a)
+    Deliveries may be made …" … "(c) …" / "packaging materials intact." — the sentence stops
+    mid-phrase before the items and goes on in lower case after them, and the items are
+    sentences of their own (capitalised), not the parts of a list that sentence leads into."""
+    starts = [k for k, line in enumerate(lines) if k == 0 or line.gap is not Gap.NONE]
+    out: set[int] = set()
+    k = 1
+    while k < len(starts):
+        run_end = k
+        while run_end < len(starts) and _capitalised_item(lines[starts[run_end]].text):
+            run_end += 1
+        if k < run_end < len(starts):
+            before, after = lines[starts[k] - 1], lines[starts[run_end]]
+            # Not a page break inside the last item's own sentence, nor an address line.
+            if (
+                before.text[-1:].isalpha() and len(before.text) >= SHORT_LINE
+                and after.text[:1].islower() and after.gap is not Gap.PAGE
+            ):
+                out.update(starts[k:run_end])
+        k = max(run_end, k + 1)
+    return out
+
+
+ORPHAN_BLOCK_MAX = 20  # items looked at after an orphan (stays linear)
+
+
+def _list_restarts_after(lines: tuple[Line, ...], i: int) -> bool:
+    """Do the marked paragraphs right after ``lines[i]`` (no unmarked text between) start a
+    list again at its first value, as "(c) … (d) … (a) Power and Authority: …" does? A list
+    a page break only interrupted ("(b)" after a running header, then "(c)") does not."""
+    seen = 0
+    for line in lines[i + 1 :]:
+        if line.gap is Gap.NONE:
+            continue
+        if not _capitalised_item(line.text) or seen >= ORPHAN_BLOCK_MAX:
+            return False
+        if any(o == 1 for _, o in interpretations(_PAREN.match(line.text).group("tok"))):
+            return True
+        seen += 1
+    return False
+
+
+def _capitalised_item(text: str) -> bool:
+    m = _PAREN.match(text)
+    return bool(m) and (m.group("rest") or m.group("glued") or "")[:1].isupper()
 
 
 PROSE_MIN_WORDS = 30
@@ -908,8 +978,8 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     caption = False
     if numbered:
         container = tree.attachment()
-        if container is None:
-            return  # in the main body, a paragraph belongs to the clause it follows
+        if container is None or top.rank in (2, 3):
+            return  # in the main body or a section, a paragraph belongs to the clause it follows
         if top.caption and not _is_caption(line):
             return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
         caption = _is_caption(line)
@@ -1011,13 +1081,32 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
             cursor = child.end
         regions.append((cursor, node.end))
         found: list[_Node] = []
-        for a, b in regions:
+        for a, b in _without(regions, tree.displaced):
             if b > a:
                 found += _enumerations(src, a, b, node, labels)
         if found:
             node.children = sorted(node.children + found, key=lambda n: n.start)
 
     visit(tree.root)
+
+
+def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``regions`` less the ``holes`` (both sorted spans)."""
+    if not holes:
+        return regions
+    import bisect
+
+    out = []
+    for a, b in regions:
+        k = max(0, bisect.bisect_left(holes, (a, a)) - 1)
+        while k < len(holes) and holes[k][0] < b:
+            ha, hb = holes[k]
+            if hb > a:
+                out.append((a, max(a, min(ha, b))))
+                a = max(a, hb)
+            k += 1
+        out.append((a, b))
+    return [(a, b) for a, b in out if b > a]
 
 
 def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> list[_Node]:

@@ -151,3 +151,58 @@ def test_a_list_does_not_nest_in_an_item_of_its_own_style():
         "agreements or (2) the approval of the holders, the Board so decides.\n\n2. Other. Text.\n"
     )
     assert not any(label.startswith("1(2)(") for label in t)
+
+
+MOVED_INTO_A_SENTENCE = (
+    "1. Delivery. The Supplier shall deliver the Products to the Distributor's warehouse.\n\n"
+    "2. Warranty. A copy of the warranty shall be included with all Products, with the cards and all other\n\n"
+    "  (a) Deliveries may be made in partial shipments.\n\n"
+    "  (b) Title shall pass to the Distributor at the time of tender to the carrier.\n\n"
+    "packaging materials intact. The Supplier shall offer extended coverage.\n\n"
+    "3. Notices. All notices shall be in writing.\n"
+)
+
+MOVED_AFTER_A_SECTION = (
+    "1. Licence. The Licensor grants the Licensee a licence to use its marks in the Territory.\n\n"
+    "  (c) Litigation: There are no actions pending against the Licensor.\n\n"
+    "  (d) Infringement: The Licensor knows of no infringement.\n\n"
+    "  (a) Power and Authority: The Licensee has the power to sign this Agreement.\n\n"
+    "  (b) No Conflicts: The Licensee is bound by no conflicting agreement.\n\n"
+    "2. Trademarks. Each party keeps its own marks.\n"
+)
+
+
+def test_items_a_converter_printed_out_of_place_get_no_labels():
+    """Items printed inside another section's sentence ("… all other" / items / "packaging
+    materials intact") or after a section with no lead-in, starting mid-list ("(c)", "(d)",
+    then "(a)"), are text the file moved: they stay in the enclosing section, unlabelled."""
+    moved = tree(MOVED_INTO_A_SENTENCE)
+    assert list(moved) == ["1", "2", "3"]
+    assert "(a) Deliveries may be made" in moved["2"].text and "packaging materials intact" in moved["2"].text
+    after = tree(MOVED_AFTER_A_SECTION)
+    assert list(after) == ["1", "2"]
+    assert "(a) Power and Authority" in after["1"].text
+
+
+EXHIBIT_WITH_SECTIONS = (
+    "AGREEMENT\n\n1. Sale. The Seller sells the Shares.\n\n2. Price. The price is paid at closing.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed this Agreement.\n\nSELLER\n\nBy: ____\n\n"
+    "EXHIBIT A\n\nFORM OF SUPPORT AGREEMENT\n\n1. Support. Each Holder shall vote its Shares for the Sale.\n\n"
+    "2. General Provisions.\n\n(a) Amendments. This Agreement may be amended only in writing.\n\n"
+    "(b) Notices. Notices shall be delivered:\n\n(i) if to a Holder, to its address on Schedule A.\n\n"
+    "(ii) if to the Buyer, to:\n\nAcme Corporation\n\n16 Park Place\n\nHouston, TX 77084\n\n"
+    "Attention: General Counsel\n\nEmail: counsel@example.com\n\n"
+    "(c) Interpretation. Headings do not affect the meaning of this Agreement.\n\n"
+    "(d) Counterparts. This Agreement may be signed in counterparts.\n"
+)
+
+
+def test_paragraphs_inside_an_attachments_section_belong_to_it():
+    """An address block under "(b) Notices" in an exhibit that numbers its own sections is text
+    of that section, as in the main body: the list goes on with (c) and (d)."""
+    t = tree(EXHIBIT_WITH_SECTIONS)
+    assert [label for label in t if label.startswith("Exhibit A, 2")] == [
+        "Exhibit A, 2", "Exhibit A, 2(a)", "Exhibit A, 2(b)", "Exhibit A, 2(b)(i)", "Exhibit A, 2(b)(ii)",
+        "Exhibit A, 2(c)", "Exhibit A, 2(d)",
+    ]
+    assert not any(label.startswith("Exhibit A, p") for label in t)
