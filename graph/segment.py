@@ -77,7 +77,7 @@ _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|
 _DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
 _ATTACHMENT = re.compile(
-    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)(?:\s+|(?P<glued>(?=[A-Z]\s)))(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
     r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _CLOSING = re.compile(
@@ -349,8 +349,11 @@ def _structural(
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
     i = 0
+    block_after_heading = -1
     while i < len(lines):
         line = lines[i]
+        if i == block_after_heading and line.gap is Gap.NONE:
+            line = dataclasses.replace(line, gap=Gap.BLANK)
         text = line.text
         handled = False
         if numbered and line.contents:
@@ -359,7 +362,7 @@ def _structural(
             prev = line
             i += 1
             continue
-        starts = _paragraph_start(line, prev, None)
+        starts = i == block_after_heading or _paragraph_start(line, prev, None)
 
         # Indentation of a list item's continuation lines tells its layout style.
         top = tree.top
@@ -396,6 +399,10 @@ def _structural(
             if m.group("title"):
                 title = m.group("title").strip().strip("\"“”")
                 node.heading = title.title() if title.isupper() else title
+                if i + 1 < len(lines) and not lines[i + 1].text.isupper():
+                    # "EXHIBIT A The Premises" / "7,000 rentable square feet …": the heading
+                    # line is a heading; the text under it is a block of its own.
+                    block_after_heading = i + 1
             elif i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
@@ -527,10 +534,16 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
     """Does this heading open an attachment of the document? Not when it names the open one
     again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
     page label ("Exhibit A-1", "Annex I-3")."""
+    kw, ident = m.group("kw").capitalize(), m.group("id")
+    if m.group("glued") is not None:
+        # "EXHIBITD Rentable Square Feet" (a scan lost the space): only as the next
+        # attachment of its kind, never "EXHIBITS" or "SCHEDULES" as a heading of its own.
+        return any(
+            c.label == f"{kw} {chr(ord(ident) - 1)}" for c in tree.root.children if c.rank == 0
+        ) and not any(c.label == f"{kw} {ident}" for c in tree.root.children)
     current = tree.attachment()
     if current is None:
         return True
-    kw, ident = m.group("kw").capitalize(), m.group("id")
     current_kw, current_id = current.label.split(" ", 1)
     if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
         return False

@@ -206,3 +206,24 @@ def test_paragraphs_inside_an_attachments_section_belong_to_it():
         "Exhibit A, 2(c)", "Exhibit A, 2(d)",
     ]
     assert not any(label.startswith("Exhibit A, p") for label in t)
+
+
+SCANNED_EXHIBITS = (
+    "LEASE\n\n1. Premises. Landlord leases the Premises to Tenant.\n\n2. Rent. Tenant shall pay the rent.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed this Lease.\n\nLANDLORD: By: Its:\n\n"
+    "EXHIBIT A The Premises\n7,000 rentable square feet according to the BOMA method\n\n"
+    "EXHIBIT B Landlord's Work\nLandlord shall deliver the Building with its shell complete.\n\n"
+    "EXHIBITC Rentable Square Feet Certification\nTo be provided upon completion of construction.\n\n"
+    "EXHIBITS\n\nThe exhibits are part of this Lease.\n"
+)
+
+
+def test_an_attachment_heading_line_and_a_scan_that_glued_its_letter():
+    """The text under "EXHIBIT A The Premises" is the attachment's first block; "EXHIBITC"
+    (the scan lost the space) is Exhibit C because it follows Exhibit B; "EXHIBITS" is no
+    "Exhibit S"."""
+    t = tree(SCANNED_EXHIBITS)
+    attachments = [label for label in t if t[label].parent is None and label.startswith("Exhibit")]
+    assert attachments == ["Exhibit A", "Exhibit B", "Exhibit C"]
+    assert t["Exhibit A, p1"].text.startswith("7,000 rentable")
+    assert t["Exhibit C, p1"].text.startswith("To be provided")
