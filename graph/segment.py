@@ -81,8 +81,10 @@ _ATTACHMENT = re.compile(
     r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _CLOSING = re.compile(
-    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
-    r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth))",
+    r"^(?:IN\s+(?:WITNESS|TESTIMONY)(?:\s+WHEREOF|,)|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
+    r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth)|"
+    # a certificate's attestation: "The undersigned declare under penalty of perjury that …"
+    r"(?:I|We|The\s+undersigned)\s+(?:hereby\s+)?declares?\s+under\s+penalty\s+of\s+perjury)",
     re.I,
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
@@ -374,8 +376,10 @@ def _structural(
 
         in_signatures = any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)
         if (
-            starts
-            and _CLOSING.match(paragraph_text)
+            # "IN WITNESS WHEREOF" in capitals opens a paragraph wherever it stands (after a
+            # page break behind "[signature page follows]", too).
+            (starts or line.gap is not Gap.NONE and text.startswith("IN WITNESS WHEREOF"))
+            and (_CLOSING.match(paragraph_text) or numbered and tree.attachment() and _signature_block(lines, i))
             and (body_started or not numbered)
             and not in_signatures
             and not (numbered and _numbering_follows(lines, i))
@@ -443,6 +447,27 @@ def _structural(
         i += 1
     tree.displaced.sort()
     return tree
+
+
+_ROLE_CAPTIONS = re.compile(r"^(?:[A-Z][A-Z&,.\- ]{2,30}:\s*){1,3}$")  # "FRANCHISOR:     FRANCHISEE:"
+_SIGNATURE_LINE = re.compile(r"^(?:By|BY)\b:?")
+
+
+def _signature_block(lines: tuple[Line, ...], i: int) -> bool:
+    """A signature block with no closing line: the parties' role captions ("FRANCHISOR:
+    FRANCHISEE:"), then, within two paragraphs, a "By" line."""
+    if not _ROLE_CAPTIONS.match(lines[i].text):
+        return False
+    seen = 0
+    for line in lines[i + 1 :]:
+        if line.gap is Gap.NONE:
+            continue
+        if _SIGNATURE_LINE.match(line.text):
+            return True
+        seen += 1
+        if seen >= 2:
+            return False
+    return False
 
 
 def _displaced_items(lines: tuple[Line, ...]) -> set[int]:
@@ -1137,6 +1162,8 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
             continue  # "Section 5 (a)"; but a page number before a line break is no citation
         if m.start() == 0:
             continue  # the clause's own marker
+        if m.group("tok").isdigit() and before and numbering.word_number(before.rsplit(None, 1)[-1]) == int(m.group("tok")):
+            continue  # "one (1) or more", "two (2) opening parties": a number written twice
         line_end = text.find("\n", m.end())
         if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
             continue  # a marker alone on its line is a table cell or layout, not running text

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from clausegraph.clean import clean
 from clausegraph.segment import segment
 
@@ -227,3 +229,43 @@ def test_an_attachment_heading_line_and_a_scan_that_glued_its_letter():
     assert attachments == ["Exhibit A", "Exhibit B", "Exhibit C"]
     assert t["Exhibit A, p1"].text.startswith("7,000 rentable")
     assert t["Exhibit C, p1"].text.startswith("To be provided")
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "                [signature page follows]\n\n                    3\n\n   IN WITNESS WHEREOF, the parties have signed.",
+        "In witness, each party to this lease has caused it to be executed on the date below.",
+        "IN TESTIMONY WHEREOF, witness the signatures of the parties as of the date above.",
+        "The undersigned declare under penalty of perjury that the foregoing is true.",
+    ],
+)
+def test_closing_formulas_open_the_signatures(closing):
+    text = (
+        "AGREEMENT\n\n1. Sale. The Seller sells the Shares to the Buyer.\n\n                    1\n\n"
+        "2. Price. The Buyer pays the price.\n\n                    2\n\n"
+        "3. Law. The law of New York governs.\n\n" + closing + "\n\nBy: ______\n"
+    )
+    t = tree(text)
+    assert list(t) == ["preamble", "1", "2", "3", "signatures"]
+
+
+def test_a_number_written_twice_is_no_list():
+    """"one (1) or more … two (2) opening parties" gives no items (1), (2)."""
+    t = tree(
+        "1. Opening. We will send one (1) or more representatives to train your staff, and you "
+        "will host two (2) opening parties.\n\n2. Fees. You will pay the fees.\n"
+    )
+    assert list(t) == ["1", "2"]
+
+
+def test_a_signature_block_without_a_closing_line():
+    """In an exhibit, the parties' role captions followed by "By" lines are its signatures."""
+    t = tree(
+        "AGREEMENT\n\n1. Grant. We grant you a franchise.\n\n2. Term. Ten years.\n\n"
+        "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "EXHIBIT B\n\nDESCRIPTION OF DESIGNATED AREA\n\n"
+        "FRANCHISOR:                     FRANCHISEE:\n\nACME FRANCHISE SYSTEMS, INC.\n\nBy ________      By ________\n\n"
+        "Its ________     Its ________\n"
+    )
+    assert [label for label in t if label.startswith("Exhibit B")] == ["Exhibit B", "Exhibit B, signatures"]
