@@ -1189,7 +1189,11 @@ def _cited(reference: str, token: str) -> bool:
     if not last:
         return False
     before = dict(interpretations(last.group(1)))
-    return any(style in before and 0 < ordinal - before[style] <= 8 for style, ordinal in interpretations(token))
+    readings = interpretations(token)
+    # "Section 8.3(d), (i) payment …": a marker that can open a list of its own ("(i)") goes
+    # on the cited one only as its very next value ("Section 5(h) and (i)").
+    step = 1 if any(o == 1 and style not in before for style, o in readings) else 8
+    return any(style in before and 0 < ordinal - before[style] <= step for style, ordinal in readings)
 
 
 def _half_markers(text: str) -> list[tuple[re.Match, str]]:

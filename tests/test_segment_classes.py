@@ -269,3 +269,14 @@ def test_a_signature_block_without_a_closing_line():
         "Its ________     Its ________\n"
     )
     assert [label for label in t if label.startswith("Exhibit B")] == ["Exhibit B", "Exhibit B, signatures"]
+
+
+def test_a_list_after_a_cited_subsection_and_a_comma():
+    """"… from the trust funds described in Section 4(d), (i) payment … and (ii) the benefit …":
+    "(i)" opens the sentence's own list; it does not go on citing Section 4(d)."""
+    t = tree(
+        "1. Defeasance. The Holders keep (a) the right to receive, from the trust funds described "
+        "in Section 4(d), (i) payment of principal and (ii) the benefit of any sinking fund; and "
+        "(b) the rights of the Trustee.\n\n2. Other. Text.\n"
+    )
+    assert [label for label in t if label.startswith("1(")] == ["1(a)", "1(a)(i)", "1(a)(ii)", "1(b)"]
