@@ -481,7 +481,9 @@ _PART_LINE = re.compile(rf"^(?P<tok>{_PART_TOKEN})\.\s+(?=[A-Z\"“])")
 _STOP_BEFORE = re.compile(r"[.:;][\"'”’)]*$")
 _LIST_JOIN_BEFORE = re.compile(r"[;,]\s+(?:or|and)$")  # "…; or iii. The proposed use …"
 
+_NEXT_WORD = re.compile(r"\s*(\S)")
 STRONG, WEAK = "strong", "weak"  # a strong marker may open a run; a weak one only continues it
+MAX_OPEN_RUNS = 8  # open runs kept at once (each marker looks at all of them: stays linear)
 
 
 @dataclass(frozen=True)
@@ -537,9 +539,8 @@ def _mid_line_markers(clean: CleanText, i: int, line: Line):
         word = before.rsplit(None, 1)[-1] if before else ""
         if not word or _ABBREVIATION_END.search(before):
             continue
-        after = text[m.end() :].lstrip()
-        if not after and i + 1 < len(clean.lines):
-            after = clean.lines[i + 1].text
+        nxt = _NEXT_WORD.match(text, m.end())  # a match, not a slice: a 1 MB line stays linear
+        after = nxt.group(1) if nxt else clean.lines[i + 1].text[:1] if i + 1 < len(clean.lines) else ""
         capital = bool(re.match(r"[A-Z\"“]", after))
         glued = m.start("tok") == m.start()
         if _LIST_JOIN_BEFORE.search(before) or glued:
@@ -640,6 +641,9 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[PartStart]:
                     break
         first = {st: read for st, v, read, _ in reversed(values) if v == 1}  # its own reading wins
         stack.append(_Run(set(first), first, 1, [(i, pos, tok, mid)]))
+        if len(stack) > MAX_OPEN_RUNS:  # lists nest a few deep; a longer stack is noise
+            finish(stack[:1])
+            del stack[:1]
     finish(stack)
     return sorted(accepted, key=lambda p: p.pos)
 

@@ -459,7 +459,8 @@ def _signature_block(lines: tuple[Line, ...], i: int) -> bool:
     if not _ROLE_CAPTIONS.match(lines[i].text):
         return False
     seen = 0
-    for line in lines[i + 1 :]:
+    for k in range(i + 1, len(lines)):
+        line = lines[k]
         if line.gap is Gap.NONE:
             continue
         if _SIGNATURE_LINE.match(line.text):
@@ -503,7 +504,8 @@ def _list_restarts_after(lines: tuple[Line, ...], i: int) -> bool:
     list again at its first value, as "(c) … (d) … (a) Power and Authority: …" does? A list
     a page break only interrupted ("(b)" after a running header, then "(c)") does not."""
     seen = 0
-    for line in lines[i + 1 :]:
+    for k in range(i + 1, len(lines)):  # indices, not a slice: each call looks a few lines on
+        line = lines[k]
         if line.gap is Gap.NONE:
             continue
         if not _capitalised_item(line.text) or seen >= ORPHAN_BLOCK_MAX:
