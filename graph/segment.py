@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import numbering
@@ -80,6 +81,11 @@ _ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)(?:\s+|(?P<glued>(?=[A-Z]\s)))(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
     r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
+# "Exhibit C-1 Former Labs …": a part of Exhibit C named by its own label, with its caption.
+_SUB_ATTACHMENT = re.compile(
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\s+\S"
+)
+_SUB_ATTACHMENT_CITED = re.compile(r"\b(?P<kw>Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\b", re.I)
 _CLOSING = re.compile(
     r"^(?:IN\s+(?:WITNESS|TESTIMONY)(?:\s+WHEREOF|,)|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
     r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth)|"
@@ -344,6 +350,9 @@ def _structural(
 ) -> _Tree:
     tree = _Tree(clean, part_readings)
     lines = clean.lines
+    cited_parts = Counter(
+        f"{m.group('kw').capitalize()} {m.group('id')}" for m in _SUB_ATTACHMENT_CITED.finditer(clean.text)
+    ) if numbered else Counter()
     displaced = _displaced_items(lines) if numbered else set()
     tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
     after_orphan = False
@@ -411,7 +420,18 @@ def _structural(
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
                 line = lines[i]
+                if i + 1 < len(lines) and not lines[i + 1].text.isupper():
+                    block_after_heading = i + 1  # "[Floorplan attached]" under the title
             sections = {}
+            handled = True
+        elif (
+            numbered and line.gap is not Gap.NONE and (att := tree.attachment()) is not None
+            and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(att, sub, cited_parts)
+        ):
+            # "Exhibit C-1 Former Labs …" inside Exhibit C, which the body cites by that name:
+            # a part of the attachment, labelled as the document names it.
+            label = f"{sub.group('kw').capitalize()} {sub.group('id')}"
+            tree.open(label, att.kind, line.start, 1, prefix=f"{label}, ")
             handled = True
         elif numbered and line.start in heads:
             i = _open_heading(tree, heads[line.start], lines, i, sections)
@@ -597,6 +617,14 @@ def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
     if len(ident) == 1 and ident.isalpha():
         out.append(("letter", ord(ident.upper()) - 64))
     return out
+
+
+def _part_of_attachment(att: _Node, sub: re.Match, cited: Counter) -> bool:
+    """Is "Exhibit C-1 …" a part of the open Exhibit C? Only when the document also cites it
+    by that name somewhere else (its own heading line is one mention): a form's page label
+    ("Exhibit A-1" over each page) is no part."""
+    kw, ident = sub.group("kw").capitalize(), sub.group("id")
+    return att.label == f"{kw} {ident.split('-')[0]}" and cited[f"{kw} {ident}"] >= 2
 
 
 def _has_signatures(tree: _Tree) -> bool:

@@ -280,3 +280,20 @@ def test_a_list_after_a_cited_subsection_and_a_comma():
         "(b) the rights of the Trustee.\n\n2. Other. Text.\n"
     )
     assert [label for label in t if label.startswith("1(")] == ["1(a)", "1(a)(i)", "1(a)(ii)", "1(b)"]
+
+
+def test_parts_of_an_attachment_named_by_their_own_labels():
+    """"Exhibit C-1 …" and "Exhibit C-2 …" inside Exhibit C, cited by those names in the body,
+    are parts of Exhibit C; "[Floorplan attached]" under the title is its first block. A form's
+    page label ("Exhibit A-1" over a form the body never cites so) opens nothing."""
+    t = tree(
+        "SUBLEASE\n\n1. Premises. The Former Labs are shown on Exhibit C-1 and Exhibit C-2.\n\n"
+        "2. Rent. Rent is due monthly.\n\nIN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "EXHIBIT A\n\nFORM OF NOTICE\n\nExhibit A-1 Form of notice to be used\n\nThe notice text.\n\n"
+        "EXHIBIT C\n\nAPPROXIMATE LOCATION OF FORMER LABS\n\n[Floorplan attached]\n\n"
+        "Exhibit C-1 Former Labs Blue Labs 5,413 RSF Proposed premises\n\n"
+        "Exhibit C-2 Former Labs fourth floor mezzanine 3,873 RSF\n"
+    )
+    assert t["Exhibit C-1"].parent == "Exhibit C" and t["Exhibit C-2"].parent == "Exhibit C"
+    assert t["Exhibit C, p1"].text.startswith("[Floorplan attached]")
+    assert "Exhibit A-1" not in t
