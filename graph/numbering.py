@@ -100,6 +100,11 @@ _REFERENCE_WORD = re.compile(
     r"pages?|rules?|parts?|no|nos|number|and|or|to|through|of|in|under|see|§),?",
     re.I,
 )
+_REFERENCE_NOUN = re.compile(
+    r"(?:sections?|articles?|clauses?|paragraphs?|subsections?|items?|exhibits?|schedules?|annex|appendix|"
+    r"pages?|rules?|parts?|no|nos|number|see|§),?",
+    re.I,
+)
 _ABBREVIATION_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Nos|Mr|Ms|Mrs|Dr|St|Jr|Sr|Esq|vs|U\.S|etc|Sec|Art|Para)\.$")
 _SENTENCE_END = re.compile(r"[.:!?][\"'”’)\]]*$")
 _ATTACHMENT_LINE = re.compile(
@@ -457,90 +462,190 @@ def marker_length(text: str) -> int:
 
 # --- parts that start inside a line ---------------------------------------------------------
 
-# "… Lease Term. a. Initial Term. The initial term …": a dotted part marker after a sentence
-# end, before a capitalised word. Parenthesised parts inside a line are inline enumerations
-# (the segmenter's inline pass); dotted ones are parts only when a whole run of them is there.
-_PART_MID = re.compile(r"(?<=[.:;])\s+(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=(?P<cap>[A-Z\"“])|[a-z])")
-_PART_LINE = re.compile(r"^(?P<tok>[a-z]|[ivx]{1,5}|[A-Z]|\d{1,2})\.\s+(?=[A-Z\"“])")
+# Markers a scan misreads: digit one for the letter l or roman i, "11"/"n" for "ii", … . A
+# misread marker is read so only where the sequence wants it: it continues an open list, or
+# it opens one beside its own reading ("1." that the next item shows to be "i.").
+OCR_READINGS = {
+    "1": ("l", "i"), "l": ("i",), "I": ("l", "i"), "11": ("ii",), "II": ("11", "ii"), "n": ("ii",),
+    "u": ("ii",), "111": ("iii",), "1v": ("iv",), "lv": ("iv",), "v1": ("vi",),
+}
+
+# "… Lease Term. a. Initial Term. The initial term …": a dotted part marker inside a line.
+# Parenthesised parts inside a line are inline enumerations (the segmenter's inline pass);
+# dotted ones are parts only when a whole run of them is there.
+_PART_TOKEN = r"[a-z]|[ivx]{1,5}|[A-Z]|[IVX]{2,5}|\d{1,2}|111|1v|lv|v1"
+_PART_MID = re.compile(
+    rf"(?:\s+|(?<=[a-z]\.)(?=[ivx]{{2,5}}\.))(?P<tok>{_PART_TOKEN})\.(?=\s|$)"
+)
+_PART_LINE = re.compile(rf"^(?P<tok>{_PART_TOKEN})\.\s+(?=[A-Z\"“])")
+_STOP_BEFORE = re.compile(r"[.:;][\"'”’)]*$")
+_LIST_JOIN_BEFORE = re.compile(r"[;,]\s+(?:or|and)$")  # "…; or iii. The proposed use …"
+
+_NEXT_WORD = re.compile(r"\s*(\S)")
+STRONG, WEAK = "strong", "weak"  # a strong marker may open a run; a weak one only continues it
+MAX_OPEN_RUNS = 8  # open runs kept at once (each marker looks at all of them: stays linear)
 
 
-def _part_values(tok: str) -> list[tuple[str, int]]:
-    out = []
-    if tok.isdigit():
-        return [("digit", int(tok))]
-    r = roman_value(tok)
-    if tok.islower():
-        if r is not None:
-            out.append(("roman", r))
-        if len(tok) == 1:
-            out.append(("alpha", ord(tok) - 96))
-    elif tok.isupper() and len(tok) == 1:
-        out.append(("ALPHA", ord(tok) - 64))
+@dataclass(frozen=True)
+class PartStart:
+    """A dotted part the numbering model accepts: where it starts, and the marker as the
+    sequence reads it (``"i"`` for a scanned ``"1."`` between nothing and ``"ii."``)."""
+
+    line: int
+    pos: int
+    token: str  # the marker as read
+    mid_line: bool
+
+
+def _part_values(tok: str) -> list[tuple[str, int, str, bool]]:
+    """(style, value, token as read, misread) for every reading of a dotted marker, its own
+    readings first."""
+    out: list[tuple[str, int, str, bool]] = []
+    for reading, misread in [(tok, False)] + [(alt, True) for alt in OCR_READINGS.get(tok, ())]:
+        if reading.isdigit():
+            out.append(("digit", int(reading), reading, misread))
+            continue
+        r = roman_value(reading)
+        if reading.islower():
+            if r is not None:
+                out.append(("roman", r, reading, misread))
+            if len(reading) == 1:
+                out.append(("alpha", ord(reading) - 96, reading, misread))
+        elif reading.isupper():
+            if r is not None:
+                out.append(("ROMAN", r, reading, misread))
+            if len(reading) == 1:
+                out.append(("ALPHA", ord(reading) - 64, reading, misread))
     return out
 
 
-def part_starts(clean: CleanText, heads: list[Heading]) -> list[tuple[int, int]]:
-    """(line index, source offset) of each dotted part that starts inside a line and belongs
-    to a run "a., b., c." of at least two parts under one heading."""
-    bounds = sorted(h.pos for h in heads)
-    found: list[tuple[int, int, int, str, bool]] = []  # (pos, line, region, tok, mid)
-    head_positions = set(bounds)
+@dataclass
+class _Run:
+    styles: set[str]  # the styles it may still be: a scanned "1." is digit or roman until "ii."
+    first: dict[str, str]  # how its first marker reads in each of those styles
+    value: int
+    items: list[tuple[int, int, str, bool]]  # (line, pos, token as read, mid_line)
+
+
+def _mid_line_markers(clean: CleanText, i: int, line: Line):
+    """(pos, token, strength) of each dotted marker inside ``line`` (and at its end, with its
+    text on the next line: "… as set forth in Paragraph 1. h.\\nTo park …")."""
+    offsets = None
+    text = line.text
+    for m in _PART_MID.finditer(text):
+        if m.start("tok") == 0:
+            continue  # the line's own start: _PART_LINE's
+        before = text[max(0, m.start("tok") - CONTEXT_CHARS) : m.start("tok")].rstrip()
+        word = before.rsplit(None, 1)[-1] if before else ""
+        if not word or _ABBREVIATION_END.search(before):
+            continue
+        nxt = _NEXT_WORD.match(text, m.end())  # a match, not a slice: a 1 MB line stays linear
+        after = nxt.group(1) if nxt else clean.lines[i + 1].text[:1] if i + 1 < len(clean.lines) else ""
+        capital = bool(re.match(r"[A-Z\"“]", after))
+        glued = m.start("tok") == m.start()
+        if _LIST_JOIN_BEFORE.search(before) or glued:
+            strength = WEAK  # "…; or iii. The proposed use", "… Landlord.iii. Insurance."
+        elif _REFERENCE_WORD.fullmatch(word.strip("(\"“,")):
+            # "Section 5." / "Paragraph I." is cited; after a small word ("water in f. To
+            # keep", text a scan moved) a marker may still continue an open run.
+            if not capital or _REFERENCE_NOUN.fullmatch(word.strip("(\"“,")):
+                continue
+            strength = WEAK
+        elif _STOP_BEFORE.search(before):
+            strength = STRONG if capital else WEAK  # "e. pipes and fixtures.": text a scan moved
+        elif capital:
+            strength = WEAK
+        else:
+            continue
+        if offsets is None:
+            offsets = _line_offsets(clean, line)
+            if offsets is None:
+                return
+        yield offsets[m.start("tok")], m.group("tok"), strength
+
+
+def part_starts(clean: CleanText, heads: list[Heading]) -> list[PartStart]:
+    """Each dotted part that belongs to a run "a., b., c." of at least two parts under one
+    heading: those inside a line (the segmenter cuts the line there) and those at a line start
+    that a wrapped paragraph hides ("… Tenant's business.\\ne. Any action …").
+
+    The runs nest like the clause tree: a marker continues the innermost open run it can
+    (closing the runs inside it) or opens a run at its first value; a misread marker is read
+    as whatever continues a run ("n." after "1." is "ii.").
+    """
     import bisect
 
+    bounds = sorted(h.pos for h in heads)
+    head_positions = set(bounds)
+    found: list[tuple[int, int, str, str, bool]] = []  # (pos, line, tok, strength, mid_line)
     for i, line in enumerate(clean.lines):
-        if line.contents:
-            continue
-        region = bisect.bisect_right(bounds, line.start)
-        if region == 0:
-            continue  # before the first heading: recitals, not parts
+        if line.contents or line.end <= (bounds[0] if bounds else line.end):
+            continue  # a table of contents, or the recitals before the first heading
         if (m := _PART_LINE.match(line.text)) and line.start not in head_positions:
-            found.append((line.start, i, region, m.group("tok"), False))
-        offsets = None
-        for m in _PART_MID.finditer(line.text):
-            before = line.text[max(0, m.start() - CONTEXT_CHARS) : m.start()]
-            if _ABBREVIATION_END.search(before) or _REFERENCE_WORD.fullmatch(before.rsplit(None, 1)[-1]):
-                continue
-            if offsets is None:
-                offsets = _line_offsets(clean, line)
-                if offsets is None:
-                    break
-            pos = offsets[m.start("tok")]
-            region = bisect.bisect_right(bounds, pos)
+            # A wrapped line may start with a citation's number: "… set forth in Paragraph" /
+            # "I. Tenant agrees …".
+            cited = i > 0 and _REFERENCE_NOUN.fullmatch(clean.lines[i - 1].text.rsplit(None, 1)[-1].strip("(\"“,"))
+            if not cited:
+                found.append((line.start, i, m.group("tok"), STRONG, False))
+        for pos, tok, strength in _mid_line_markers(clean, i, line):
             if pos not in head_positions:
-                # Before a lower-case word ("e. pipes and fixtures.", text the scan reordered)
-                # a marker may only continue a run, never start one.
-                found.append((pos, i, region, m.group("tok"), True if m.group("cap") else "weak"))
-    # Runs: within one region, a style's values 1, 2, 3 … in reading order.
-    accepted: list[tuple[int, int]] = []
-    by_region: dict[int, list[tuple[int, int, str, bool]]] = {}
-    for pos, i, region, tok, mid in found:
-        by_region.setdefault(region, []).append((pos, i, tok, mid))
-    for items in by_region.values():
-        items.sort()
-        # One pass: each style keeps its open run; a value continues it or a 1 restarts it.
-        runs: dict[str, list[tuple[int, int, bool]]] = {}
-        finished: list[list[tuple[int, int, bool]]] = []
-        for pos, i, tok, mid in items:
-            values = _part_values(tok)
-            cont = next(((st, v) for st, v in values if st in runs and v == len(runs[st]) + 1), None)
-            if cont:
-                runs[cont[0]].append((i, pos, mid))
-                continue
-            if mid == "weak":
-                continue
-            for st, v in values:
-                if v == 1:
-                    if st in runs:
-                        finished.append(runs.pop(st))
-                    runs[st] = [(i, pos, mid)]
+                found.append((pos, i, tok, strength, True))
+    found.sort()
+    accepted: list[PartStart] = []
+    stack: list[_Run] = []
+    region = -1
+
+    def finish(runs: list[_Run]) -> None:
+        for run in runs:
+            if len(run.items) >= 2:  # one style by now: its second marker chose it
+                (style,) = run.styles
+                i, pos, _, mid = run.items[0]
+                accepted.append(PartStart(i, pos, run.first[style], mid))
+                accepted.extend(PartStart(i, pos, tok, mid) for i, pos, tok, mid in run.items[1:])
+
+    for pos, i, tok, strength, mid in found:
+        r = bisect.bisect_right(bounds, pos)
+        if r == 0:
+            continue
+        if r != region:  # runs never cross a heading
+            finish(stack)
+            stack, region = [], r
+        values = _part_values(tok)
+        cont = next(
+            ((k, st, v, read) for k in range(len(stack) - 1, -1, -1)
+             for st, v, read, _ in values if st in stack[k].styles and v == stack[k].value + 1),
+            None,
+        )
+        if cont:
+            k, st, v, read = cont
+            finish(stack[k + 1 :])
+            del stack[k + 1 :]
+            run = stack[k]
+            run.styles, run.value = {st}, v
+            run.items.append((i, pos, read, mid))
+            continue
+        own = [(st, read) for st, v, read, misread in values if v == 1 and not misread]
+        if strength is WEAK or not own:
+            continue
+        # A list that starts again closes the open run of its style, unless that run is one
+        # still-ambiguous marker: then the marker was the other reading ("1. Common Areas …:
+        # 1. Operating …" — the first "1." is roman).
+        for st, _ in own:
+            for k in range(len(stack) - 1, -1, -1):
+                if st in stack[k].styles:
+                    if len(stack[k].styles) > 1 and len(stack[k].items) == 1:
+                        stack[k].styles.discard(st)
+                    else:
+                        finish(stack[k:])
+                        del stack[k:]
                     break
-        finished += runs.values()
-        claimed: set[int] = set()
-        for run in sorted(finished, key=len, reverse=True):
-            if len(run) >= 2 and not any(pos in claimed for _, pos, _ in run):
-                claimed.update(pos for _, pos, _ in run)
-                accepted += [(i, pos) for i, pos, mid in run if mid]
-    return sorted(accepted, key=lambda x: x[1])
+        first = {st: read for st, v, read, _ in reversed(values) if v == 1}  # its own reading wins
+        stack.append(_Run(set(first), first, 1, [(i, pos, tok, mid)]))
+        if len(stack) > MAX_OPEN_RUNS:  # lists nest a few deep; a longer stack is noise
+            finish(stack[:1])
+            del stack[:1]
+    finish(stack)
+    return sorted(accepted, key=lambda p: p.pos)
 
 
 # "… from Landlord to a prospect IN WITNESS WHEREOF, the undersigned …": the closing, run into

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import numbering
@@ -70,17 +71,26 @@ _ARTICLE = re.compile(
 _SECTION_KW = re.compile(r"^(?:SECTION|Section|§)\s+(?P<num>\d+(?:\.\d+)*[A-Za-z]?)\b\.?(?:\s+(?P<rest>.*))?$")
 _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
-# "(a) The term …", and glued to its text as some filings print it: "(a)The term …".
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“])(?P<glued>.+))?$")
-_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2})\.\s+(?P<rest>\S.*)$")
+# "(a) The term …", and glued to its text as some filings print it: "(a)The term …",
+# "(i)shall observe …" (a lead-in's item).
+_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
+_DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|111|1v|lv|v1)\.\s+(?P<rest>\S.*)$")
+_DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
 _ATTACHMENT = re.compile(
-    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)(?:\s+|(?P<glued>(?=[A-Z]\s)))(?P<id>[A-Z0-9][A-Z0-9.\-]{0,8})"
     r"(?:\s+(?P<title>[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
+# "Exhibit C-1 Former Labs …": a part of Exhibit C named by its own label, with its caption.
+_SUB_ATTACHMENT = re.compile(
+    r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\s+\S"
+)
+_SUB_ATTACHMENT_CITED = re.compile(r"\b(?P<kw>Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\b", re.I)
 _CLOSING = re.compile(
-    r"^(?:IN\s+WITNESS\s+WHEREOF|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
-    r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth))",
+    r"^(?:IN\s+(?:WITNESS|TESTIMONY)(?:\s+WHEREOF|,)|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
+    r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth)|"
+    # a certificate's attestation: "The undersigned declare under penalty of perjury that …"
+    r"(?:I|We|The\s+undersigned)\s+(?:hereby\s+)?declares?\s+under\s+penalty\s+of\s+perjury)",
     re.I,
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
@@ -155,12 +165,14 @@ class _Node:
 
 
 class _Tree:
-    def __init__(self, clean: CleanText):
+    def __init__(self, clean: CleanText, part_readings: dict[int, str] | None = None):
         self.clean = clean
+        self.part_readings = part_readings or {}  # marker as the numbering model reads it, by offset
         self.root = _Node("", ClauseKind.PREAMBLE, 0, -1, None)
         self.stack: list[_Node] = [self.root]
         self.labels: set[str] = set()
         self.para_index: dict[str, int] = {}  # per attachment (or "" for the document): p1, p2, …
+        self.displaced: list[tuple[int, int]] = []  # spans of text the file put out of place
 
     @property
     def top(self) -> _Node:
@@ -210,14 +222,16 @@ def segment(clean: CleanText) -> list[Clause]:
     heads = numbering.headings(clean)
     # A heading that starts inside a line (hard wrapping ran the paragraphs together) starts a
     # line of its own from here on: the segmenter reads lines, the clean text is unchanged.
+    parts = numbering.part_starts(clean, heads)
     cuts = (
         [(h.line, h.pos) for h in heads if h.mid_line]
-        + numbering.part_starts(clean, heads)
+        + [(p.line, p.pos) for p in parts]
         + numbering.closings_inside_lines(clean, heads)
         + numbering.attachments_inside_lines(clean)
     )
     clean = dataclasses.replace(clean, lines=_split_at(clean, cuts))
-    tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads})
+    readings = {p.pos: p.token for p in parts}
+    tree = _structural(clean, numbered=True, heads={h.pos: h for h in heads}, part_readings=readings)
     if not _is_numbered(tree):
         tree = _structural(clean, numbered=False, heads={})
     _close_ends(tree, clean)
@@ -247,7 +261,9 @@ def _keep_tree_invariants(node: _Node) -> None:
 
 
 def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line, ...]:
-    """The content lines, each cut at the (line index, source offset) positions given."""
+    """The content lines, each cut at the (line index, source offset) positions given; a
+    position at a line's own start makes that line start a paragraph (a part the numbering
+    model accepted at the start of a wrapped line)."""
     if not positions:
         return clean.lines
     cuts: dict[int, list[int]] = {}
@@ -258,6 +274,8 @@ def _split_at(clean: CleanText, positions: list[tuple[int, int]]) -> tuple[Line,
         if i not in cuts:
             out.append(line)
             continue
+        if line.start in cuts[i] and line.gap is Gap.NONE:
+            line = dataclasses.replace(line, gap=Gap.BLANK)
         bounds = [line.start] + sorted(p for p in cuts[i] if line.start < p < line.end) + [line.end]
         for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
             piece = _SGML_INLINE.sub("", clean.source[a:b])
@@ -278,8 +296,9 @@ def _is_numbered(tree: _Tree) -> bool:
     return top >= 2
 
 
-def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
-    """May a new paragraph (and so a numbered part) begin at ``line``?"""
+def _paragraph_start(line: Line, prev: Line | None, rest: str | None, token: str | None = None) -> bool:
+    """May a new paragraph (and so a numbered part) begin at ``line``? ``token``: the marker
+    the line starts with, if any."""
     if prev is None:
         return True
     if line.gap is Gap.NONE:
@@ -292,9 +311,13 @@ def _paragraph_start(line: Line, prev: Line | None, rest: str | None) -> bool:
     # No sentence end before it: a wrapped line, unless what follows reads as a new start.
     body = rest if rest is not None else line.text
     if not body[:1].isupper():
-        # "… when" / blank line / "(a) either": a marked paragraph of its own after a lead-in,
-        # unless the line before cites it ("… pursuant to clause" / "(a) of Section 5").
-        return rest is not None and line.gap is Gap.BLANK and not _REFERENCE_BEFORE.search(prev.text.rstrip())
+        # "… when" / blank line / "(a) either": a marked paragraph of its own after a lead-in
+        # (or after a page break: "and" / page / "(2) all Events …"), unless the line before
+        # cites it ("… pursuant to clause" / "(a) of Section 5"). "… as provided in Section
+        # 1106," / "(4) that on …" does not: after a comma a marker is cited only when it goes
+        # on the cited list.
+        ref = _REFERENCE_BEFORE.search(prev.text.rstrip())
+        return rest is not None and not (ref and (token is None or _cited(ref.group(), token)))
     if line.gap is Gap.PAGE:
         return _heading_like(prev.text)
     if line.indent < prev.indent and len(prev.text) >= SHORT_LINE and not _MARKER_START.match(line.text):
@@ -322,15 +345,26 @@ def _heading_like(text: str) -> bool:
     return len(text) < SHORT_LINE and bool(words) and not words[-1][:1].islower()
 
 
-def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.Heading"]) -> _Tree:
-    tree = _Tree(clean)
+def _structural(
+    clean: CleanText, numbered: bool, heads: dict[int, "numbering.Heading"], part_readings: dict[int, str] | None = None
+) -> _Tree:
+    tree = _Tree(clean, part_readings)
     lines = clean.lines
+    cited_parts = Counter(
+        f"{m.group('kw').capitalize()} {m.group('id')}" for m in _SUB_ATTACHMENT_CITED.finditer(clean.text)
+    ) if numbered else Counter()
+    displaced = _displaced_items(lines) if numbered else set()
+    tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
+    after_orphan = False
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
     i = 0
+    block_after_heading = -1
     while i < len(lines):
         line = lines[i]
+        if i == block_after_heading and line.gap is Gap.NONE:
+            line = dataclasses.replace(line, gap=Gap.BLANK)
         text = line.text
         handled = False
         if numbered and line.contents:
@@ -339,7 +373,7 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             prev = line
             i += 1
             continue
-        starts = _paragraph_start(line, prev, None)
+        starts = i == block_after_heading or _paragraph_start(line, prev, None)
 
         # Indentation of a list item's continuation lines tells its layout style.
         top = tree.top
@@ -351,8 +385,10 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
 
         in_signatures = any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)
         if (
-            starts
-            and _CLOSING.match(paragraph_text)
+            # "IN WITNESS WHEREOF" in capitals opens a paragraph wherever it stands (after a
+            # page break behind "[signature page follows]", too).
+            (starts or line.gap is not Gap.NONE and text.startswith("IN WITNESS WHEREOF"))
+            and (_CLOSING.match(paragraph_text) or numbered and tree.attachment() and _signature_block(lines, i))
             and (body_started or not numbered)
             and not in_signatures
             and not (numbered and _numbering_follows(lines, i))
@@ -376,19 +412,50 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             if m.group("title"):
                 title = m.group("title").strip().strip("\"“”")
                 node.heading = title.title() if title.isupper() else title
+                if i + 1 < len(lines) and not lines[i + 1].text.isupper():
+                    # "EXHIBIT A The Premises" / "7,000 rentable square feet …": the heading
+                    # line is a heading; the text under it is a block of its own.
+                    block_after_heading = i + 1
             elif i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
                 line = lines[i]
+                if i + 1 < len(lines) and not lines[i + 1].text.isupper():
+                    block_after_heading = i + 1  # "[Floorplan attached]" under the title
             sections = {}
+            handled = True
+        elif (
+            numbered and line.gap is not Gap.NONE and (att := tree.attachment()) is not None
+            and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(att, sub, cited_parts)
+        ):
+            # "Exhibit C-1 Former Labs …" inside Exhibit C, which the body cites by that name:
+            # a part of the attachment, labelled as the document names it.
+            label = f"{sub.group('kw').capitalize()} {sub.group('id')}"
+            tree.open(label, att.kind, line.start, 1, prefix=f"{label}, ")
             handled = True
         elif numbered and line.start in heads:
             i = _open_heading(tree, heads[line.start], lines, i, sections)
             line = lines[i]
             body_started = True
             handled = True
+        if not handled and line.gap is not Gap.NONE:
+            marked = _capitalised_item(text)
+            after_orphan = after_orphan and marked
+            if i in displaced or after_orphan:
+                handled = True  # no labels for text the file has put out of place
+                if after_orphan:
+                    tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
+            # "(c) Litigation: …" that no list goes on with or starts, after a section's last
+            # sentence: a converter moved a page's items here; the items printed right after
+            # it ("(a) Power and Authority: …") are the same moved text.
+            after_orphan = (
+                not handled and numbered and body_started and starts and line.gap is not Gap.NONE
+                and _capitalised_item(text) and _list_restarts_after(lines, i)
+            )
+            if after_orphan:
+                tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
             # A form's signature block, then its reverse side: prose after the signatures (or
             # a heading over prose) is the document going on, not part of the signing.
@@ -398,7 +465,80 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
         prev = line
         i += 1
+    tree.displaced.sort()
     return tree
+
+
+_ROLE_CAPTIONS = re.compile(r"^(?:[A-Z][A-Z&,.\- ]{2,30}:\s*){1,3}$")  # "FRANCHISOR:     FRANCHISEE:"
+_SIGNATURE_LINE = re.compile(r"^(?:By|BY)\b:?")
+
+
+def _signature_block(lines: tuple[Line, ...], i: int) -> bool:
+    """A signature block with no closing line: the parties' role captions ("FRANCHISOR:
+    FRANCHISEE:"), then, within two paragraphs, a "By" line."""
+    if not _ROLE_CAPTIONS.match(lines[i].text):
+        return False
+    seen = 0
+    for k in range(i + 1, len(lines)):
+        line = lines[k]
+        if line.gap is Gap.NONE:
+            continue
+        if _SIGNATURE_LINE.match(line.text):
+            return True
+        seen += 1
+        if seen >= 2:
+            return False
+    return False
+
+
+def _displaced_items(lines: tuple[Line, ...]) -> set[int]:
+    """First lines of the marked paragraphs a converter printed inside another paragraph's
+    sentence (CONVENTIONS, "Text the file has put out of place"): "… and all other" / "(a)
+    Deliveries may be made …" … "(c) …" / "packaging materials intact." — the sentence stops
+    mid-phrase before the items and goes on in lower case after them, and the items are
+    sentences of their own (capitalised), not the parts of a list that sentence leads into."""
+    starts = [k for k, line in enumerate(lines) if k == 0 or line.gap is not Gap.NONE]
+    out: set[int] = set()
+    k = 1
+    while k < len(starts):
+        run_end = k
+        while run_end < len(starts) and _capitalised_item(lines[starts[run_end]].text):
+            run_end += 1
+        if k < run_end < len(starts):
+            before, after = lines[starts[k] - 1], lines[starts[run_end]]
+            # Not a page break inside the last item's own sentence, nor an address line.
+            if (
+                before.text[-1:].isalpha() and len(before.text) >= SHORT_LINE
+                and after.text[:1].islower() and after.gap is not Gap.PAGE
+            ):
+                out.update(starts[k:run_end])
+        k = max(run_end, k + 1)
+    return out
+
+
+ORPHAN_BLOCK_MAX = 20  # items looked at after an orphan (stays linear)
+
+
+def _list_restarts_after(lines: tuple[Line, ...], i: int) -> bool:
+    """Do the marked paragraphs right after ``lines[i]`` (no unmarked text between) start a
+    list again at its first value, as "(c) … (d) … (a) Power and Authority: …" does? A list
+    a page break only interrupted ("(b)" after a running header, then "(c)") does not."""
+    seen = 0
+    for k in range(i + 1, len(lines)):  # indices, not a slice: each call looks a few lines on
+        line = lines[k]
+        if line.gap is Gap.NONE:
+            continue
+        if not _capitalised_item(line.text) or seen >= ORPHAN_BLOCK_MAX:
+            return False
+        if any(o == 1 for _, o in interpretations(_PAREN.match(line.text).group("tok"))):
+            return True
+        seen += 1
+    return False
+
+
+def _capitalised_item(text: str) -> bool:
+    m = _PAREN.match(text)
+    return bool(m) and (m.group("rest") or m.group("glued") or "")[:1].isupper()
 
 
 PROSE_MIN_WORDS = 30
@@ -441,10 +581,16 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
     """Does this heading open an attachment of the document? Not when it names the open one
     again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
     page label ("Exhibit A-1", "Annex I-3")."""
+    kw, ident = m.group("kw").capitalize(), m.group("id")
+    if m.group("glued") is not None:
+        # "EXHIBITD Rentable Square Feet" (a scan lost the space): only as the next
+        # attachment of its kind, never "EXHIBITS" or "SCHEDULES" as a heading of its own.
+        return any(
+            c.label == f"{kw} {chr(ord(ident) - 1)}" for c in tree.root.children if c.rank == 0
+        ) and not any(c.label == f"{kw} {ident}" for c in tree.root.children)
     current = tree.attachment()
     if current is None:
         return True
-    kw, ident = m.group("kw").capitalize(), m.group("id")
     current_kw, current_id = current.label.split(" ", 1)
     if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
         return False
@@ -471,6 +617,14 @@ def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
     if len(ident) == 1 and ident.isalpha():
         out.append(("letter", ord(ident.upper()) - 64))
     return out
+
+
+def _part_of_attachment(att: _Node, sub: re.Match, cited: Counter) -> bool:
+    """Is "Exhibit C-1 …" a part of the open Exhibit C? Only when the document also cites it
+    by that name somewhere else (its own heading line is one mention): a form's page label
+    ("Exhibit A-1" over each page) is no part."""
+    kw, ident = sub.group("kw").capitalize(), sub.group("id")
+    return att.label == f"{kw} {ident.split('-')[0]}" and cited[f"{kw} {ident}"] >= 2
 
 
 def _has_signatures(tree: _Tree) -> bool:
@@ -639,11 +793,13 @@ _ITEM_KINDS = [ClauseKind.SUBSECTION, ClauseKind.CLAUSE, ClauseKind.SUBCLAUSE]
 
 def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bool:
     """(a) / (i) / (A) / (1) / i. at the start of a paragraph, continuing or opening a list."""
-    m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text)
+    read = tree.part_readings.get(line.start)
+    m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text) or (read and _DOTTED_ALONE.match(line.text))
     if not m:
         return False
-    token, rest = m.group("tok"), m.group("rest") or m.groupdict().get("glued")
-    if not _paragraph_start(line, prev, rest or "X"):
+    rest = m.group("rest") or m.groupdict().get("glued")
+    token = read or m.group("tok")  # "1." that the sequence reads as "i."
+    if not read and not _paragraph_start(line, prev, rest or "X", m.group("tok")):  # a part the run accepted starts one
         return False
     suffix = "" if line.text.startswith("(") else "."
     options = interpretations(token)
@@ -663,6 +819,8 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
         sibling = _closed_list_sibling(tree, options, suffix)
     if not sibling and (confusable := _ocr_sibling(tree, line, token, suffix)):
         sibling, token = confusable
+    if not sibling and rest and rest[:1].isupper() and line.gap is not Gap.NONE:
+        sibling = _skipping_sibling(tree, line, options, suffix)
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
@@ -716,11 +874,17 @@ def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
     return (last, *match)
 
 
-# Markers a scan misreads: digit one for the letter l or roman i, "11"/"n" for "ii", … .
-_OCR_READINGS = {
-    "1": ("l", "i"), "l": ("i",), "I": ("l", "i"), "11": ("ii",), "II": ("11", "ii"), "n": ("ii",),
-    "u": ("ii",), "111": ("iii",), "1v": ("iv",), "lv": ("iv",), "v1": ("vi",),
-}
+def _skipping_sibling(tree: _Tree, line: Line, options, suffix: str) -> tuple | None:
+    """"(b) …" then "(d) Subtenant shall …" at the same indent: a drafter's list that skips a
+    letter goes on (the label keeps the letter as written; no "(c)" is invented). Only the
+    innermost open item, only one value skipped, only a paragraph of its own."""
+    node = tree.top
+    if node.rank < 4 or abs(line.indent - node.marker_indent) > 2:
+        return None
+    match = next(((s, o) for s, o in options if node.style == s + suffix and o == node.ordinal + 2), None)
+    return (node, *match) if match else None
+
+
 _TOKEN_OF = {"digit": str, "alpha": lambda o: chr(96 + o), "roman": lambda o: to_roman(o).lower()}
 
 
@@ -728,7 +892,7 @@ def _ocr_sibling(tree: _Tree, line: Line, token: str, suffix: str) -> tuple | No
     """A marker that continues no open list of its own form but reads, as a scan misreads it, as
     the next value of the open item at its own indent ("(k)" … "(1)" for "(l)"): that item's
     sibling, labelled by the value it stands for."""
-    readings = _OCR_READINGS.get(token)
+    readings = numbering.OCR_READINGS.get(token)
     if not readings:
         return None
     for node in reversed(tree.stack):
@@ -882,8 +1046,8 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     caption = False
     if numbered:
         container = tree.attachment()
-        if container is None:
-            return  # in the main body, a paragraph belongs to the clause it follows
+        if container is None or top.rank in (2, 3):
+            return  # in the main body or a section, a paragraph belongs to the clause it follows
         if top.caption and not _is_caption(line):
             return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
         caption = _is_caption(line)
@@ -985,13 +1149,32 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
             cursor = child.end
         regions.append((cursor, node.end))
         found: list[_Node] = []
-        for a, b in regions:
+        for a, b in _without(regions, tree.displaced):
             if b > a:
                 found += _enumerations(src, a, b, node, labels)
         if found:
             node.children = sorted(node.children + found, key=lambda n: n.start)
 
     visit(tree.root)
+
+
+def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``regions`` less the ``holes`` (both sorted spans)."""
+    if not holes:
+        return regions
+    import bisect
+
+    out = []
+    for a, b in regions:
+        k = max(0, bisect.bisect_left(holes, (a, a)) - 1)
+        while k < len(holes) and holes[k][0] < b:
+            ha, hb = holes[k]
+            if hb > a:
+                out.append((a, max(a, min(ha, b))))
+                a = max(a, hb)
+            k += 1
+        out.append((a, b))
+    return [(a, b) for a, b in out if b > a]
 
 
 def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> list[_Node]:
@@ -1009,6 +1192,8 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
             continue  # "Section 5 (a)"; but a page number before a line break is no citation
         if m.start() == 0:
             continue  # the clause's own marker
+        if m.group("tok").isdigit() and before and numbering.word_number(before.rsplit(None, 1)[-1]) == int(m.group("tok")):
+            continue  # "one (1) or more", "two (2) opening parties": a number written twice
         line_end = text.find("\n", m.end())
         if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
             continue  # a marker alone on its line is a table cell or layout, not running text
@@ -1034,7 +1219,11 @@ def _cited(reference: str, token: str) -> bool:
     if not last:
         return False
     before = dict(interpretations(last.group(1)))
-    return any(style in before and 0 < ordinal - before[style] <= 8 for style, ordinal in interpretations(token))
+    readings = interpretations(token)
+    # "Section 8.3(d), (i) payment …": a marker that can open a list of its own ("(i)") goes
+    # on the cited one only as its very next value ("Section 5(h) and (i)").
+    step = 1 if any(o == 1 and style not in before for style, o in readings) else 8
+    return any(style in before and 0 < ordinal - before[style] <= step for style, ordinal in readings)
 
 
 def _half_markers(text: str) -> list[tuple[re.Match, str]]:
@@ -1091,12 +1280,15 @@ def _runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]
     return runs
 
 
+_SENTENCE_STOP = re.compile(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)")
+
+
 def _sentence_end(src: str, start: int, limit: int) -> int:
-    for m in re.finditer(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)", src[start:limit]):
-        head = src[max(0, start + m.start() - 6) : start + m.start() + 1]
+    for m in _SENTENCE_STOP.finditer(src, start, limit):
+        head = src[max(0, m.start() - 6) : m.start() + 1]
         if _ABBREVIATION.search(head):
             continue
-        return start + m.end()
+        return m.end()
     return limit
 
 
@@ -1153,9 +1345,12 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
     placed = accept(make(runs[0], parent, limit))
     for run in runs[1:]:
         first, last = run[0][0], run[-1][0]
-        host = _deepest_host(placed, first, last)
+        host = _deepest_host(placed + top_level, first, last)  # a later top-level run's items host too
         if host is not None:
-            if _refers_back(run, host):
+            if _refers_back(run, host) or (host.style or "").rstrip(".") == run[0][2] and run[0][1] != "x":
+                # A list never nests in an item of its own style ("(a) … (x) … (y)" aside):
+                # "(1) … or (2) …, … (1) … or (2) …" is the sentence listing again, past where
+                # its last item really ended.
                 continue
             inner = make(run, host, host.end)
             if all(_disjoint(inner, c) for c in host.children):

@@ -115,3 +115,10 @@ def test_five_hundred_pages(tmp_path):
     assert document.source.count("\f") == 499
     assert document.source.count("The Supplier shall deliver") == 1500
     assert [b.split(".")[0] for b in blocks(document.source)] == [str(n) for n in range(1, 1501)]
+
+
+def test_a_semicolon_drawn_as_its_greek_look_alike_is_a_semicolon():
+    """U+037E (which Unicode folds to ";") ends "… hereunder; and" as a typed semicolon does,
+    so the list item after it starts a paragraph of its own."""
+    pages = [[PdfLine("(b) The party is bound by no order hereunder\u037e and")]]
+    assert pages_to_text(pages) == "(b) The party is bound by no order hereunder; and\n"

@@ -37,3 +37,12 @@ def test_one_megabyte_single_line_is_segmented(no_hang):
     assert clauses
     top = [c for c in clauses if c.parent is None]
     assert top[0].start == 0 and top[-1].end == len(text.rstrip())
+
+
+def test_a_megabyte_of_list_starts_in_one_section(no_hang):
+    """Dotted markers that each could open a list ("1." is a digit or a scanned "i."), a
+    megabyte of them under one heading: the part runs stay a bounded stack."""
+    unit = "the costs of: 1. Cleaning. "
+    text = "1. Terms. " + unit * (1_000_000 // len(unit)) + "2. Other. Text.\n"
+    clauses = segment(clean(text))
+    assert [c.label for c in clauses if c.parent is None] == ["1", "2"]

@@ -44,6 +44,9 @@ RUNNING_MAX_CHARS = 100
 # Below this many letters in the whole text layer, the PDF is a scan (or only images).
 MIN_LETTERS = 20
 
+# Some PDF producers draw a semicolon as the Greek question mark (U+037E, which Unicode
+# itself folds to ";"): "hereunder; and" must end a list item as the typed one does.
+_LOOKALIKE_PUNCTUATION = {0x037E: ";"}
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s+of\s+\d{1,4})?$|^[ivxlc]{1,6}$", re.I)
 _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
 _TERMINATOR = re.compile(r"[.;:!?][\"')\]”’]*$")
@@ -290,7 +293,7 @@ def pages_to_text(pages: list[list[PdfLine]]) -> str:
         for k, line in enumerate(lines):
             text += ("\n\n" if line.paragraph and k else "\n" if k else "") + line.text.strip()
         out_pages.append(text)
-    return "\n\f\n".join(page for page in out_pages).strip("\n\f") + "\n"
+    return "\n\f\n".join(page for page in out_pages).strip("\n\f").translate(_LOOKALIKE_PUNCTUATION) + "\n"
 
 
 def _key(line: str) -> str:

@@ -1,0 +1,299 @@
+"""Error classes of the clause tree found on the development corpus, one synthetic snippet each
+(written for these tests, not copied from any contract): what the numbering model must read."""
+
+from __future__ import annotations
+
+import pytest
+
+from clausegraph.clean import clean
+from clausegraph.segment import segment
+
+
+def tree(text: str) -> dict:
+    return {c.label: c for c in segment(clean(text))}
+
+
+def starts(text: str) -> dict[str, str]:
+    """Each label with the first words of its clause."""
+    return {c.label: " ".join(c.text.split()[:3]) for c in segment(clean(text))}
+
+
+# A scanned, hard-wrapped lease: sections and parts run on inside the lines.
+REMEDIES = (
+    "LEASE\n\n"
+    "1. Premises. Landlord leases the Premises to Tenant for the Term. 2. Remedies. a. Upon an Event of\n"
+    "Default Landlord may exercise any of the following remedies: 1. Landlord may repair the Premises at\n"
+    "the cost of Tenant. n. Landlord may demand that Tenant vacate the Premises within three days. 111. Landlord\n"
+    "may re-enter the Premises and change the locks. 1v. Landlord may re-let the Premises for the account of\n"
+    "Tenant. v. Landlord may terminate this Lease by notice. b. Nothing herein limits any other right of the\n"
+    "Landlord at law. 3. Notices. All notices shall be in writing and delivered by hand or by mail.\n"
+)
+
+
+def test_misread_roman_markers_are_read_by_their_sequence():
+    """"1." "n." "111." "1v." "v." inside lines are the roman items i–v (a scan misread them)."""
+    t = starts(REMEDIES)
+    assert [label for label in t if label.startswith("2(a)(")] == [f"2(a)({r})" for r in ("i", "ii", "iii", "iv", "v")]
+    assert t["2(a)(i)"].startswith("1. Landlord")  # the label reads the value; the text keeps the print
+    assert t["2(a)(ii)"].startswith("n. Landlord")
+    assert "2(b)" in t and "3" in t
+
+
+CHARGES = (
+    "LEASE\n\n"
+    "1. Premises. Landlord leases the Premises to Tenant. 2. Term. The Term is five years. 3. Use. Tenant\n"
+    "shall use the Premises as an office. 4. Charges. a. Rent. Tenant shall pay rent monthly in advance.\n"
+    "b. Common Charges. Tenant shall pay its share of the charges. 1. Costs: Costs shall mean all costs of: 1.\n"
+    "Cleaning the Building. 2. Paying personnel. 3. Removing rubbish. 4. Inspecting machinery. 5. Landscaping.\n"
+    "6. Management fees. 7. Planting flowers. 8. Utilities of the Common Areas. 9. Seasonal decorations. 10.\n"
+    "Renting equipment. II. Security services. 12. Storm water fees. ii. Taxes. Tenant shall pay its share of\n"
+    "the taxes on the Building.iii. Insurance. Landlord shall insure the Building. c. Late Payment. A late\n"
+    "payment bears interest.\n\n5. Repairs. Tenant shall repair the Premises.\n\n6. Alterations. Tenant shall make\n"
+    "no alterations.\n\n7. Signs. Tenant may install signs.\n\n8. Insurance. Tenant shall insure its goods.\n\n"
+    "9. Assignment. Tenant shall not assign.\n\n10. Default. Tenant shall not default.\n\n11. Notices. All\n"
+    "notices shall be in writing.\n\n12. Governing Law. The law of the State governs.\n"
+)
+
+
+def test_a_misread_one_opens_the_list_its_next_item_continues():
+    """"1. Costs:" followed by a list of its own "1." … "12." and then "ii. Taxes": the first
+    "1." is roman i; "II." after "10." is 11; "iii." glued to the sentence before still counts."""
+    t = tree(CHARGES)
+    assert [label for label in t if label.startswith("4(b)(i)(")] == [f"4(b)(i)({n})" for n in range(1, 13)]
+    assert "4(b)(ii)" in t and "4(b)(iii)" in t and "4(c)" in t
+    assert t["4(b)(i)(11)"].text.startswith("II. Security")
+    assert t["4(b)(iii)"].text.startswith("iii. Insurance")
+    assert t["4(b)(iii)"].parent == "4(b)"
+    assert [label for label in t if label.isdigit()] == [str(n) for n in range(1, 13)]
+
+
+COVENANTS = (
+    "LEASE\n\n"
+    "1. Premises. Landlord leases the Premises to Tenant. 2. Covenants. Tenant covenants: a. To pay the rent\n"
+    "when due. b. To keep the Premises clean and in good order. c. To park only in the spaces named in Paragraph\n"
+    "I. Tenant shall give Landlord its license numbers. d. To keep the windows lit during business hours.\n"
+    "e. To refrain from each of the following: i. Pasting signs on any window; ii. Placing goods outside; or\n"
+    "iii. Vacating the Premises. f. To obey the rules of the Building. 3. Notices. All notices shall be in\n"
+    "writing.\n"
+)
+
+
+def test_parts_at_the_start_of_wrapped_lines_and_after_or():
+    """A run's part may begin a wrapped line ("e." above) or follow "; or"; a line that begins
+    with the number a citation wrapped ("Paragraph" / "I. Tenant") is no part."""
+    t = tree(COVENANTS)
+    assert [label for label in t if label.startswith("2(")] == [
+        "2(a)", "2(b)", "2(c)", "2(d)", "2(e)", "2(e)(i)", "2(e)(ii)", "2(e)(iii)", "2(f)",
+    ]
+    assert "Paragraph I. Tenant" in t["2(c)"].text
+
+
+SUBLEASE = (
+    "SUBLEASE\n\n1.Demise. Sublandlord subleases the Premises to Subtenant.\n\n2.Covenants.\n\n"
+    "(a)Sublandlord represents that it is the tenant under the Primary Lease.\n\n"
+    "(b)Sublandlord covenants that, so long as Subtenant is not in default, Sublandlord:\n\n"
+    "(i)shall observe the terms of the Primary Lease;\n\n(ii)shall not cause the Primary Lease to terminate; and\n\n"
+    "(iii)shall not amend the Primary Lease.\n\n3.Holdover; Insurance.\n\n"
+    "(a) Any holding over by Subtenant shall be unlawful.\n\n(b) Subtenant shall indemnify Sublandlord.\n\n"
+    "(d) Subtenant shall keep insurance in force.\n\n(e) This Section 3 shall survive.\n\n"
+    "4.Notices. All notices shall be in writing.\n"
+)
+
+
+def test_glued_lower_case_items_and_a_skipped_letter():
+    """"(i)shall observe …" after a lead-in is an item; "(d)" after "(b)" (the drafter skipped
+    (c)) goes on the list with the letters as written."""
+    assert [label for label in tree(SUBLEASE) if label[:1] in "23"] == [
+        "2", "2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(b)(iii)", "3", "3(a)", "3(b)", "3(d)", "3(e)",
+    ]
+
+
+DEFINITIONS = (
+    "1. Definitions.\n\n"
+    "\"Subsidiary\" means (a) any corporation of which the Company owns a majority or (b) any "
+    "partnership of which the Company is the general partner.\n\n"
+    "\"Government Obligations\" means (x) any security that is (i) a direct obligation of the "
+    "United States or (ii) an obligation guaranteed by the United States, or (y) any depositary "
+    "receipt issued by a bank as custodian of such a security.\n\n"
+    "2. Other Matters. The Company shall act in good faith.\n"
+)
+
+
+def test_an_inline_list_nests_in_an_item_of_a_later_list():
+    """Each unnumbered definition has its own list: the roman items inside (x) belong to (x),
+    though an earlier definition's (a)/(b) list came first."""
+    t = tree(DEFINITIONS)
+    assert [label for label in t if label.startswith("1(")] == ["1(a)", "1(b)", "1(x)", "1(x)(i)", "1(x)(ii)", "1(y)"]
+    assert t["1(x)(i)"].parent == "1(x)"
+
+
+NOTICE = (
+    "SECTION 1. Notice of Redemption. Notices shall be mailed to each Holder.\n\n"
+    "All notices of redemption shall state:\n\n(1) the Redemption Date,\n\n"
+    "(2) if less than all the Securities are to be redeemed, the Securities to be redeemed, "
+    "which shall be issued as provided in Section 6,\n\n"
+    "(3) that on the Redemption Date the Redemption Price will become due, and\n\n"
+    "(4) the place where such Securities are to be surrendered.\n\n"
+    "SECTION 2. Payment. The Securities shall be paid.\n"
+)
+
+
+def test_an_item_after_a_reference_that_ends_with_a_comma():
+    """"… as provided in Section 6," then "(3) that on …": the comma ends the item; (3) is not
+    part of a citation of Section 6."""
+    assert [label for label in tree(NOTICE) if label.startswith("1(")] == ["1(1)", "1(2)", "1(3)", "1(4)"]
+
+
+def test_a_list_does_not_nest_in_an_item_of_its_own_style():
+    """The second "(1) … or (2) …" of one sentence is that sentence listing again, not a list
+    inside its first (2) (whose last item runs to the sentence end)."""
+    t = tree(
+        "1. Terms. Prior to the earlier of (1) the delivery of the agreements or (2) the approval of "
+        "the holders, the Company may act if, prior to the earlier of (1) the delivery of the "
+        "agreements or (2) the approval of the holders, the Board so decides.\n\n2. Other. Text.\n"
+    )
+    assert not any(label.startswith("1(2)(") for label in t)
+
+
+MOVED_INTO_A_SENTENCE = (
+    "1. Delivery. The Supplier shall deliver the Products to the Distributor's warehouse.\n\n"
+    "2. Warranty. A copy of the warranty shall be included with all Products, with the cards and all other\n\n"
+    "  (a) Deliveries may be made in partial shipments.\n\n"
+    "  (b) Title shall pass to the Distributor at the time of tender to the carrier.\n\n"
+    "packaging materials intact. The Supplier shall offer extended coverage.\n\n"
+    "3. Notices. All notices shall be in writing.\n"
+)
+
+MOVED_AFTER_A_SECTION = (
+    "1. Licence. The Licensor grants the Licensee a licence to use its marks in the Territory.\n\n"
+    "  (c) Litigation: There are no actions pending against the Licensor.\n\n"
+    "  (d) Infringement: The Licensor knows of no infringement.\n\n"
+    "  (a) Power and Authority: The Licensee has the power to sign this Agreement.\n\n"
+    "  (b) No Conflicts: The Licensee is bound by no conflicting agreement.\n\n"
+    "2. Trademarks. Each party keeps its own marks.\n"
+)
+
+
+def test_items_a_converter_printed_out_of_place_get_no_labels():
+    """Items printed inside another section's sentence ("… all other" / items / "packaging
+    materials intact") or after a section with no lead-in, starting mid-list ("(c)", "(d)",
+    then "(a)"), are text the file moved: they stay in the enclosing section, unlabelled."""
+    moved = tree(MOVED_INTO_A_SENTENCE)
+    assert list(moved) == ["1", "2", "3"]
+    assert "(a) Deliveries may be made" in moved["2"].text and "packaging materials intact" in moved["2"].text
+    after = tree(MOVED_AFTER_A_SECTION)
+    assert list(after) == ["1", "2"]
+    assert "(a) Power and Authority" in after["1"].text
+
+
+EXHIBIT_WITH_SECTIONS = (
+    "AGREEMENT\n\n1. Sale. The Seller sells the Shares.\n\n2. Price. The price is paid at closing.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed this Agreement.\n\nSELLER\n\nBy: ____\n\n"
+    "EXHIBIT A\n\nFORM OF SUPPORT AGREEMENT\n\n1. Support. Each Holder shall vote its Shares for the Sale.\n\n"
+    "2. General Provisions.\n\n(a) Amendments. This Agreement may be amended only in writing.\n\n"
+    "(b) Notices. Notices shall be delivered:\n\n(i) if to a Holder, to its address on Schedule A.\n\n"
+    "(ii) if to the Buyer, to:\n\nAcme Corporation\n\n16 Park Place\n\nHouston, TX 77084\n\n"
+    "Attention: General Counsel\n\nEmail: counsel@example.com\n\n"
+    "(c) Interpretation. Headings do not affect the meaning of this Agreement.\n\n"
+    "(d) Counterparts. This Agreement may be signed in counterparts.\n"
+)
+
+
+def test_paragraphs_inside_an_attachments_section_belong_to_it():
+    """An address block under "(b) Notices" in an exhibit that numbers its own sections is text
+    of that section, as in the main body: the list goes on with (c) and (d)."""
+    t = tree(EXHIBIT_WITH_SECTIONS)
+    assert [label for label in t if label.startswith("Exhibit A, 2")] == [
+        "Exhibit A, 2", "Exhibit A, 2(a)", "Exhibit A, 2(b)", "Exhibit A, 2(b)(i)", "Exhibit A, 2(b)(ii)",
+        "Exhibit A, 2(c)", "Exhibit A, 2(d)",
+    ]
+    assert not any(label.startswith("Exhibit A, p") for label in t)
+
+
+SCANNED_EXHIBITS = (
+    "LEASE\n\n1. Premises. Landlord leases the Premises to Tenant.\n\n2. Rent. Tenant shall pay the rent.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed this Lease.\n\nLANDLORD: By: Its:\n\n"
+    "EXHIBIT A The Premises\n7,000 rentable square feet according to the BOMA method\n\n"
+    "EXHIBIT B Landlord's Work\nLandlord shall deliver the Building with its shell complete.\n\n"
+    "EXHIBITC Rentable Square Feet Certification\nTo be provided upon completion of construction.\n\n"
+    "EXHIBITS\n\nThe exhibits are part of this Lease.\n"
+)
+
+
+def test_an_attachment_heading_line_and_a_scan_that_glued_its_letter():
+    """The text under "EXHIBIT A The Premises" is the attachment's first block; "EXHIBITC"
+    (the scan lost the space) is Exhibit C because it follows Exhibit B; "EXHIBITS" is no
+    "Exhibit S"."""
+    t = tree(SCANNED_EXHIBITS)
+    attachments = [label for label in t if t[label].parent is None and label.startswith("Exhibit")]
+    assert attachments == ["Exhibit A", "Exhibit B", "Exhibit C"]
+    assert t["Exhibit A, p1"].text.startswith("7,000 rentable")
+    assert t["Exhibit C, p1"].text.startswith("To be provided")
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "                [signature page follows]\n\n                    3\n\n   IN WITNESS WHEREOF, the parties have signed.",
+        "In witness, each party to this lease has caused it to be executed on the date below.",
+        "IN TESTIMONY WHEREOF, witness the signatures of the parties as of the date above.",
+        "The undersigned declare under penalty of perjury that the foregoing is true.",
+    ],
+)
+def test_closing_formulas_open_the_signatures(closing):
+    text = (
+        "AGREEMENT\n\n1. Sale. The Seller sells the Shares to the Buyer.\n\n                    1\n\n"
+        "2. Price. The Buyer pays the price.\n\n                    2\n\n"
+        "3. Law. The law of New York governs.\n\n" + closing + "\n\nBy: ______\n"
+    )
+    t = tree(text)
+    assert list(t) == ["preamble", "1", "2", "3", "signatures"]
+
+
+def test_a_number_written_twice_is_no_list():
+    """"one (1) or more … two (2) opening parties" gives no items (1), (2)."""
+    t = tree(
+        "1. Opening. We will send one (1) or more representatives to train your staff, and you "
+        "will host two (2) opening parties.\n\n2. Fees. You will pay the fees.\n"
+    )
+    assert list(t) == ["1", "2"]
+
+
+def test_a_signature_block_without_a_closing_line():
+    """In an exhibit, the parties' role captions followed by "By" lines are its signatures."""
+    t = tree(
+        "AGREEMENT\n\n1. Grant. We grant you a franchise.\n\n2. Term. Ten years.\n\n"
+        "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "EXHIBIT B\n\nDESCRIPTION OF DESIGNATED AREA\n\n"
+        "FRANCHISOR:                     FRANCHISEE:\n\nACME FRANCHISE SYSTEMS, INC.\n\nBy ________      By ________\n\n"
+        "Its ________     Its ________\n"
+    )
+    assert [label for label in t if label.startswith("Exhibit B")] == ["Exhibit B", "Exhibit B, signatures"]
+
+
+def test_a_list_after_a_cited_subsection_and_a_comma():
+    """"… from the trust funds described in Section 4(d), (i) payment … and (ii) the benefit …":
+    "(i)" opens the sentence's own list; it does not go on citing Section 4(d)."""
+    t = tree(
+        "1. Defeasance. The Holders keep (a) the right to receive, from the trust funds described "
+        "in Section 4(d), (i) payment of principal and (ii) the benefit of any sinking fund; and "
+        "(b) the rights of the Trustee.\n\n2. Other. Text.\n"
+    )
+    assert [label for label in t if label.startswith("1(")] == ["1(a)", "1(a)(i)", "1(a)(ii)", "1(b)"]
+
+
+def test_parts_of_an_attachment_named_by_their_own_labels():
+    """"Exhibit C-1 …" and "Exhibit C-2 …" inside Exhibit C, cited by those names in the body,
+    are parts of Exhibit C; "[Floorplan attached]" under the title is its first block. A form's
+    page label ("Exhibit A-1" over a form the body never cites so) opens nothing."""
+    t = tree(
+        "SUBLEASE\n\n1. Premises. The Former Labs are shown on Exhibit C-1 and Exhibit C-2.\n\n"
+        "2. Rent. Rent is due monthly.\n\nIN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "EXHIBIT A\n\nFORM OF NOTICE\n\nExhibit A-1 Form of notice to be used\n\nThe notice text.\n\n"
+        "EXHIBIT C\n\nAPPROXIMATE LOCATION OF FORMER LABS\n\n[Floorplan attached]\n\n"
+        "Exhibit C-1 Former Labs Blue Labs 5,413 RSF Proposed premises\n\n"
+        "Exhibit C-2 Former Labs fourth floor mezzanine 3,873 RSF\n"
+    )
+    assert t["Exhibit C-1"].parent == "Exhibit C" and t["Exhibit C-2"].parent == "Exhibit C"
+    assert t["Exhibit C, p1"].text.startswith("[Floorplan attached]")
+    assert "Exhibit A-1" not in t
