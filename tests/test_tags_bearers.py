@@ -185,3 +185,9 @@ def test_will_in_no_way_is_a_prohibition():
 def test_remedies_a_party_may_have_and_notices_it_may_desire_to_give_are_no_statements():
     assert _statements("This right is in addition to any other remedies which lessor may have at law or in equity.\n") == []
     assert _statements("Any notice which lessee may desire to give must be sent by mail.\n") == []
+
+
+def test_a_further_verb_phrase_of_the_same_modality_is_the_same_statement():
+    found = _statements("Lessee shall register the lease and shall request that it be recorded. Lessor shall repair "
+                        "the roof and shall not enter the premises, and may inspect the roof.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("prohibition", "lessor"), ("permission", "lessor")]

@@ -594,8 +594,11 @@ COORDINATION_REACH = 400
 
 def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_Stmt"]:
     """Statements of the subject's further verb phrases in the same sentence, each with its own
-    modality; a phrase that has a subject of its own is read by the main rule instead."""
+    modality; a phrase that has a subject of its own is read by the main rule instead. A further
+    verb phrase of a modality already stated is the same statement ("shall register its stock
+    and shall request that …" is one duty): one record per bearer and modality."""
     out = []
+    stated = {first}
     limit = min(b, pos + COORDINATION_REACH)
     sentence_end = re.search(r"[.;:](?=\s|$)", text[pos:limit])
     limit = pos + sentence_end.start() if sentence_end else limit
@@ -609,6 +612,9 @@ def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_St
             continue
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
             continue
+        if modality in stated:
+            continue
+        stated.add(modality)
         start = c.start() + len(c.group()) - len(c.group().lstrip(" ,"))
         end = statement_end(text, modal.end(), b)
         for _, party in bearers:
