@@ -191,3 +191,13 @@ def test_a_further_verb_phrase_of_the_same_modality_is_the_same_statement():
     found = _statements("Lessee shall register the lease and shall request that it be recorded. Lessor shall repair "
                         "the roof and shall not enter the premises, and may inspect the roof.\n")
     assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("prohibition", "lessor"), ("permission", "lessor")]
+
+
+def test_a_statement_with_its_own_subject_inside_an_inline_item_is_the_items():
+    body = ("1. APPROVALS\n\nLessee shall negotiate all service contracts, provided that (i) lessor shall have the right "
+            "to approve any such contract, and (ii) if approved, lessor shall sign it. If lessee defaults in the case "
+            "of (a) a failure to pay or (b) a failure to insure, lessor may terminate this lease.\n\n"
+            "2. NOTICES\n\nNotices shall be in writing.\n")
+    found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
+    assert found == [("1", "obligation", "lessee"), ("1(i)", "right", "lessor"), ("1(ii)", "obligation", "lessor"),
+                     ("1", "permission", "lessor")]

@@ -315,7 +315,45 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
         stmts += found
     stmts += _appointments(document, mentions)
     stmts += _bring_downs(text, units, stmts, rules, conditional)
-    return _records(document, stmts, mentions, rules)
+    return _records(document, _on_own_items(document, stmts), mentions, rules)
+
+
+# What may stand in an inline item before the subject of the item's own statement: nothing, or
+# an adverbial opening ("(ii) if approved, Owner shall execute …", "(iii) as applicable, Subtenant
+# shall have …"). A noun phrase there ("(ii) a default which …, Sublandlord may remedy") or a ';'
+# ("(b) to comply …; provided that Subtenant shall") means the list has ended and the statement
+# is the enclosing sentence's.
+ITEM_OPENING = re.compile(
+    r"\s*(?:(?:if|as|subject|from|upon|unless|notwithstanding|in|to|after|when|whenever|prior|following|except|"
+    r"for|during|on|with|without|until|at|once|where|thereafter|then)\b[^;]*,)?\s*$",
+    re.I,
+)
+
+
+def _on_own_items(document: Document, stmts: list[_Stmt]) -> list[_Stmt]:
+    """A statement whose subject stands inside an inline item ("(i) Owner shall have the right to
+    approve …, and (ii) if approved, Owner shall execute …") is that item's: its verb is there too.
+    One whose subject is in the sentence that opens the list stays on that sentence's clause."""
+    text = document.clean
+    items: dict[str, list[tuple[int, int, str]]] = {}
+    home: dict[str, str] = {}  # each inline item's nearest clause that is not an inline item
+    for c in document.clauses:
+        if c.kind is not ClauseKind.ITEM or c.parent is None:
+            continue
+        owner = home.get(c.parent, c.parent)
+        home[c.label] = owner
+        span = (_clean_index(document, c.start), _clean_index(document, max(c.start, c.end - 1)) + 1)
+        items.setdefault(owner, []).append((*span, c.label))
+    out = []
+    for s in stmts:
+        inside = [(a, label) for a, b, label in items.get(s.clause, ()) if a <= s.a < b]
+        if inside:
+            a, label = max(inside)
+            marker = ITEM_MARKER.match(text[a:s.a])
+            if ITEM_OPENING.fullmatch(text, a + (marker.end() if marker else 0), s.a):
+                s = dataclasses.replace(s, clause=label)
+        out.append(s)
+    return out
 
 
 # A definition that names a party: a company ("… Inc., a Delaware corporation"), a person
