@@ -201,3 +201,29 @@ def test_a_statement_with_its_own_subject_inside_an_inline_item_is_the_items():
     found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
     assert found == [("1", "obligation", "lessee"), ("1(i)", "right", "lessor"), ("1(ii)", "obligation", "lessor"),
                      ("1", "permission", "lessor")]
+
+
+def test_being_liable_or_responsible_binds_unless_negated():
+    found = _statements("Lessee shall be liable for all expenses of the reletting. Each party shall be responsible for "
+                        "its own costs. Lessor shall not be liable for any theft. Neither party will be liable for a "
+                        "delay caused by a strike. No party shall be responsible for the acts of the other.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "party")]
+
+
+def test_a_modal_verb_phrase_joined_to_a_subjects_own_verb_is_that_subjects():
+    found = _statements("Lessee shall notify lessor of the defect, and lessor hereby releases and shall indemnify lessee "
+                        "against all claims. Lessee hereby waives every such law, and covenants that it will not invoke "
+                        "it, but will suffer the sale. Lessor is acting and shall act as an independent contractor.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("prohibition", "lessee"),
+                     ("obligation", "lessee"), ("obligation", "lessor")]
+
+
+def test_a_verb_phrase_of_a_relative_clause_is_not_the_subjects():
+    assert _statements("Each party reserves to itself all rights to which it is or may be entitled by law.\n") == []
+
+
+def test_what_the_parties_agree_that_decides_the_statement():
+    found = _statements("The parties agree that at no time shall either of them use the name. The parties further "
+                        "agree that lessee shall not sublet the premises. The parties agree that in no event shall either "
+                        "party be required to pay twice. The parties agree that the rent shall be paid monthly.\n")
+    assert found == [("prohibition", "parties"), ("prohibition", "lessee"), ("obligation", "parties")]

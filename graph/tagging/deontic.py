@@ -89,6 +89,7 @@ class _Rules:
     party: str  # regex alternation of party nouns
     modal: re.Pattern
     not_a_duty: re.Pattern
+    duty_when_positive: re.Pattern
     skip_after: frozenset[str]
     counterparts: dict[str, str]
     statements: tuple[tuple[re.Pattern, Modality, str], ...]
@@ -107,6 +108,7 @@ def _rules() -> _Rules:
         party=party,
         modal=modal,
         not_a_duty=re.compile(next(r["pattern"] for r in rows if r["label"] == "not_a_duty")),
+        duty_when_positive=re.compile(next(r["pattern"] for r in rows if r["label"] == "duty_when_positive")),
         skip_after=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_a_subject_after").split("|")),
         counterparts={r["pattern"]: r["counterparty"] for r in rows if r["label"] == "counterpart"},
         statements=tuple(
@@ -305,7 +307,9 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
         found = []
         for a, b in unit.segments:
             skip = lead_ins.get(label)
-            found += _scan(_read_in_lower_case(text, a, b, parties), a, b, label, parties, rules, skip)
+            read = _read_in_lower_case(text, a, b, parties)
+            found += _scan(read, a, b, label, parties, rules, skip)
+            found += _verb_clauses(read, a, b, label, parties, rules, skip)
             found += _present_grants(text, a, b, label, parties)
         if umbrella:
             for s in found:
@@ -508,10 +512,10 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if skip and skip[0] <= m.start() < skip[1]:
             continue
         modal = rules.modal.match(text, m.start("modal"))  # in place: a modal may look ahead ("agree that … shall")
-        modality = Modality(modal.lastgroup)
-        after = text[m.end():m.end() + 60]
-        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+        modality = _agreed_that(text, modal, Modality(modal.lastgroup), parties, rules)
+        if modality is None:
             continue
+        after = text[m.end():m.end() + 60]
         if modality is Modality.OBLIGATION and re.match(r"\s*be\s+[a-z]+(?:ed|en)\s+by\b", after):
             continue  # passive with its own agent: read by the passive rule
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
@@ -561,6 +565,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         # Only a right is held against the alternative co-subject ("the Representatives or the
         # Company shall have the right to postpone"); "the Administrative Agent or such Co-Agent
         # may call for additional indemnity" asks it of neither.
+        if _no_duty(modality, after, rules):
+            continue  # only now: "Neither party will be liable" is negated by its subject
         alternatives = bool(compound) and len(bearers) == 2 and not re.search(r"\band\b", compound.group()) and modality is Modality.RIGHT
         head = bearers[0][0]
         if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
@@ -591,7 +597,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             if counter and not named and any(_singular(counter) == _singular(p) for _, p in bearers):
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
-        out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
+        out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a, parties)
     for pattern, modality, rule in _document_statements(parties):
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
@@ -626,27 +632,69 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
 COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?)\b)")
+# A relative clause still open where a coordinated verb phrase starts.
+RELATIVE_OPEN = re.compile(r"\b(?:which|whom|who|whose)\b[^,;()]*$")
 # How far into its sentence a coordinated verb phrase may start (characters).
 COORDINATION_REACH = 400
 
 
-def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_Stmt"]:
+# Words that end in "s" but are no verb of a subject ("Lessee and its agents", "Owner as agent").
+NOT_VERBS = r"(?!(?:its|as|thus|plus|unless|this|less|always|whereas|besides|towards|hers|ours|theirs|yes)\b)"
+
+
+@lru_cache(maxsize=32)
+def _clause_subject_re(parties: str) -> re.Pattern:
+    """A party that opens a clause of its own with a finite verb: "…, and Owner hereby releases
+    and shall indemnify …", "except that Subtenant has been represented by, and shall be …"."""
+    return re.compile(
+        r"(?:^|(?<=[.;:,)\n])\s*|\b(?:that|and|but|or|then)\s+)" + _subject(parties) + r"(?:\s*\([^()]{0,160}\))?"
+        r"\s+(?:hereby\s+|also\s+|further\s+)?(?:[a-z]+ly\s+)?(?P<verb>" + NOT_VERBS +
+        r"(?:[a-z]+s|agree|acknowledge|understand|covenant|undertake|represent|warrant|waive|release|shall|will|may|must))\b"
+    )
+
+
+def _verb_clauses(text, a, b, label, parties, rules, skip=None) -> list["_Stmt"]:
+    """Modal verb phrases joined to a subject whose own first verb binds no one: "the Company hereby
+    waives …, and covenants that it will not …, but will suffer …"; "Operator is acting and shall
+    perform …"."""
+    out = []
+    for m in _clause_subject_re(parties).finditer(text, a, b):
+        if skip and skip[0] <= m.start() < skip[1]:
+            continue
+        if m.group("verb") in ("shall", "will", "may", "must") or rules.modal.match(text, m.start("verb")):
+            continue  # "Owner shall …", "Owner agrees to …": the main rule reads it (or, "may or may not", drops it)
+        head = m.start("det") if m.group("det") else m.start("party")
+        if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
+            continue
+        out += _coordinated(text, m.end("verb"), b, [(head, m.group("party"))], None, rules, label, a, parties)
+    return out
+
+
+def _coordinated(text, pos, b, bearers, first, rules, label, floor, parties) -> list["_Stmt"]:
     """Statements of the subject's further verb phrases in the same sentence, each with its own
-    modality; a phrase that has a subject of its own is read by the main rule instead. A further
-    verb phrase of a modality already stated is the same statement ("shall register its stock
-    and shall request that …" is one duty): one record per bearer and modality."""
+    modality; a phrase after a subject of its own ("…, and Owner hereby releases and shall
+    indemnify") is that subject's (see ``_verb_clauses``). A further verb phrase of a modality
+    already stated is the same statement ("shall register its stock and shall request that …" is
+    one duty): one record per bearer and modality."""
     out = []
     stated = {first}
     limit = min(b, pos + COORDINATION_REACH)
     sentence_end = re.search(r"[.;:](?=\s|$)", text[pos:limit])
     limit = pos + sentence_end.start() if sentence_end else limit
+    other = _clause_subject_re(parties).search(text, pos, limit)
+    if other:
+        limit = other.start("party")  # a subject of its own takes over from here ("…, except that Subtenant has …")
     for c in COORDINATED_MODAL.finditer(text, pos, limit):
+        if RELATIVE_OPEN.search(text, pos, c.start()):
+            continue  # "all rights to which it is or may be entitled": the relative clause's verb
         modal = rules.modal.match(text, c.end())
         if not modal:
             continue
-        modality = Modality(modal.lastgroup)
+        modality = _agreed_that(text, modal, Modality(modal.lastgroup), parties, rules)
+        if modality is None:
+            continue
         after = text[modal.end():modal.end() + 60]
-        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+        if _no_duty(modality, after, rules):
             continue
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
             continue
@@ -658,6 +706,37 @@ def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_St
         for _, party in bearers:
             out.append(_Stmt(label, modality, party, None, start, end, collapse(modal.group())))
     return out
+
+
+# "agree that" followed by what the agreement says: "the Parties agree that at no time shall either
+# of them use …" (a prohibition); "the Parties further agree that the Parties shall not bring suit"
+# (the clause's own subject and modal carry the statement).
+AGREE_THAT = re.compile(r"(?:further\s+)?agrees?\s+that")
+NEGATIVE_CLAUSE = re.compile(r"[^.;]{0,200}?\b(?:(?:shall|will|must|may)\s+not|(?:at\s+no\s+time|in\s+no\s+event|under\s+no\s+circumstances)\s+(?:shall|will|may|must))\b")
+
+
+def _agreed_that(text: str, modal: re.Match, modality: Modality, parties: str, rules: _Rules) -> Modality | None:
+    """The modality of a statement whose modal is a bare "agree that …"; None where the words
+    agreed carry a statement of their own (or free rather than bind)."""
+    if not AGREE_THAT.fullmatch(modal.group().strip()):
+        return modality
+    said = text[modal.end():modal.end() + 240]
+    if re.match(r"\s*(?:,[^,;]{0,120},\s*)?" + _subject(parties) + r"(?:\s*,[^,;]{0,80},)?\s+(?:[a-z]+ly\s+)?(?:shall|will|may|must|is|are)\b", said):
+        return None
+    negative = NEGATIVE_CLAUSE.match(said)
+    if negative:
+        if re.match(r"(?:\s+[\w-]+){0,3}?\s+(?:not\s+)?be\s+(?:liable|required|obligated|responsible|deemed)\b", said[negative.end():]):
+            return None  # "agree that in no event shall either party be required to pay …"
+        return Modality.PROHIBITION
+    return modality
+
+
+def _no_duty(modality: Modality, after: str, rules: _Rules) -> bool:
+    """The words after the modal limit or free rather than bind ("shall not be required to",
+    "shall become effective"); a positive "shall be liable for" still binds."""
+    if modality is Modality.RIGHT or not rules.not_a_duty.match(after):
+        return False
+    return not (modality is Modality.OBLIGATION and rules.duty_when_positive.match(after))
 
 
 def _modifier_start(text: str, floor: int, pos: int, rules: _Rules) -> int:
