@@ -227,3 +227,12 @@ def test_what_the_parties_agree_that_decides_the_statement():
                         "agree that lessee shall not sublet the premises. The parties agree that in no event shall either "
                         "party be required to pay twice. The parties agree that the rent shall be paid monthly.\n")
     assert found == [("prohibition", "parties"), ("prohibition", "lessee"), ("obligation", "parties")]
+
+
+def test_a_consent_not_to_be_unreasonably_withheld_binds_the_party_whose_consent_it_is():
+    found = _statements("Lessee shall not sublet without the written consent of lessor, which consent shall not be "
+                        "unreasonably withheld. Lessor's prior approval shall not be unreasonably delayed. Lessor shall "
+                        "approve or reject the plans within ten days, such approval not to be unreasonably withheld. "
+                        "Any change requires the consent of the lender, not to be unreasonably withheld.\n")
+    assert found == [("prohibition", "lessee"), ("prohibition", "lessor"), ("prohibition", "lessor"),
+                     ("obligation", "lessor"), ("prohibition", "lessor")]

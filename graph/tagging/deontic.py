@@ -311,6 +311,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             found += _scan(read, a, b, label, parties, rules, skip)
             found += _verb_clauses(read, a, b, label, parties, rules, skip)
             found += _present_grants(text, a, b, label, parties)
+            found += _consents(text, a, b, label, parties)
         if umbrella:
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
@@ -483,6 +484,68 @@ def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list
         start = sentence_start(text, m.start(), a)
         out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), m.group("verb")))
     return out
+
+
+# "which consent shall not be unreasonably withheld", "such approval not to be unreasonably
+# withheld", "…, not to be unreasonably withheld", "who will not unreasonably withhold approval":
+# a duty of the party whose consent it is, not to withhold it unreasonably.
+CONSENT_NOT_WITHHELD = re.compile(
+    r"(?:\b(?:which|such|said|that)\s+(?:consent|approval)|\b(?:consent|approval)|\bwhich|,|\()\s*"
+    r"(?:(?:shall|will|may)\s+not|not\s+to)\s+be\s+unreasonably\s+(?:withheld|delayed|conditioned)\b"
+    r"|\b(?:who|which)\s+(?:shall|will)\s+not\s+unreasonably\s+(?:withhold|delay|condition)\b"
+)
+FULL_STOP = re.compile(r"[.;](?=\s)")
+CONSENT_WORD = re.compile(r"\b(?:consent(?:ed)?|approv(?:e|ed|al|als))\b", re.I)
+# How far back the consent's giver is looked for (characters).
+CONSENT_REACH = 300
+
+
+def _consents(text: str, a: int, b: int, label: str, parties: str) -> list[_Stmt]:
+    """Each consent not to be unreasonably withheld, as a prohibition of the party whose consent
+    the sentence names: "Sublandlord's prior consent", "the consent of Owner", "approval by the
+    Borrower", "Owner shall approve …, such approval …". No party named: no statement."""
+    out = []
+    for m in CONSENT_NOT_WITHHELD.finditer(text, a, b):
+        # the sentence, read across a colon: "without the prior written consent of: (a) …"
+        ends = [x.end() for x in FULL_STOP.finditer(text, max(a, m.start() - CONSENT_REACH), m.start())]
+        sentence = ends[-1] if ends else max(a, m.start() - CONSENT_REACH)
+        own_word = re.match(r"(?:consent|approval)\b", m.group())  # "Sublandlord's prior consent shall not be …"
+        giver = _consent_giver(text, sentence, m.start() + (own_word.end() if own_word else 0), parties)
+        if giver is None:
+            continue
+        party, at = giver
+        start = m.start() + len(m.group()) - len(m.group().lstrip(",( "))
+        if re.fullmatch(r"(?:['’]s\s+(?:prior\s+)?(?:written\s+)?)?[\s,(]*", text[at + len(party):start]):
+            start = at  # "(b) Sublandlord, not to be unreasonably withheld": the statement starts at its party
+        out.append(_Stmt(label, Modality.PROHIBITION, party, None, start, statement_end(text, m.end(), b), "not be unreasonably withheld"))
+    return out
+
+
+def _consent_giver(text: str, sentence: int, pos: int, parties: str) -> tuple[str, int] | None:
+    """The party whose consent the sentence's words before ``pos`` name, nearest first, and where."""
+    floor = max(sentence, pos - CONSENT_REACH)
+    window = text[floor:pos]
+    words = list(CONSENT_WORD.finditer(window))
+    if not words:
+        return None
+    party = r"(?P<party>" + parties + r")(?![\w-])"
+    word = words[-1]
+    owner = re.search(party + r"['’]s\s+(?:prior\s+)?(?:written\s+)?$", window[:word.start()])
+    if owner:
+        return owner.group("party"), floor + owner.start()  # "Sublandlord's prior consent"
+    after = window[word.end():]
+    if re.match(r"\s+(?:thereto\s+)?(?:in\s+writing\s+)?(?:of|from|by)\b", after):
+        named = list(re.finditer(party, after))
+        if named:  # "the consent of: (a) Prime Landlord … or (b) Sublandlord"
+            return named[-1].group("party"), floor + word.end() + named[-1].start()
+    acting = list(re.finditer(party + r"\s+(?:shall|will|may)\s+(?:approve|consent)\b", window))
+    if acting:
+        return acting[-1].group("party"), floor + acting[-1].start()  # "Owner shall approve …, such approval …"
+    if re.search(r"\bits\s+(?:prior\s+)?(?:written\s+)?$", window[:word.start()]):
+        subject = re.match(r"\s*(?:(?:[Tt]he|[Ee]ach|[Ss]uch)\s+)?" + party, text[sentence:pos])
+        if subject:  # "The Company need not pay … without its consent, which consent …": the sentence's subject
+            return subject.group("party"), sentence + subject.start("party")
+    return None
 
 
 @lru_cache(maxsize=32)
