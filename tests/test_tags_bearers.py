@@ -236,3 +236,19 @@ def test_a_consent_not_to_be_unreasonably_withheld_binds_the_party_whose_consent
                         "Any change requires the consent of the lender, not to be unreasonably withheld.\n")
     assert found == [("prohibition", "lessee"), ("prohibition", "lessor"), ("prohibition", "lessor"),
                      ("obligation", "lessor"), ("prohibition", "lessor")]
+
+
+def test_a_passive_names_its_agents_however_the_verb_is_written():
+    found = _statements("The costs of the audit shall be borne by lessee. Any overpayment shall promptly be equitably "
+                        "trued up by the parties. Such sums shall be due and payable by lessee to lessor. The rent shall be "
+                        "agreed to by lessor and lessee each year. All goods shall be sold to Lessee by Lessor. "
+                        "All payments required to be made hereunder by lessee shall be made in cash.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "parties"), ("obligation", "lessee"), ("obligation", "lessee"),
+                     ("obligation", "lessor"), ("obligation", "lessor"), ("obligation", "lessee")]
+
+
+def test_a_passive_that_restricts_or_limits_binds_no_agent():
+    found = _statements("Withdrawals will be made only by lessor. No liability shall be incurred by either party as a "
+                        "result. The Term may be extended by lessor, and no settlement may be made by lessee without "
+                        "consent.\n")
+    assert found == [("permission", "lessor"), ("prohibition", "lessee")]

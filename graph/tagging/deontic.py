@@ -81,6 +81,11 @@ COUNTERPARTY_STOP = re.compile(r"\bexcept\b|\bother\s+than\b|\bunless\b|\bprovid
 # A subject opened by "no" takes the passive's agent as the one forbidden: "no such
 # Indebtedness shall be guaranteed by the Borrower".
 CLAUSE_BOUNDARY = re.compile(r"[,;:]|\([a-zA-Z0-9]{1,4}\)")
+NO_LIABILITY = re.compile(r"\bno\s+(?:[a-z]+\s+)?(?:liability|obligation|responsibility|duty)\s+$", re.I)
+# "… and that no settlement may be made by …": a subject opened by "no" right before the verb.
+NEGATED_NEAR = re.compile(r"(?:\bthat\s+|\band\s+|[,;]\s*)no\s+(?:(?!\b(?:shall|will|may|must|is|are|and|that)\b)[^,;:])*$")
+# A sentence whose subject is opened by "No" and holds no other verb before the passive.
+OPENS_WITH_NO = re.compile(r"\s*(?:\([a-z0-9]{1,4}\)\s*)?No\s+(?:(?!\b(?:shall|will|may|must|is|are)\b)[^;:.])*$")
 NEGATED_SUBJECT = re.compile(r"^\s*(?:that\s+)?(?:no|neither)\s+[^,;:]*$", re.I)
 
 
@@ -670,15 +675,24 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             start = m.start() if rule != "extra-passive" else sentence_start(text, m.start(), a)
             if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
                 kind = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
-            if rule == "extra-passive":
-                cut = [x.end() for x in CLAUSE_BOUNDARY.finditer(text, start, m.start())]
-                boundary = cut[-1] if cut else start
-                if NEGATED_SUBJECT.match(text[boundary:m.start()]):
-                    kind = Modality.PROHIBITION  # "no such Indebtedness shall be guaranteed by the Borrower"
-                    start = boundary + len(text[boundary:m.start()]) - len(text[boundary:m.start()].lstrip())
+            if rule in ("extra-passive", "extra-passive-permission"):
+                sentence = sentence_start(text, m.start(), a)
+                cut = [x.end() for x in CLAUSE_BOUNDARY.finditer(text, sentence, m.start())]
+                boundary = cut[-1] if cut else sentence
+                if NO_LIABILITY.search(text, boundary, m.start()):
+                    continue  # "no liability shall be incurred by either Party": a limit, no duty
+                if (NEGATED_SUBJECT.match(text[boundary:m.start()]) or OPENS_WITH_NO.match(text, sentence, m.start())
+                        or NEGATED_NEAR.search(text, sentence, m.start())):
+                    # "no such Indebtedness shall be guaranteed by the Borrower"; "no settlement may be made
+                    # by the Corporation without …"; "No filing of, or amendment to, … will be made by Pi"
+                    kind = Modality.PROHIBITION
+                    if not OPENS_WITH_NO.match(text, sentence, m.start()):
+                        start = boundary + len(text[boundary:m.start()]) - len(text[boundary:m.start()].lstrip())
             end = statement_end(text, m.end(), b)
-            counter = _counterparty(text, m.end(), end, party, parties, "")
-            out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
+            agents = [party] + ([m.group("party2")] if "party2" in m.re.groupindex and m.group("party2") else [])
+            for agent in agents:  # "shall be agreed to by AIG and the Company": each of them
+                counter = _counterparty(text, m.end(), end, agent, parties, "")
+                out.append(_Stmt(label, kind, agent, counter, start, end, collapse(m.group().split(" by ")[0])))
     return out
 
 
