@@ -252,3 +252,17 @@ def test_a_passive_that_restricts_or_limits_binds_no_agent():
                         "result. The Term may be extended by lessor, and no settlement may be made by lessee without "
                         "consent.\n")
     assert found == [("permission", "lessor"), ("prohibition", "lessee")]
+
+
+def test_appointments_authorisations_receipts_and_access_are_what_they_grant():
+    found = _statements("Lessor hereby appoints and retains lessee to manage the building. Lessor authorizes lessee to "
+                        "use the sign. Lessee is expressly permitted to sublet one room. Lessee shall receive a rebate. "
+                        "The prevailing party shall recover its costs. Lessee shall have view only access to the roof.\n")
+    assert found == [("right", "lessee"), ("permission", "lessee"), ("permission", "lessee"), ("right", "lessee"),
+                     ("right", "prevailing party"), ("right", "lessee")]
+
+
+def test_refraining_and_acknowledging_that_it_will_bind():
+    found = _statements("Each party shall comply with all laws and refrain from unfair practices. Lessee hereby "
+                        "acknowledges that it shall be liable for all damages.\n")
+    assert found == [("obligation", "party"), ("prohibition", "party"), ("obligation", "lessee")]

@@ -488,7 +488,27 @@ def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list
             modality = Modality.RIGHT
         start = sentence_start(text, m.start(), a)
         out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), m.group("verb")))
+    for m in _appointment_re(parties).finditer(text, a, b):
+        # "Owner hereby appoints and retains Operator to manage …" gives the appointee its office, a
+        # right; "The Company authorizes Capital Resources to use …" permits what follows.
+        verb = m.group("verb").lower()
+        if verb.startswith(("authori", "empower")):
+            if not re.match(r"[^.;:]{0,120}?\bto\s+[a-z]", text[m.end():b]):
+                continue
+            modality = Modality.PERMISSION
+        else:
+            modality = Modality.RIGHT
+        start = sentence_start(text, m.start(), a)
+        out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), collapse(m.group("verb"))))
     return out
+
+
+@lru_cache(maxsize=32)
+def _appointment_re(parties: str) -> re.Pattern:
+    return re.compile(
+        r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>(?:appoints?|engages?|authori[sz]es?|empowers?)"
+        r"(?:\s+and\s+(?:retains?|engages?|empowers?|authori[sz]es?))?)\s+(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
+    )
 
 
 # "which consent shall not be unreasonably withheld", "such approval not to be unreasonably
@@ -708,7 +728,10 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
 
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
-COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?)\b)")
+COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?|refrain\s+from)\b)")
+# An infinitive still open where a coordinated verb phrase starts ("entitled to settle or agree to
+# pay …" is one infinitive, not a second statement).
+OPEN_INFINITIVE = re.compile(r"\bto\s+(?!(?:the|a|an|any|such|its|their|each|all|this|that|these|those|his|her|our|time|date)\b)[a-z]+\b[^,;]*$")
 # A relative clause still open where a coordinated verb phrase starts.
 RELATIVE_OPEN = re.compile(r"\b(?:which|whom|who|whose)\b[^,;()]*$")
 # How far into its sentence a coordinated verb phrase may start (characters).
@@ -767,6 +790,11 @@ def _coordinated(text, pos, b, bearers, first, rules, label, floor, parties) -> 
         modal = rules.modal.match(text, c.end())
         if not modal:
             continue
+        if not re.match(r"shall|will|may|must", modal.group()):
+            if "," not in c.group() and OPEN_INFINITIVE.search(text, pos, c.start()):
+                continue  # "instructs Operator to take any action or refrain from …": the infinitive's
+            if modal.group().startswith("refrain") and first is not Modality.OBLIGATION:
+                continue  # "may take such action, or refrain from …" permits either
         modality = _agreed_that(text, modal, Modality(modal.lastgroup), parties, rules)
         if modality is None:
             continue
