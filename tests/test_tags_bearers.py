@@ -266,3 +266,18 @@ def test_refraining_and_acknowledging_that_it_will_bind():
     found = _statements("Each party shall comply with all laws and refrain from unfair practices. Lessee hereby "
                         "acknowledges that it shall be liable for all damages.\n")
     assert found == [("obligation", "party"), ("prohibition", "party"), ("obligation", "lessee")]
+
+
+def test_subjects_the_dev_corpus_writes_with_words_between_party_and_modal():
+    found = _statements("The parties hereto agree to review the rent. The prevailing party in any litigation hereunder "
+                        "shall be entitled to its costs. Lessor, its agents, employees, or contractors shall use "
+                        "reasonable efforts to avoid damage. Such party alone shall have the sole right to sue. Lessor "
+                        "and lessee shall each maintain a generator, but each shall be entitled to pass on its costs.\n")
+    assert found == [("obligation", "parties"), ("right", "prevailing party"), ("obligation", "lessor"), ("right", "party"),
+                     ("obligation", "lessor"), ("obligation", "lessee"), ("right", "lessor"), ("right", "lessee")]
+
+
+def test_a_relative_clause_or_an_absence_of_authority_binds_no_one():
+    found = _statements("Lessee shall not file any plan to which plan lessor shall object. No party hereto shall have any "
+                        "power to obligate the other. The roof may leak, in which case lessor shall repair it.\n")
+    assert found == [("prohibition", "lessee"), ("obligation", "lessor")]

@@ -423,9 +423,14 @@ def _subject(parties: str) -> str:
 
 @lru_cache(maxsize=32)
 def _statement_re(parties: str, modal: str) -> re.Pattern:
-    gap = (r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
+    gap = (r"(?:\s+(?:hereto|hereunder))?"  # "the parties hereto agree"
+           r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
+           # "The prevailing Party in any litigation pertaining to any dispute hereunder shall"; "The Company in issuing the Securities may"
+           r"(?:\s+in\s+(?:any|such|each|issuing|making|performing|connection\s+with)\b[^,;.()]{0,80}?(?=\s+(?:shall|will|may|must)\b))?"
+           # "Sublandlord, its agents, employees, or contractors shall": the party with its own people
+           r"(?:\s*,?\s+(?:and\s+|or\s+)?(?:its|their)\s+[a-z]+(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[a-z]+){0,5}\s*,?(?=\s+(?:shall|will|may|must)\b))?"
            r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
-           r"(?:\s+(?:each|also|further|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
+           r"(?:\s+(?:each|also|further|alone|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
     return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
 
@@ -662,6 +667,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         before = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[max(a, head - 30):head])
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
             continue
+        if re.search(r"\b(?:which|whose)\s+(?!(?:case|event|instance)\b)(?:[a-z]+\s+){1,4}(?:(?:and|or)\s+[a-z]+\s+)?$", text[max(a, head - 60):head]):
+            continue  # "any amendment to which amendment Capital Resources shall object": a relative clause ("in which case X shall" is none)
         if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
             continue  # "no course of dealing between any Credit Party and the Administrative Agent ... shall"
         if RELATIVE_HOLDING.search(text[max(a, head - 40):head]) and re.match(r"\s*(?:have|be\s+entitled)\b", text[m.end("modal"):]):
@@ -728,7 +735,7 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
 
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
-COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?|refrain\s+from)\b)")
+COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?:(?:each|it|they)\s+)?(?=(?:shall|will|may|must|agrees?|covenants?|refrain\s+from)\b)")
 # An infinitive still open where a coordinated verb phrase starts ("entitled to settle or agree to
 # pay …" is one infinitive, not a second statement).
 OPEN_INFINITIVE = re.compile(r"\bto\s+(?!(?:the|a|an|any|such|its|their|each|all|this|that|these|those|his|her|our|time|date)\b)[a-z]+\b[^,;]*$")
@@ -829,6 +836,8 @@ def _agreed_that(text: str, modal: re.Match, modality: Modality, parties: str, r
     if re.match(r"\s*(?:,[^,;]{0,120},\s*)?" + _subject(parties) + r"(?:\s*,[^,;]{0,80},)?\s+(?:[a-z]+ly\s+)?(?:shall|will|may|must|is|are)\b", said):
         return None
     negative = NEGATIVE_CLAUSE.match(said)
+    if negative and AGENTLESS_PASSIVE.match(said[negative.end():]):
+        return None  # "agree that any rule of construction … shall not be employed": no one is forbidden
     if negative:
         if re.match(r"(?:\s+[\w-]+){0,3}?\s+(?:not\s+)?be\s+(?:liable|required|obligated|responsible|deemed)\b", said[negative.end():]):
             return None  # "agree that in no event shall either party be required to pay …"
