@@ -281,3 +281,11 @@ def test_a_relative_clause_or_an_absence_of_authority_binds_no_one():
     found = _statements("Lessee shall not file any plan to which plan lessor shall object. No party hereto shall have any "
                         "power to obligate the other. The roof may leak, in which case lessor shall repair it.\n")
     assert found == [("prohibition", "lessee"), ("obligation", "lessor")]
+
+
+def test_items_of_a_passive_lead_in_that_name_their_agent_are_its_permissions():
+    body = ("1. TERM\n\nThis lease runs for one year.\n\n2. TERMINATION\n\nThis lease may be terminated upon any of the "
+            "following events:\n\n(a) By lessor, if the rent is unpaid for thirty days;\n\n(b) By either lessor or lessee "
+            "upon sixty days notice;\n\n(c) Upon a sale of the building.\n")
+    found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
+    assert found == [("2(a)", "permission", "lessor"), ("2(b)", "permission", "lessee"), ("2(b)", "permission", "lessor")]

@@ -278,6 +278,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
     umbrella_of: dict[str, _Umbrella] = {}
     conditional: set[str] = set()
     lead_ins: dict[str, tuple[int, int]] = {}
+    agent_items: dict[str, str] = {}  # items of "this Agreement may be terminated …:" -> the lead-in
     for unit in units:
         if not unit.segments:
             continue
@@ -299,6 +300,9 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             lead_ins[unit.clause.label] = (start, a + len(own))
             for item in items:
                 umbrella_of[item.label] = umbrella
+        elif PASSIVE_LEAD_IN.search(lead):
+            for item in items:
+                agent_items[item.label] = lead
 
     stmts: list[_Stmt] = []
     for unit in units:
@@ -322,6 +326,8 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
                 s.counterparty = s.counterparty or umbrella.counterparty
             if not found:
                 found = _for_each_bearer(_item_duties(text, unit, umbrella), umbrella)
+        if label in agent_items and unit.segments:
+            found += _agent_item(text, unit, parties)
         stmts += found
     stmts += _appointments(document, mentions)
     stmts += _bring_downs(text, units, stmts, rules, conditional)
@@ -922,6 +928,29 @@ def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
         agrees=bool(re.search(r"agree|covenant|undertake", verbs)),
         also=(co.group("party"),) if co else (),
     )
+
+
+# A lead-in in the passive whose items name who may act: "this Agreement may be terminated upon
+# any of the following events: (a) At the election of either party …; (b) By Aura, in writing …".
+PASSIVE_LEAD_IN = re.compile(
+    r"\b(?:may|can)\s+be\s+(?:[a-z]+ly\s+)?(?:terminated|extended|renewed|amended|cancell?ed|exercised|waived|assigned)\b[^.;]*:\s*$"
+)
+
+
+def _agent_item(text: str, unit: Unit, parties: str) -> list[_Stmt]:
+    """An item of a passive lead-in that opens with its agent ("By Aura, …", "by either Buyer or
+    Seller if …", "At the election of either party …"): that party's permission."""
+    a, b = _item_text(text, unit)
+    m = re.match(
+        r"\s*(?:[Bb]y|[Aa]t\s+the\s+(?:election|option)\s+of)\s+(?:the\s+|either\s+|any\s+|each\s+)?(?P<party>" + parties + r")(?![\w-])"
+        r"(?:\s+(?:or|and)\s+(?:the\s+)?(?P<other>" + parties + r")(?![\w-]))?",
+        text[a:b],
+    )
+    if not m:
+        return []
+    end = statement_end(text, a, b)
+    return [_Stmt(unit.clause.label, Modality.PERMISSION, p, None, a, end, "may be terminated")
+            for p in (m.group("party"), m.group("other")) if p]
 
 
 def _following_items(document: Document, clause: Clause) -> list[Clause]:
