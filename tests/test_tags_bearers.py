@@ -289,3 +289,9 @@ def test_items_of_a_passive_lead_in_that_name_their_agent_are_its_permissions():
             "upon sixty days notice;\n\n(c) Upon a sale of the building.\n")
     found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
     assert found == [("2(a)", "permission", "lessor"), ("2(b)", "permission", "lessee"), ("2(b)", "permission", "lessor")]
+
+
+def test_a_pronoun_after_a_condition_naming_one_party_is_that_partys():
+    found = _statements("If the premises are sold and lessor wants to end the lease, it shall notify the tenant. If "
+                        "lessor or lessee defaults, it shall pay the costs.\n")
+    assert found == [("obligation", "lessor")]

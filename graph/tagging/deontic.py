@@ -321,6 +321,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             found += _verb_clauses(read, a, b, label, parties, rules, skip)
             found += _present_grants(text, a, b, label, parties)
             found += _consents(text, a, b, label, parties)
+            found += _pronoun_subjects(read, a, b, label, parties, rules)
         if umbrella:
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
@@ -520,6 +521,40 @@ def _appointment_re(parties: str) -> re.Pattern:
         r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>(?:appoints?|engages?|authori[sz]es?|empowers?)"
         r"(?:\s+and\s+(?:retains?|engages?|empowers?|authori[sz]es?))?)\s+(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
     )
+
+
+# A pronoun that opens the main clause after a condition: "If the Company or a Subsidiary of the
+# Company acts as Paying Agent, it shall segregate …".
+PRONOUN_AFTER_CONDITION = re.compile(r",\s+(?:then\s+)?(?:it|he|she|they)\s+(?=(?:shall|will|must|may)\b)")
+CONDITION_OPENING = re.compile(
+    r"\s*(?:\([a-z0-9]{1,4}\)\s*)?(?:if|in\s+the\s+event|upon|when|whenever|unless|where|to\s+the\s+extent|after|once|so\s+long\s+as)\b",
+    re.I,
+)
+
+
+def _pronoun_subjects(text: str, a: int, b: int, label: str, parties: str, rules: _Rules) -> list[_Stmt]:
+    """Its statement, when the condition before the pronoun names exactly one party (the pronoun's
+    only antecedent in the document's words); two parties there, no statement."""
+    out = []
+    for m in PRONOUN_AFTER_CONDITION.finditer(text, a, b):
+        sentence = sentence_start(text, m.start(), a)
+        opening = text[sentence:m.start()]
+        if not CONDITION_OPENING.match(opening):
+            continue
+        named = {_singular(p.group()): p.group() for p in _party_re(parties).finditer(opening)
+                 if re.match(r"(?![\w-])", text[sentence + p.end():sentence + p.end() + 1] or " ")}
+        if len(named) != 1:
+            continue
+        modal = rules.modal.match(text, m.end())
+        if not modal:
+            continue
+        modality = Modality(modal.lastgroup)
+        after = text[modal.end():modal.end() + 60]
+        if _no_duty(modality, after, rules) or (modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after)):
+            continue
+        start = m.start() + len(m.group()) - len(m.group().lstrip(", "))
+        out.append(_Stmt(label, modality, next(iter(named.values())), None, start, statement_end(text, modal.end(), b), collapse(modal.group())))
+    return out
 
 
 # "which consent shall not be unreasonably withheld", "such approval not to be unreasonably
