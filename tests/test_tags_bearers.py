@@ -295,3 +295,25 @@ def test_a_pronoun_after_a_condition_naming_one_party_is_that_partys():
     found = _statements("If the premises are sold and lessor wants to end the lease, it shall notify the tenant. If "
                         "lessor or lessee defaults, it shall pay the costs.\n")
     assert found == [("obligation", "lessor")]
+
+
+def test_inverted_negatives_a_duty_of_none_and_not_being_entitled_forbid():
+    found = _statements("At no time may lessee store fuel on the roof. In no event shall lessor's workmen block the "
+                        "door. Lessee shall make no alterations. Lessee shall not be entitled to renew. In no event shall "
+                        "lessor or lessee be liable for lost profits. No such lessee shall have any rights against the "
+                        "owner. No lessee is required to insure the roof.\n")
+    assert found == [("prohibition", "lessee"), ("prohibition", "lessor"), ("prohibition", "lessee"), ("prohibition", "lessee")]
+
+
+def test_how_a_right_is_exercised_is_no_duty_and_an_entitlement_may_be_interrupted():
+    found = _statements("To exercise this option to renew, lessee must give lessor written notice. Lessee must exercise "
+                        "the option (if at all) within five days. Lessor shall be entitled, at its option, to terminate "
+                        "this lease.\n")
+    assert found == [("right", "lessor")]
+
+
+def test_holders_of_securities_or_policies_bear_their_rights_and_objects_of_verbs_bear_nothing():
+    found = _statements("Securityholders of any Series may communicate with each other. No policyholder of the Company "
+                        "may sue the tenant. Lessee shall furnish to whomever lessor may direct such plans. Any event "
+                        "affecting lessor shall occur on notice.\n")
+    assert found == [("permission", "securityholders"), ("prohibition", "policyholder"), ("obligation", "lessee")]

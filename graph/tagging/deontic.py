@@ -72,8 +72,9 @@ CONDITIONAL_OPENING = re.compile(
 )
 # A passive without an agent: the subject undergoes the act, it does not bear it ("all affected
 # Banks must be treated the same"; "... accepted by the Borrower or any Subsidiary Guarantor
-# shall be pledged"). With "by <party>" the passive rule reads the agent instead.
-AGENTLESS_PASSIVE = re.compile(r"\s*(?:not\s+)?be\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|en)|paid|made|held|kept|sold|bound|set|put|given|taken)\b(?!\s+by\b)")
+# shall be pledged"). With "by <party>" the passive rule reads the agent instead. "shall not be
+# entitled/permitted to" is no passive of an act: it forbids.
+AGENTLESS_PASSIVE = re.compile(r"\s*(?:not\s+)?be\s+(?:[a-z]+ly\s+)?(?!(?:entitled|permitted|allowed|authori[sz]ed)\b)(?:[a-z]+(?:ed|en)|paid|made|held|kept|sold|bound|set|put|given|taken)\b(?!\s+by\b)")
 # Where the words after the verb stop naming whom the statement is owed to: an exception or
 # proviso ("except (i) pursuant to ... the Collateral Agent"), or a list of cases ("may disclose
 # any such information (a) as has become ...").
@@ -634,6 +635,13 @@ def _party_re(parties: str) -> re.Pattern:
 
 # "the rights and remedies (which) Lessor may have": a relative clause naming what exists.
 RELATIVE_HOLDING = re.compile(r"\b(?:rights?|remed(?:y|ies)|claims?|defen[cs]es?|powers?)\s+(?:(?:which|that)\s+)?$")
+# "shall make no allowances", "will take no action": a duty to do none is a prohibition (having,
+# bearing or incurring none is read by ``not_a_duty``).
+DUTY_OF_NONE = re.compile(r"\s+(?!(?:have|be|incur|bear|owe|acquire|in|at|under|on|to|of|for|by|with)\b)[a-z]+\s+no\b")
+# How a right is exercised is no duty: "To exercise this option to renew, lessee must give …",
+# "Licensee must exercise such ROFN (if at all) by written notice …".
+EXERCISE_OPENING = re.compile(r"\s*(?:[Ii]n\s+order\s+)?[Tt]o\s+exercise\b[^;:]*,\s*$")
+IF_AT_ALL = re.compile(r"\(\s*if\s+at\s+all\s*\)")
 # What another party is to be made to agree to is not yet that party's duty.
 REQUIRED_AGREEMENT = re.compile(r"\bto\s+agree\s+(?:in\s+writing\s+)?(?:with\s+[^,.;]{0,40}?\s+)?that\s+$")
 
@@ -650,6 +658,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if modality is None:
             continue
         after = text[m.end():m.end() + 60]
+        if modality is Modality.OBLIGATION and DUTY_OF_NONE.match(after):
+            modality = Modality.PROHIBITION  # "Operator shall make no allowances"
         if modality is Modality.OBLIGATION and re.match(r"\s*be\s+[a-z]+(?:ed|en)\s+by\b", after):
             continue  # passive with its own agent: read by the passive rule
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
@@ -701,6 +711,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         # may call for additional indemnity" asks it of neither.
         if _no_duty(modality, after, rules):
             continue  # only now: "Neither party will be liable" is negated by its subject
+        if modality is Modality.PROHIBITION and re.match(r"(?:is|are)\s+required\s+to", m.group("modal")):
+            continue  # "no Stockholder is required to vote": need not
         alternatives = bool(compound) and len(bearers) == 2 and not re.search(r"\band\b", compound.group()) and modality is Modality.RIGHT
         head = bearers[0][0]
         if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
@@ -723,6 +735,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if modality is Modality.REPRESENTATION and re.match(r"[^.;]{0,120}?\bthat\s*:", after + text[m.end() + 60:m.end() + 120]):
             continue  # a lead-in: its items carry the statements
         end = statement_end(text, m.end(), b)
+        if EXERCISE_OPENING.match(text[sentence_start(text, head, a):head]) or IF_AT_ALL.search(text, m.end(), end):
+            continue  # "To exercise this option, lessee must give notice": how to use a right, no duty
         for i, (start, party) in enumerate(bearers):
             # "the Representatives or the Company shall have the right to postpone": either holds
             # the right against the other. Joined by "and" ("The Administrative Agent and/or each
