@@ -317,3 +317,19 @@ def test_holders_of_securities_or_policies_bear_their_rights_and_objects_of_verb
                         "may sue the tenant. Lessee shall furnish to whomever lessor may direct such plans. Any event "
                         "affecting lessor shall occur on notice.\n")
     assert found == [("permission", "securityholders"), ("prohibition", "policyholder"), ("obligation", "lessee")]
+
+
+def test_a_list_of_subjects_names_each_party_once_and_a_result_clause_binds_no_one():
+    found = _statements("If no contribution is available from lessor or lessee, lessor and lessee shall contribute in such "
+                        "proportion so that lessee is responsible for one half and lessor shall be responsible for the "
+                        "balance. Lessor shall ask the owner on behalf of lessee and lessee shall provide the plans.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("obligation", "lessor"), ("obligation", "lessee")]
+
+
+def test_agreements_and_clauses_with_words_before_the_infinitive_or_the_pronoun():
+    found = _statements("Lessor agrees upon written request from lessee to pursue the owner. Lessee hereby acknowledges "
+                        "that, as in the past, it will keep the premises insured. Lessor may sell the building and, if so, "
+                        "lessee shall attorn to the buyer. Lessee shall have up until two years after the end of the term "
+                        "in which to audit the costs.\n")
+    assert found == [("obligation", "lessor"), ("obligation", "lessee"), ("permission", "lessor"), ("obligation", "lessee"),
+                     ("right", "lessee")]

@@ -683,10 +683,15 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         # "the Administrative Agent, any Co-Agent or any Bank may" (each possibly with modifiers).
         member = r"(?:[Nn]either\s+(?:[Tt]he\s+)?|(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
         window = max(a, own_start - COMPOUND_LOOKBACK)
-        compound = re.search(
-            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$",
-            text[window:own_start],
+        before_subject = text[window:own_start]
+        compound_re = re.compile(
+            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$"
         )
+        compound = compound_re.search(before_subject)
+        while compound and _singular(compound.group("p2")) == _singular(m.group("party")):
+            # "from the Company or Capital Resources, the Company and Capital Resources shall": the
+            # list that names the subject once; "on behalf of Subtenant and Subtenant shall": none
+            compound = compound_re.search(before_subject, compound.end("other"))
         if compound and compound.group("comma") and not compound.group("more"):
             compound = None  # "to each of the Underwriters, and each of the Underwriters agrees": two clauses
         if compound and compound.group("more"):
@@ -717,9 +722,11 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         head = bearers[0][0]
         if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
             continue  # "If and to the extent such Participating Bank shall not have so made ..."
-        before = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[max(a, head - 30):head])
+        before = re.search(r"([A-Za-z]+)[^A-Za-z,;:]*$", text[max(a, head - 30):head])  # "and, if so, the Trustee shall": a clause of its own
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
             continue
+        if re.search(r"\bso\s+that\b[^;:,.]*$", text[sentence_start(text, head, a):head]):
+            continue  # "in such proportion so that … the Company shall be responsible for the balance": a result, no duty
         if re.search(r"\b(?:which|whose)\s+(?!(?:case|event|instance)\b)(?:[a-z]+\s+){1,4}(?:(?:and|or)\s+[a-z]+\s+)?$", text[max(a, head - 60):head]):
             continue  # "any amendment to which amendment Capital Resources shall object": a relative clause ("in which case X shall" is none)
         if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
@@ -790,7 +797,7 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
 
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
-COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?:(?:each|it|they)\s+)?(?=(?:shall|will|may|must|agrees?|covenants?|refrain\s+from)\b)")
+COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?:(?:each|it|they)\s+)?(?=(?:shall|will|may|must|agrees?|covenants?|undertakes?|refrain\s+from)\b)")
 # An infinitive still open where a coordinated verb phrase starts ("entitled to settle or agree to
 # pay …" is one infinitive, not a second statement).
 OPEN_INFINITIVE = re.compile(r"\bto\s+(?!(?:the|a|an|any|such|its|their|each|all|this|that|these|those|his|her|our|time|date)\b)[a-z]+\b[^,;]*$")
