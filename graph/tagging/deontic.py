@@ -501,7 +501,7 @@ def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list
             modality = Modality.RIGHT
         start = sentence_start(text, m.start(), a)
         out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), m.group("verb")))
-    for m in _appointment_re(parties).finditer(text, a, b):
+    for m in (_appointment_re(parties).finditer(text, a, b) if APPOINTING.search(text, a, b) else ()):
         # "Owner hereby appoints and retains Operator to manage …" gives the appointee its office, a
         # right; "The Company authorizes Capital Resources to use …" permits what follows.
         verb = m.group("verb").lower()
@@ -514,6 +514,9 @@ def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list
         start = sentence_start(text, m.start(), a)
         out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), collapse(m.group("verb"))))
     return out
+
+
+APPOINTING = re.compile(r"\b(?:appoint|engage|authori[sz]e|empower)")
 
 
 @lru_cache(maxsize=32)
@@ -577,6 +580,8 @@ def _consents(text: str, a: int, b: int, label: str, parties: str) -> list[_Stmt
     the sentence names: "Sublandlord's prior consent", "the consent of Owner", "approval by the
     Borrower", "Owner shall approve …, such approval …". No party named: no statement."""
     out = []
+    if text.find("unreasonabl", a, b) < 0:
+        return out  # the common case, found at once
     for m in CONSENT_NOT_WITHHELD.finditer(text, a, b):
         # the sentence, read across a colon: "without the prior written consent of: (a) …"
         ends = [x.end() for x in FULL_STOP.finditer(text, max(a, m.start() - CONSENT_REACH), m.start())]
@@ -827,6 +832,8 @@ def _verb_clauses(text, a, b, label, parties, rules, skip=None) -> list["_Stmt"]
     waives …, and covenants that it will not …, but will suffer …"; "Operator is acting and shall
     perform …"."""
     out = []
+    if not COORDINATED_MODAL.search(text, a, b):
+        return out  # no second verb phrase anywhere in the clause
     for m in _clause_subject_re(parties).finditer(text, a, b):
         if skip and skip[0] <= m.start() < skip[1]:
             continue
