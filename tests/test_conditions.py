@@ -76,3 +76,17 @@ def test_condition_patterns_are_valid():
         if row["label"] == "trigger":
             assert ConditionKind(row["kind"])
             assert pattern.search(row["example"]), row["id"]
+
+
+def test_a_condition_inside_an_item_names_the_bearer_of_the_items_own_statement():
+    from clausegraph.build import document_from_text
+    from clausegraph.tagging import tag_document
+
+    text = ('This lease is between Edward Hohman, an individual, referred to as "lessor," and Post Tension of Nevada, '
+            'Inc., a Nevada corporation, referred to as "lessee."\n\n'
+            "1. ACCESS\n\nDuring the term (i) lessor may enter the premises if lessee is absent, and (ii) lessee shall "
+            "keep the premises open.\n\n"
+            "2. NOTICES\n\nNotices shall be in writing.\n")
+    document = tag_document(document_from_text(text, "snippet"))
+    found = [(c.trigger, c.governs, c.governs_bearer) for c in document.conditions if c.trigger == "if"]
+    assert found == [("if", "1", "lessor")]

@@ -275,7 +275,7 @@ def collapse_ws(text: str) -> str:
 def test_deontic_patterns_are_valid():
     """Every row of deontic.jsonl has an id, a known label, an example, and compiles."""
     rows = load_patterns("deontic.jsonl")
-    labels = {"party_noun", "modal", "not_a_duty", "not_a_subject_after", "counterpart", "statement", "condition_lead_in"}
+    labels = {"party_noun", "modal", "not_a_duty", "duty_when_positive", "not_a_subject_after", "counterpart", "statement", "condition_lead_in"}
     assert len({r["id"] for r in rows}) == len(rows)
     party = "|".join(r["pattern"] for r in rows if r["label"] == "party_noun")
     for row in rows:

@@ -185,3 +185,151 @@ def test_will_in_no_way_is_a_prohibition():
 def test_remedies_a_party_may_have_and_notices_it_may_desire_to_give_are_no_statements():
     assert _statements("This right is in addition to any other remedies which lessor may have at law or in equity.\n") == []
     assert _statements("Any notice which lessee may desire to give must be sent by mail.\n") == []
+
+
+def test_a_further_verb_phrase_of_the_same_modality_is_the_same_statement():
+    found = _statements("Lessee shall register the lease and shall request that it be recorded. Lessor shall repair "
+                        "the roof and shall not enter the premises, and may inspect the roof.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("prohibition", "lessor"), ("permission", "lessor")]
+
+
+def test_a_statement_with_its_own_subject_inside_an_inline_item_is_the_items():
+    body = ("1. APPROVALS\n\nLessee shall negotiate all service contracts, provided that (i) lessor shall have the right "
+            "to approve any such contract, and (ii) if approved, lessor shall sign it. If lessee defaults in the case "
+            "of (a) a failure to pay or (b) a failure to insure, lessor may terminate this lease.\n\n"
+            "2. NOTICES\n\nNotices shall be in writing.\n")
+    found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
+    assert found == [("1", "obligation", "lessee"), ("1(i)", "right", "lessor"), ("1(ii)", "obligation", "lessor"),
+                     ("1", "permission", "lessor")]
+
+
+def test_being_liable_or_responsible_binds_unless_negated():
+    found = _statements("Lessee shall be liable for all expenses of the reletting. Each party shall be responsible for "
+                        "its own costs. Lessor shall not be liable for any theft. Neither party will be liable for a "
+                        "delay caused by a strike. No party shall be responsible for the acts of the other.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "party")]
+
+
+def test_a_modal_verb_phrase_joined_to_a_subjects_own_verb_is_that_subjects():
+    found = _statements("Lessee shall notify lessor of the defect, and lessor hereby releases and shall indemnify lessee "
+                        "against all claims. Lessee hereby waives every such law, and covenants that it will not invoke "
+                        "it, but will suffer the sale. Lessor is acting and shall act as an independent contractor.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("prohibition", "lessee"),
+                     ("obligation", "lessee"), ("obligation", "lessor")]
+
+
+def test_a_verb_phrase_of_a_relative_clause_is_not_the_subjects():
+    assert _statements("Each party reserves to itself all rights to which it is or may be entitled by law.\n") == []
+
+
+def test_what_the_parties_agree_that_decides_the_statement():
+    found = _statements("The parties agree that at no time shall either of them use the name. The parties further "
+                        "agree that lessee shall not sublet the premises. The parties agree that in no event shall either "
+                        "party be required to pay twice. The parties agree that the rent shall be paid monthly.\n")
+    assert found == [("prohibition", "parties"), ("prohibition", "lessee"), ("obligation", "parties")]
+
+
+def test_a_consent_not_to_be_unreasonably_withheld_binds_the_party_whose_consent_it_is():
+    found = _statements("Lessee shall not sublet without the written consent of lessor, which consent shall not be "
+                        "unreasonably withheld. Lessor's prior approval shall not be unreasonably delayed. Lessor shall "
+                        "approve or reject the plans within ten days, such approval not to be unreasonably withheld. "
+                        "Any change requires the consent of the lender, not to be unreasonably withheld.\n")
+    assert found == [("prohibition", "lessee"), ("prohibition", "lessor"), ("prohibition", "lessor"),
+                     ("obligation", "lessor"), ("prohibition", "lessor")]
+
+
+def test_a_passive_names_its_agents_however_the_verb_is_written():
+    found = _statements("The costs of the audit shall be borne by lessee. Any overpayment shall promptly be equitably "
+                        "trued up by the parties. Such sums shall be due and payable by lessee to lessor. The rent shall be "
+                        "agreed to by lessor and lessee each year. All goods shall be sold to Lessee by Lessor. "
+                        "All payments required to be made hereunder by lessee shall be made in cash.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "parties"), ("obligation", "lessee"), ("obligation", "lessee"),
+                     ("obligation", "lessor"), ("obligation", "lessor"), ("obligation", "lessee")]
+
+
+def test_a_passive_that_restricts_or_limits_binds_no_agent():
+    found = _statements("Withdrawals will be made only by lessor. No liability shall be incurred by either party as a "
+                        "result. The Term may be extended by lessor, and no settlement may be made by lessee without "
+                        "consent.\n")
+    assert found == [("permission", "lessor"), ("prohibition", "lessee")]
+
+
+def test_appointments_authorisations_receipts_and_access_are_what_they_grant():
+    found = _statements("Lessor hereby appoints and retains lessee to manage the building. Lessor authorizes lessee to "
+                        "use the sign. Lessee is expressly permitted to sublet one room. Lessee shall receive a rebate. "
+                        "The prevailing party shall recover its costs. Lessee shall have view only access to the roof.\n")
+    assert found == [("right", "lessee"), ("permission", "lessee"), ("permission", "lessee"), ("right", "lessee"),
+                     ("right", "prevailing party"), ("right", "lessee")]
+
+
+def test_refraining_and_acknowledging_that_it_will_bind():
+    found = _statements("Each party shall comply with all laws and refrain from unfair practices. Lessee hereby "
+                        "acknowledges that it shall be liable for all damages.\n")
+    assert found == [("obligation", "party"), ("prohibition", "party"), ("obligation", "lessee")]
+
+
+def test_subjects_the_dev_corpus_writes_with_words_between_party_and_modal():
+    found = _statements("The parties hereto agree to review the rent. The prevailing party in any litigation hereunder "
+                        "shall be entitled to its costs. Lessor, its agents, employees, or contractors shall use "
+                        "reasonable efforts to avoid damage. Such party alone shall have the sole right to sue. Lessor "
+                        "and lessee shall each maintain a generator, but each shall be entitled to pass on its costs.\n")
+    assert found == [("obligation", "parties"), ("right", "prevailing party"), ("obligation", "lessor"), ("right", "party"),
+                     ("obligation", "lessor"), ("obligation", "lessee"), ("right", "lessor"), ("right", "lessee")]
+
+
+def test_a_relative_clause_or_an_absence_of_authority_binds_no_one():
+    found = _statements("Lessee shall not file any plan to which plan lessor shall object. No party hereto shall have any "
+                        "power to obligate the other. The roof may leak, in which case lessor shall repair it.\n")
+    assert found == [("prohibition", "lessee"), ("obligation", "lessor")]
+
+
+def test_items_of_a_passive_lead_in_that_name_their_agent_are_its_permissions():
+    body = ("1. TERM\n\nThis lease runs for one year.\n\n2. TERMINATION\n\nThis lease may be terminated upon any of the "
+            "following events:\n\n(a) By lessor, if the rent is unpaid for thirty days;\n\n(b) By either lessor or lessee "
+            "upon sixty days notice;\n\n(c) Upon a sale of the building.\n")
+    found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
+    assert found == [("2(a)", "permission", "lessor"), ("2(b)", "permission", "lessee"), ("2(b)", "permission", "lessor")]
+
+
+def test_a_pronoun_after_a_condition_naming_one_party_is_that_partys():
+    found = _statements("If the premises are sold and lessor wants to end the lease, it shall notify the tenant. If "
+                        "lessor or lessee defaults, it shall pay the costs.\n")
+    assert found == [("obligation", "lessor")]
+
+
+def test_inverted_negatives_a_duty_of_none_and_not_being_entitled_forbid():
+    found = _statements("At no time may lessee store fuel on the roof. In no event shall lessor's workmen block the "
+                        "door. Lessee shall make no alterations. Lessee shall not be entitled to renew. In no event shall "
+                        "lessor or lessee be liable for lost profits. No such lessee shall have any rights against the "
+                        "owner. No lessee is required to insure the roof.\n")
+    assert found == [("prohibition", "lessee"), ("prohibition", "lessor"), ("prohibition", "lessee"), ("prohibition", "lessee")]
+
+
+def test_how_a_right_is_exercised_is_no_duty_and_an_entitlement_may_be_interrupted():
+    found = _statements("To exercise this option to renew, lessee must give lessor written notice. Lessee must exercise "
+                        "the option (if at all) within five days. Lessor shall be entitled, at its option, to terminate "
+                        "this lease.\n")
+    assert found == [("right", "lessor")]
+
+
+def test_holders_of_securities_or_policies_bear_their_rights_and_objects_of_verbs_bear_nothing():
+    found = _statements("Securityholders of any Series may communicate with each other. No policyholder of the Company "
+                        "may sue the tenant. Lessee shall furnish to whomever lessor may direct such plans. Any event "
+                        "affecting lessor shall occur on notice.\n")
+    assert found == [("permission", "securityholders"), ("prohibition", "policyholder"), ("obligation", "lessee")]
+
+
+def test_a_list_of_subjects_names_each_party_once_and_a_result_clause_binds_no_one():
+    found = _statements("If no contribution is available from lessor or lessee, lessor and lessee shall contribute in such "
+                        "proportion so that lessee is responsible for one half and lessor shall be responsible for the "
+                        "balance. Lessor shall ask the owner on behalf of lessee and lessee shall provide the plans.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor"), ("obligation", "lessor"), ("obligation", "lessee")]
+
+
+def test_agreements_and_clauses_with_words_before_the_infinitive_or_the_pronoun():
+    found = _statements("Lessor agrees upon written request from lessee to pursue the owner. Lessee hereby acknowledges "
+                        "that, as in the past, it will keep the premises insured. Lessor may sell the building and, if so, "
+                        "lessee shall attorn to the buyer. Lessee shall have up until two years after the end of the term "
+                        "in which to audit the costs.\n")
+    assert found == [("obligation", "lessor"), ("obligation", "lessee"), ("permission", "lessor"), ("obligation", "lessee"),
+                     ("right", "lessee")]

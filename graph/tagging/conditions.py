@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..model import Condition, ConditionKind, Document
+from ..model import ClauseKind, Condition, ConditionKind, Document
 from .deontic import _rules as _deontic_rules
 from .deontic import clause_units, sentence_start, statement_end
 from .entities import _clean_index, collapse, load_patterns
@@ -102,9 +102,17 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
                 found.append((start, stop, kind, collapse(text[start:end]), label, bearer))
 
     # Name the bearer of the statement each condition sits in or qualifies.
+    # A statement recorded on an inline item (its subject stands there) belongs to the sentence of
+    # the clause that holds the item, where the conditions are looked for.
+    kinds = {c.label: c for c in document.clauses}
+    def home(label: str) -> str:
+        while label in kinds and kinds[label].kind is ClauseKind.ITEM and kinds[label].parent:
+            label = kinds[label].parent
+        return label
+
     spans = []
     for d in deontics:
-        spans.append((_clean_index(document, d.start), _clean_index(document, d.end - 1) + 1, d.clause, d.bearer))
+        spans.append((_clean_index(document, d.start), _clean_index(document, d.end - 1) + 1, home(d.clause), d.bearer))
     by_clause: dict[str, _Holders] = {}
     for span in sorted(spans):
         by_clause.setdefault(span[2], _Holders()).add(span)

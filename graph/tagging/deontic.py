@@ -72,8 +72,9 @@ CONDITIONAL_OPENING = re.compile(
 )
 # A passive without an agent: the subject undergoes the act, it does not bear it ("all affected
 # Banks must be treated the same"; "... accepted by the Borrower or any Subsidiary Guarantor
-# shall be pledged"). With "by <party>" the passive rule reads the agent instead.
-AGENTLESS_PASSIVE = re.compile(r"\s*(?:not\s+)?be\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|en)|paid|made|held|kept|sold|bound|set|put|given|taken)\b(?!\s+by\b)")
+# shall be pledged"). With "by <party>" the passive rule reads the agent instead. "shall not be
+# entitled/permitted to" is no passive of an act: it forbids.
+AGENTLESS_PASSIVE = re.compile(r"\s*(?:not\s+)?be\s+(?:[a-z]+ly\s+)?(?!(?:entitled|permitted|allowed|authori[sz]ed)\b)(?:[a-z]+(?:ed|en)|paid|made|held|kept|sold|bound|set|put|given|taken)\b(?!\s+by\b)")
 # Where the words after the verb stop naming whom the statement is owed to: an exception or
 # proviso ("except (i) pursuant to ... the Collateral Agent"), or a list of cases ("may disclose
 # any such information (a) as has become ...").
@@ -81,6 +82,11 @@ COUNTERPARTY_STOP = re.compile(r"\bexcept\b|\bother\s+than\b|\bunless\b|\bprovid
 # A subject opened by "no" takes the passive's agent as the one forbidden: "no such
 # Indebtedness shall be guaranteed by the Borrower".
 CLAUSE_BOUNDARY = re.compile(r"[,;:]|\([a-zA-Z0-9]{1,4}\)")
+NO_LIABILITY = re.compile(r"\bno\s+(?:[a-z]+\s+)?(?:liability|obligation|responsibility|duty)\s+$", re.I)
+# "… and that no settlement may be made by …": a subject opened by "no" right before the verb.
+NEGATED_NEAR = re.compile(r"(?:\bthat\s+|\band\s+|[,;]\s*)no\s+(?:(?!\b(?:shall|will|may|must|is|are|and|that)\b)[^,;:])*$")
+# A sentence whose subject is opened by "No" and holds no other verb before the passive.
+OPENS_WITH_NO = re.compile(r"\s*(?:\([a-z0-9]{1,4}\)\s*)?No\s+(?:(?!\b(?:shall|will|may|must|is|are)\b)[^;:.])*$")
 NEGATED_SUBJECT = re.compile(r"^\s*(?:that\s+)?(?:no|neither)\s+[^,;:]*$", re.I)
 
 
@@ -89,6 +95,7 @@ class _Rules:
     party: str  # regex alternation of party nouns
     modal: re.Pattern
     not_a_duty: re.Pattern
+    duty_when_positive: re.Pattern
     skip_after: frozenset[str]
     counterparts: dict[str, str]
     statements: tuple[tuple[re.Pattern, Modality, str], ...]
@@ -107,6 +114,7 @@ def _rules() -> _Rules:
         party=party,
         modal=modal,
         not_a_duty=re.compile(next(r["pattern"] for r in rows if r["label"] == "not_a_duty")),
+        duty_when_positive=re.compile(next(r["pattern"] for r in rows if r["label"] == "duty_when_positive")),
         skip_after=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_a_subject_after").split("|")),
         counterparts={r["pattern"]: r["counterparty"] for r in rows if r["label"] == "counterpart"},
         statements=tuple(
@@ -271,6 +279,7 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
     umbrella_of: dict[str, _Umbrella] = {}
     conditional: set[str] = set()
     lead_ins: dict[str, tuple[int, int]] = {}
+    agent_items: dict[str, str] = {}  # items of "this Agreement may be terminated …:" -> the lead-in
     for unit in units:
         if not unit.segments:
             continue
@@ -292,6 +301,9 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             lead_ins[unit.clause.label] = (start, a + len(own))
             for item in items:
                 umbrella_of[item.label] = umbrella
+        elif PASSIVE_LEAD_IN.search(lead):
+            for item in items:
+                agent_items[item.label] = lead
 
     stmts: list[_Stmt] = []
     for unit in units:
@@ -305,17 +317,61 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
         found = []
         for a, b in unit.segments:
             skip = lead_ins.get(label)
-            found += _scan(_read_in_lower_case(text, a, b, parties), a, b, label, parties, rules, skip)
+            read = _read_in_lower_case(text, a, b, parties)
+            found += _scan(read, a, b, label, parties, rules, skip)
+            found += _verb_clauses(read, a, b, label, parties, rules, skip)
             found += _present_grants(text, a, b, label, parties)
+            found += _consents(text, a, b, label, parties)
+            found += _pronoun_subjects(read, a, b, label, parties, rules)
         if umbrella:
             for s in found:
                 s.counterparty = s.counterparty or umbrella.counterparty
             if not found:
                 found = _for_each_bearer(_item_duties(text, unit, umbrella), umbrella)
+        if label in agent_items and unit.segments:
+            found += _agent_item(text, unit, parties)
         stmts += found
     stmts += _appointments(document, mentions)
     stmts += _bring_downs(text, units, stmts, rules, conditional)
-    return _records(document, stmts, mentions, rules)
+    return _records(document, _on_own_items(document, stmts), mentions, rules)
+
+
+# What may stand in an inline item before the subject of the item's own statement: nothing, or
+# an adverbial opening ("(ii) if approved, Owner shall execute …", "(iii) as applicable, Subtenant
+# shall have …"). A noun phrase there ("(ii) a default which …, Sublandlord may remedy") or a ';'
+# ("(b) to comply …; provided that Subtenant shall") means the list has ended and the statement
+# is the enclosing sentence's.
+ITEM_OPENING = re.compile(
+    r"\s*(?:(?:if|as|subject|from|upon|unless|notwithstanding|in|to|after|when|whenever|prior|following|except|"
+    r"for|during|on|with|without|until|at|once|where|thereafter|then)\b[^;]*,)?\s*$",
+    re.I,
+)
+
+
+def _on_own_items(document: Document, stmts: list[_Stmt]) -> list[_Stmt]:
+    """A statement whose subject stands inside an inline item ("(i) Owner shall have the right to
+    approve …, and (ii) if approved, Owner shall execute …") is that item's: its verb is there too.
+    One whose subject is in the sentence that opens the list stays on that sentence's clause."""
+    text = document.clean
+    items: dict[str, list[tuple[int, int, str]]] = {}
+    home: dict[str, str] = {}  # each inline item's nearest clause that is not an inline item
+    for c in document.clauses:
+        if c.kind is not ClauseKind.ITEM or c.parent is None:
+            continue
+        owner = home.get(c.parent, c.parent)
+        home[c.label] = owner
+        span = (_clean_index(document, c.start), _clean_index(document, max(c.start, c.end - 1)) + 1)
+        items.setdefault(owner, []).append((*span, c.label))
+    out = []
+    for s in stmts:
+        inside = [(a, label) for a, b, label in items.get(s.clause, ()) if a <= s.a < b]
+        if inside:
+            a, label = max(inside)
+            marker = ITEM_MARKER.match(text[a:s.a])
+            if ITEM_OPENING.fullmatch(text, a + (marker.end() if marker else 0), s.a):
+                s = dataclasses.replace(s, clause=label)
+        out.append(s)
+    return out
 
 
 # A definition that names a party: a company ("… Inc., a Delaware corporation"), a person
@@ -375,9 +431,14 @@ def _subject(parties: str) -> str:
 
 @lru_cache(maxsize=32)
 def _statement_re(parties: str, modal: str) -> re.Pattern:
-    gap = (r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
+    gap = (r"(?:\s+(?:hereto|hereunder))?"  # "the parties hereto agree"
+           r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
+           # "The prevailing Party in any litigation pertaining to any dispute hereunder shall"; "The Company in issuing the Securities may"
+           r"(?:\s+in\s+(?:any|such|each|issuing|making|performing|connection\s+with)\b[^,;.()]{0,80}?(?=\s+(?:shall|will|may|must)\b))?"
+           # "Sublandlord, its agents, employees, or contractors shall": the party with its own people
+           r"(?:\s*,?\s+(?:and\s+|or\s+)?(?:its|their)\s+[a-z]+(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[a-z]+){0,5}\s*,?(?=\s+(?:shall|will|may|must)\b))?"
            r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
-           r"(?:\s+(?:each|also|further|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
+           r"(?:\s+(?:each|also|further|alone|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
     return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
 
@@ -440,7 +501,128 @@ def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list
             modality = Modality.RIGHT
         start = sentence_start(text, m.start(), a)
         out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), m.group("verb")))
+    for m in (_appointment_re(parties).finditer(text, a, b) if APPOINTING.search(text, a, b) else ()):
+        # "Owner hereby appoints and retains Operator to manage …" gives the appointee its office, a
+        # right; "The Company authorizes Capital Resources to use …" permits what follows.
+        verb = m.group("verb").lower()
+        if verb.startswith(("authori", "empower")):
+            if not re.match(r"[^.;:]{0,120}?\bto\s+[a-z]", text[m.end():b]):
+                continue
+            modality = Modality.PERMISSION
+        else:
+            modality = Modality.RIGHT
+        start = sentence_start(text, m.start(), a)
+        out.append(_Stmt(label, modality, m.group("grantee"), m.group("grantor"), start, statement_end(text, m.end(), b), collapse(m.group("verb"))))
     return out
+
+
+APPOINTING = re.compile(r"\b(?:appoint|engage|authori[sz]e|empower)")
+
+
+@lru_cache(maxsize=32)
+def _appointment_re(parties: str) -> re.Pattern:
+    return re.compile(
+        r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>(?:appoints?|engages?|authori[sz]es?|empowers?)"
+        r"(?:\s+and\s+(?:retains?|engages?|empowers?|authori[sz]es?))?)\s+(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
+    )
+
+
+# A pronoun that opens the main clause after a condition: "If the Company or a Subsidiary of the
+# Company acts as Paying Agent, it shall segregate …".
+PRONOUN_AFTER_CONDITION = re.compile(r",\s+(?:then\s+)?(?:it|he|she|they)\s+(?=(?:shall|will|must|may)\b)")
+CONDITION_OPENING = re.compile(
+    r"\s*(?:\([a-z0-9]{1,4}\)\s*)?(?:if|in\s+the\s+event|upon|when|whenever|unless|where|to\s+the\s+extent|after|once|so\s+long\s+as)\b",
+    re.I,
+)
+
+
+def _pronoun_subjects(text: str, a: int, b: int, label: str, parties: str, rules: _Rules) -> list[_Stmt]:
+    """Its statement, when the condition before the pronoun names exactly one party (the pronoun's
+    only antecedent in the document's words); two parties there, no statement."""
+    out = []
+    for m in PRONOUN_AFTER_CONDITION.finditer(text, a, b):
+        sentence = sentence_start(text, m.start(), a)
+        opening = text[sentence:m.start()]
+        if not CONDITION_OPENING.match(opening):
+            continue
+        named = {_singular(p.group()): p.group() for p in _party_re(parties).finditer(opening)
+                 if re.match(r"(?![\w-])", text[sentence + p.end():sentence + p.end() + 1] or " ")}
+        if len(named) != 1:
+            continue
+        modal = rules.modal.match(text, m.end())
+        if not modal:
+            continue
+        modality = Modality(modal.lastgroup)
+        after = text[modal.end():modal.end() + 60]
+        if _no_duty(modality, after, rules) or (modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after)):
+            continue
+        start = m.start() + len(m.group()) - len(m.group().lstrip(", "))
+        out.append(_Stmt(label, modality, next(iter(named.values())), None, start, statement_end(text, modal.end(), b), collapse(modal.group())))
+    return out
+
+
+# "which consent shall not be unreasonably withheld", "such approval not to be unreasonably
+# withheld", "…, not to be unreasonably withheld", "who will not unreasonably withhold approval":
+# a duty of the party whose consent it is, not to withhold it unreasonably.
+CONSENT_NOT_WITHHELD = re.compile(
+    r"(?:\b(?:which|such|said|that)\s+(?:consent|approval)|\b(?:consent|approval)|\bwhich|,|\()\s*"
+    r"(?:(?:shall|will|may)\s+not|not\s+to)\s+be\s+unreasonably\s+(?:withheld|delayed|conditioned)\b"
+    r"|\b(?:who|which)\s+(?:shall|will)\s+not\s+unreasonably\s+(?:withhold|delay|condition)\b"
+)
+FULL_STOP = re.compile(r"[.;](?=\s)")
+CONSENT_WORD = re.compile(r"\b(?:consent(?:ed)?|approv(?:e|ed|al|als))\b", re.I)
+# How far back the consent's giver is looked for (characters).
+CONSENT_REACH = 300
+
+
+def _consents(text: str, a: int, b: int, label: str, parties: str) -> list[_Stmt]:
+    """Each consent not to be unreasonably withheld, as a prohibition of the party whose consent
+    the sentence names: "Sublandlord's prior consent", "the consent of Owner", "approval by the
+    Borrower", "Owner shall approve …, such approval …". No party named: no statement."""
+    out = []
+    if text.find("unreasonabl", a, b) < 0:
+        return out  # the common case, found at once
+    for m in CONSENT_NOT_WITHHELD.finditer(text, a, b):
+        # the sentence, read across a colon: "without the prior written consent of: (a) …"
+        ends = [x.end() for x in FULL_STOP.finditer(text, max(a, m.start() - CONSENT_REACH), m.start())]
+        sentence = ends[-1] if ends else max(a, m.start() - CONSENT_REACH)
+        own_word = re.match(r"(?:consent|approval)\b", m.group())  # "Sublandlord's prior consent shall not be …"
+        giver = _consent_giver(text, sentence, m.start() + (own_word.end() if own_word else 0), parties)
+        if giver is None:
+            continue
+        party, at = giver
+        start = m.start() + len(m.group()) - len(m.group().lstrip(",( "))
+        if re.fullmatch(r"(?:['’]s\s+(?:prior\s+)?(?:written\s+)?)?[\s,(]*", text[at + len(party):start]):
+            start = at  # "(b) Sublandlord, not to be unreasonably withheld": the statement starts at its party
+        out.append(_Stmt(label, Modality.PROHIBITION, party, None, start, statement_end(text, m.end(), b), "not be unreasonably withheld"))
+    return out
+
+
+def _consent_giver(text: str, sentence: int, pos: int, parties: str) -> tuple[str, int] | None:
+    """The party whose consent the sentence's words before ``pos`` name, nearest first, and where."""
+    floor = max(sentence, pos - CONSENT_REACH)
+    window = text[floor:pos]
+    words = list(CONSENT_WORD.finditer(window))
+    if not words:
+        return None
+    party = r"(?P<party>" + parties + r")(?![\w-])"
+    word = words[-1]
+    owner = re.search(party + r"['’]s\s+(?:prior\s+)?(?:written\s+)?$", window[:word.start()])
+    if owner:
+        return owner.group("party"), floor + owner.start()  # "Sublandlord's prior consent"
+    after = window[word.end():]
+    if re.match(r"\s+(?:thereto\s+)?(?:in\s+writing\s+)?(?:of|from|by)\b", after):
+        named = list(re.finditer(party, after))
+        if named:  # "the consent of: (a) Prime Landlord … or (b) Sublandlord"
+            return named[-1].group("party"), floor + word.end() + named[-1].start()
+    acting = list(re.finditer(party + r"\s+(?:shall|will|may)\s+(?:approve|consent)\b", window))
+    if acting:
+        return acting[-1].group("party"), floor + acting[-1].start()  # "Owner shall approve …, such approval …"
+    if re.search(r"\bits\s+(?:prior\s+)?(?:written\s+)?$", window[:word.start()]):
+        subject = re.match(r"\s*(?:(?:[Tt]he|[Ee]ach|[Ss]uch)\s+)?" + party, text[sentence:pos])
+        if subject:  # "The Company need not pay … without its consent, which consent …": the sentence's subject
+            return subject.group("party"), sentence + subject.start("party")
+    return None
 
 
 @lru_cache(maxsize=32)
@@ -458,6 +640,13 @@ def _party_re(parties: str) -> re.Pattern:
 
 # "the rights and remedies (which) Lessor may have": a relative clause naming what exists.
 RELATIVE_HOLDING = re.compile(r"\b(?:rights?|remed(?:y|ies)|claims?|defen[cs]es?|powers?)\s+(?:(?:which|that)\s+)?$")
+# "shall make no allowances", "will take no action": a duty to do none is a prohibition (having,
+# bearing or incurring none is read by ``not_a_duty``).
+DUTY_OF_NONE = re.compile(r"\s+(?!(?:have|be|incur|bear|owe|acquire|in|at|under|on|to|of|for|by|with)\b)[a-z]+\s+no\b")
+# How a right is exercised is no duty: "To exercise this option to renew, lessee must give …",
+# "Licensee must exercise such ROFN (if at all) by written notice …".
+EXERCISE_OPENING = re.compile(r"\s*(?:[Ii]n\s+order\s+)?[Tt]o\s+exercise\b[^;:]*,\s*$")
+IF_AT_ALL = re.compile(r"\(\s*if\s+at\s+all\s*\)")
 # What another party is to be made to agree to is not yet that party's duty.
 REQUIRED_AGREEMENT = re.compile(r"\bto\s+agree\s+(?:in\s+writing\s+)?(?:with\s+[^,.;]{0,40}?\s+)?that\s+$")
 
@@ -470,10 +659,12 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if skip and skip[0] <= m.start() < skip[1]:
             continue
         modal = rules.modal.match(text, m.start("modal"))  # in place: a modal may look ahead ("agree that … shall")
-        modality = Modality(modal.lastgroup)
-        after = text[m.end():m.end() + 60]
-        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+        modality = _agreed_that(text, modal, Modality(modal.lastgroup), parties, rules)
+        if modality is None:
             continue
+        after = text[m.end():m.end() + 60]
+        if modality is Modality.OBLIGATION and DUTY_OF_NONE.match(after):
+            modality = Modality.PROHIBITION  # "Operator shall make no allowances"
         if modality is Modality.OBLIGATION and re.match(r"\s*be\s+[a-z]+(?:ed|en)\s+by\b", after):
             continue  # passive with its own agent: read by the passive rule
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
@@ -497,10 +688,15 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         # "the Administrative Agent, any Co-Agent or any Bank may" (each possibly with modifiers).
         member = r"(?:[Nn]either\s+(?:[Tt]he\s+)?|(?:[Tt]he|[Ee]ach|[Ss]uch|[Aa]ny|[Aa]n?)\s+)?(?:[A-Z][\w'-]*\s+){0,2}?(?P<pN>" + parties + r")(?![\w-])"
         window = max(a, own_start - COMPOUND_LOOKBACK)
-        compound = re.search(
-            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$",
-            text[window:own_start],
+        before_subject = text[window:own_start]
+        compound_re = re.compile(
+            "(?P<other>" + member.replace("pN", "p2") + r")(?P<more>(?:\s*,\s*" + member.replace("?P<pN>", "?:") + r")*)(?P<comma>\s*,)?\s+(?:and/or|and|or|nor)\s+$"
         )
+        compound = compound_re.search(before_subject)
+        while compound and _singular(compound.group("p2")) == _singular(m.group("party")):
+            # "from the Company or Capital Resources, the Company and Capital Resources shall": the
+            # list that names the subject once; "on behalf of Subtenant and Subtenant shall": none
+            compound = compound_re.search(before_subject, compound.end("other"))
         if compound and compound.group("comma") and not compound.group("more"):
             compound = None  # "to each of the Underwriters, and each of the Underwriters agrees": two clauses
         if compound and compound.group("more"):
@@ -523,13 +719,21 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         # Only a right is held against the alternative co-subject ("the Representatives or the
         # Company shall have the right to postpone"); "the Administrative Agent or such Co-Agent
         # may call for additional indemnity" asks it of neither.
+        if _no_duty(modality, after, rules):
+            continue  # only now: "Neither party will be liable" is negated by its subject
+        if modality is Modality.PROHIBITION and re.match(r"(?:is|are)\s+required\s+to", m.group("modal")):
+            continue  # "no Stockholder is required to vote": need not
         alternatives = bool(compound) and len(bearers) == 2 and not re.search(r"\band\b", compound.group()) and modality is Modality.RIGHT
         head = bearers[0][0]
         if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
             continue  # "If and to the extent such Participating Bank shall not have so made ..."
-        before = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[max(a, head - 30):head])
+        before = re.search(r"([A-Za-z]+)[^A-Za-z,;:]*$", text[max(a, head - 30):head])  # "and, if so, the Trustee shall": a clause of its own
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
             continue
+        if re.search(r"\bso\s+that\b[^;:,.]*$", text[sentence_start(text, head, a):head]):
+            continue  # "in such proportion so that … the Company shall be responsible for the balance": a result, no duty
+        if re.search(r"\b(?:which|whose)\s+(?!(?:case|event|instance)\b)(?:[a-z]+\s+){1,4}(?:(?:and|or)\s+[a-z]+\s+)?$", text[max(a, head - 60):head]):
+            continue  # "any amendment to which amendment Capital Resources shall object": a relative clause ("in which case X shall" is none)
         if re.search(r"\bbetween\s+[^;:.()]{1,80}?\s+and\s+$", text[max(a, head - 100):head]):
             continue  # "no course of dealing between any Credit Party and the Administrative Agent ... shall"
         if RELATIVE_HOLDING.search(text[max(a, head - 40):head]) and re.match(r"\s*(?:have|be\s+entitled)\b", text[m.end("modal"):]):
@@ -543,6 +747,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         if modality is Modality.REPRESENTATION and re.match(r"[^.;]{0,120}?\bthat\s*:", after + text[m.end() + 60:m.end() + 120]):
             continue  # a lead-in: its items carry the statements
         end = statement_end(text, m.end(), b)
+        if EXERCISE_OPENING.match(text[sentence_start(text, head, a):head]) or IF_AT_ALL.search(text, m.end(), end):
+            continue  # "To exercise this option, lessee must give notice": how to use a right, no duty
         for i, (start, party) in enumerate(bearers):
             # "the Representatives or the Company shall have the right to postpone": either holds
             # the right against the other. Joined by "and" ("The Administrative Agent and/or each
@@ -553,7 +759,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             if counter and not named and any(_singular(counter) == _singular(p) for _, p in bearers):
                 counter = None
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
-        out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
+        out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a, parties)
     for pattern, modality, rule in _document_statements(parties):
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
@@ -563,15 +769,24 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             start = m.start() if rule != "extra-passive" else sentence_start(text, m.start(), a)
             if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
                 kind = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
-            if rule == "extra-passive":
-                cut = [x.end() for x in CLAUSE_BOUNDARY.finditer(text, start, m.start())]
-                boundary = cut[-1] if cut else start
-                if NEGATED_SUBJECT.match(text[boundary:m.start()]):
-                    kind = Modality.PROHIBITION  # "no such Indebtedness shall be guaranteed by the Borrower"
-                    start = boundary + len(text[boundary:m.start()]) - len(text[boundary:m.start()].lstrip())
+            if rule in ("extra-passive", "extra-passive-permission"):
+                sentence = sentence_start(text, m.start(), a)
+                cut = [x.end() for x in CLAUSE_BOUNDARY.finditer(text, sentence, m.start())]
+                boundary = cut[-1] if cut else sentence
+                if NO_LIABILITY.search(text, boundary, m.start()):
+                    continue  # "no liability shall be incurred by either Party": a limit, no duty
+                if (NEGATED_SUBJECT.match(text[boundary:m.start()]) or OPENS_WITH_NO.match(text, sentence, m.start())
+                        or NEGATED_NEAR.search(text, sentence, m.start())):
+                    # "no such Indebtedness shall be guaranteed by the Borrower"; "no settlement may be made
+                    # by the Corporation without …"; "No filing of, or amendment to, … will be made by Pi"
+                    kind = Modality.PROHIBITION
+                    if not OPENS_WITH_NO.match(text, sentence, m.start()):
+                        start = boundary + len(text[boundary:m.start()]) - len(text[boundary:m.start()].lstrip())
             end = statement_end(text, m.end(), b)
-            counter = _counterparty(text, m.end(), end, party, parties, "")
-            out.append(_Stmt(label, kind, party, counter, start, end, collapse(m.group().split(" by ")[0])))
+            agents = [party] + ([m.group("party2")] if "party2" in m.re.groupindex and m.group("party2") else [])
+            for agent in agents:  # "shall be agreed to by AIG and the Company": each of them
+                counter = _counterparty(text, m.end(), end, agent, parties, "")
+                out.append(_Stmt(label, kind, agent, counter, start, end, collapse(m.group().split(" by ")[0])))
     return out
 
 
@@ -587,33 +802,124 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
 
 
 # A second verb phrase of the same subject: "Lessee shall restrict its use …, and shall not use …".
-COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?=(?:shall|will|may|must|agrees?|covenants?)\b)")
+COORDINATED_MODAL = re.compile(r"(?:,\s*|\s+)(?:and|or|but)\s+(?:(?:each|it|they)\s+)?(?=(?:shall|will|may|must|agrees?|covenants?|undertakes?|refrain\s+from)\b)")
+# An infinitive still open where a coordinated verb phrase starts ("entitled to settle or agree to
+# pay …" is one infinitive, not a second statement).
+OPEN_INFINITIVE = re.compile(r"\bto\s+(?!(?:the|a|an|any|such|its|their|each|all|this|that|these|those|his|her|our|time|date)\b)[a-z]+\b[^,;]*$")
+# A relative clause still open where a coordinated verb phrase starts.
+RELATIVE_OPEN = re.compile(r"\b(?:which|whom|who|whose)\b[^,;()]*$")
 # How far into its sentence a coordinated verb phrase may start (characters).
 COORDINATION_REACH = 400
 
 
-def _coordinated(text, pos, b, bearers, first, rules, label, floor) -> list["_Stmt"]:
-    """Statements of the subject's further verb phrases in the same sentence, each with its own
-    modality; a phrase that has a subject of its own is read by the main rule instead."""
+# Words that end in "s" but are no verb of a subject ("Lessee and its agents", "Owner as agent").
+NOT_VERBS = r"(?!(?:its|as|thus|plus|unless|this|less|always|whereas|besides|towards|hers|ours|theirs|yes)\b)"
+
+
+@lru_cache(maxsize=32)
+def _clause_subject_re(parties: str) -> re.Pattern:
+    """A party that opens a clause of its own with a finite verb: "…, and Owner hereby releases
+    and shall indemnify …", "except that Subtenant has been represented by, and shall be …"."""
+    return re.compile(
+        r"(?:^|(?<=[.;:,)\n])\s*|\b(?:that|and|but|or|then)\s+)" + _subject(parties) + r"(?:\s*\([^()]{0,160}\))?"
+        r"\s+(?:hereby\s+|also\s+|further\s+)?(?:[a-z]+ly\s+)?(?P<verb>" + NOT_VERBS +
+        r"(?:[a-z]+s|agree|acknowledge|understand|covenant|undertake|represent|warrant|waive|release|shall|will|may|must))\b"
+    )
+
+
+def _verb_clauses(text, a, b, label, parties, rules, skip=None) -> list["_Stmt"]:
+    """Modal verb phrases joined to a subject whose own first verb binds no one: "the Company hereby
+    waives …, and covenants that it will not …, but will suffer …"; "Operator is acting and shall
+    perform …"."""
     out = []
+    if not COORDINATED_MODAL.search(text, a, b):
+        return out  # no second verb phrase anywhere in the clause
+    for m in _clause_subject_re(parties).finditer(text, a, b):
+        if skip and skip[0] <= m.start() < skip[1]:
+            continue
+        if m.group("verb") in ("shall", "will", "may", "must") or rules.modal.match(text, m.start("verb")):
+            continue  # "Owner shall …", "Owner agrees to …": the main rule reads it (or, "may or may not", drops it)
+        head = m.start("det") if m.group("det") else m.start("party")
+        if CONDITIONAL_OPENING.match(text[sentence_start(text, head, a):head]):
+            continue
+        out += _coordinated(text, m.end("verb"), b, [(head, m.group("party"))], None, rules, label, a, parties)
+    return out
+
+
+def _coordinated(text, pos, b, bearers, first, rules, label, floor, parties) -> list["_Stmt"]:
+    """Statements of the subject's further verb phrases in the same sentence, each with its own
+    modality; a phrase after a subject of its own ("…, and Owner hereby releases and shall
+    indemnify") is that subject's (see ``_verb_clauses``). A further verb phrase of a modality
+    already stated is the same statement ("shall register its stock and shall request that …" is
+    one duty): one record per bearer and modality."""
+    out = []
+    stated = {first}
     limit = min(b, pos + COORDINATION_REACH)
     sentence_end = re.search(r"[.;:](?=\s|$)", text[pos:limit])
     limit = pos + sentence_end.start() if sentence_end else limit
+    other = _clause_subject_re(parties).search(text, pos, limit)
+    if other:
+        limit = other.start("party")  # a subject of its own takes over from here ("…, except that Subtenant has …")
     for c in COORDINATED_MODAL.finditer(text, pos, limit):
+        if RELATIVE_OPEN.search(text, pos, c.start()):
+            continue  # "all rights to which it is or may be entitled": the relative clause's verb
         modal = rules.modal.match(text, c.end())
         if not modal:
             continue
-        modality = Modality(modal.lastgroup)
+        if not re.match(r"shall|will|may|must", modal.group()):
+            if "," not in c.group() and OPEN_INFINITIVE.search(text, pos, c.start()):
+                continue  # "instructs Operator to take any action or refrain from …": the infinitive's
+            if modal.group().startswith("refrain") and first is not Modality.OBLIGATION:
+                continue  # "may take such action, or refrain from …" permits either
+        modality = _agreed_that(text, modal, Modality(modal.lastgroup), parties, rules)
+        if modality is None:
+            continue
         after = text[modal.end():modal.end() + 60]
-        if modality is not Modality.RIGHT and rules.not_a_duty.match(after):
+        if _no_duty(modality, after, rules):
             continue
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION) and AGENTLESS_PASSIVE.match(after):
             continue
+        if modality in stated:
+            continue
+        stated.add(modality)
         start = c.start() + len(c.group()) - len(c.group().lstrip(" ,"))
         end = statement_end(text, modal.end(), b)
         for _, party in bearers:
             out.append(_Stmt(label, modality, party, None, start, end, collapse(modal.group())))
     return out
+
+
+# "agree that" followed by what the agreement says: "the Parties agree that at no time shall either
+# of them use …" (a prohibition); "the Parties further agree that the Parties shall not bring suit"
+# (the clause's own subject and modal carry the statement).
+AGREE_THAT = re.compile(r"(?:further\s+)?agrees?\s+that")
+NEGATIVE_CLAUSE = re.compile(r"[^.;]{0,200}?\b(?:(?:shall|will|must|may)\s+not|(?:at\s+no\s+time|in\s+no\s+event|under\s+no\s+circumstances)\s+(?:shall|will|may|must))\b")
+
+
+def _agreed_that(text: str, modal: re.Match, modality: Modality, parties: str, rules: _Rules) -> Modality | None:
+    """The modality of a statement whose modal is a bare "agree that …"; None where the words
+    agreed carry a statement of their own (or free rather than bind)."""
+    if not AGREE_THAT.fullmatch(modal.group().strip()):
+        return modality
+    said = text[modal.end():modal.end() + 240]
+    if re.match(r"\s*(?:,[^,;]{0,120},\s*)?" + _subject(parties) + r"(?:\s*,[^,;]{0,80},)?\s+(?:[a-z]+ly\s+)?(?:shall|will|may|must|is|are)\b", said):
+        return None
+    negative = NEGATIVE_CLAUSE.match(said)
+    if negative and AGENTLESS_PASSIVE.match(said[negative.end():]):
+        return None  # "agree that any rule of construction … shall not be employed": no one is forbidden
+    if negative:
+        if re.match(r"(?:\s+[\w-]+){0,3}?\s+(?:not\s+)?be\s+(?:liable|required|obligated|responsible|deemed)\b", said[negative.end():]):
+            return None  # "agree that in no event shall either party be required to pay …"
+        return Modality.PROHIBITION
+    return modality
+
+
+def _no_duty(modality: Modality, after: str, rules: _Rules) -> bool:
+    """The words after the modal limit or free rather than bind ("shall not be required to",
+    "shall become effective"); a positive "shall be liable for" still binds."""
+    if modality is Modality.RIGHT or not rules.not_a_duty.match(after):
+        return False
+    return not (modality is Modality.OBLIGATION and rules.duty_when_positive.match(after))
 
 
 def _modifier_start(text: str, floor: int, pos: int, rules: _Rules) -> int:
@@ -685,6 +991,29 @@ def _read_lead_in(lead: str, parties: str, rules: _Rules) -> _Umbrella | None:
         agrees=bool(re.search(r"agree|covenant|undertake", verbs)),
         also=(co.group("party"),) if co else (),
     )
+
+
+# A lead-in in the passive whose items name who may act: "this Agreement may be terminated upon
+# any of the following events: (a) At the election of either party …; (b) By Aura, in writing …".
+PASSIVE_LEAD_IN = re.compile(
+    r"\b(?:may|can)\s+be\s+(?:[a-z]+ly\s+)?(?:terminated|extended|renewed|amended|cancell?ed|exercised|waived|assigned)\b[^.;]*:\s*$"
+)
+
+
+def _agent_item(text: str, unit: Unit, parties: str) -> list[_Stmt]:
+    """An item of a passive lead-in that opens with its agent ("By Aura, …", "by either Buyer or
+    Seller if …", "At the election of either party …"): that party's permission."""
+    a, b = _item_text(text, unit)
+    m = re.match(
+        r"\s*(?:[Bb]y|[Aa]t\s+the\s+(?:election|option)\s+of)\s+(?:the\s+|either\s+|any\s+|each\s+)?(?P<party>" + parties + r")(?![\w-])"
+        r"(?:\s+(?:or|and)\s+(?:the\s+)?(?P<other>" + parties + r")(?![\w-]))?",
+        text[a:b],
+    )
+    if not m:
+        return []
+    end = statement_end(text, a, b)
+    return [_Stmt(unit.clause.label, Modality.PERMISSION, p, None, a, end, "may be terminated")
+            for p in (m.group("party"), m.group("other")) if p]
 
 
 def _following_items(document: Document, clause: Clause) -> list[Clause]:
