@@ -17,9 +17,11 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from typing import TYPE_CHECKING
 from functools import lru_cache
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from ..model import Condition, ConditionKind, Document
 from .deontic import _rules as _deontic_rules
@@ -52,11 +54,16 @@ class ConditionComponent:
     def __init__(self, nlp, name: str):
         self.name = name
 
+    family = "conditions"
+
+    def records(self, document: Document, results: dict) -> list[Condition]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return find_conditions(document, results.get("deontics") or [])
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        deontics = doc.user_data[RESULTS].get("deontics") or []
-        records = find_conditions(document, deontics)
-        doc.user_data[RESULTS]["conditions"] = records
+        records = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = records
         doc.spans["cg_conditions"] = span_group(doc, document, records, lambda r: r.kind.value)
         return doc
 

@@ -35,11 +35,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from ..model import Clause, ClauseKind, Deontic, Document, EntityKind, Modality
 from .entities import _clean_index, collapse, load_patterns
@@ -221,12 +223,16 @@ class DeonticComponent:
         self.name = name
         self.rules = _rules()
 
+    family = "deontics"
+
+    def records(self, document: Document, results: dict) -> list[Deontic]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return find_deontics(document, results.get("mentions") or [], self.rules, results.get("terms") or [])
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        mentions = doc.user_data[RESULTS].get("mentions") or []
-        terms = doc.user_data[RESULTS].get("terms") or []
-        records = find_deontics(document, mentions, self.rules, terms)
-        doc.user_data[RESULTS]["deontics"] = records
+        records = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = records
         doc.spans["cg_deontics"] = span_group(doc, document, records, lambda r: r.modality.value)
         return doc
 

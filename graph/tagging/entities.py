@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
@@ -234,11 +236,16 @@ class EntityComponent:
         self.name = name
         self.rules = _rules()
 
+    family = "mentions"
+
+    def records(self, document: Document, results: dict) -> list[Mention]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return find_mentions(document, results.get("terms") or [], self.rules)
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        terms = doc.user_data[RESULTS].get("terms") or []
-        mentions = find_mentions(document, terms, self.rules)
-        doc.user_data[RESULTS]["mentions"] = mentions
+        mentions = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = mentions
         doc.spans["cg_mentions"] = span_group(doc, document, mentions, lambda m: m.entity)
         return doc
 

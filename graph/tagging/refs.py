@@ -17,11 +17,13 @@ an outside instrument gives one record however many designators it names.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, by_label, read_rows
 from ..numbering import roman_value, to_roman
@@ -759,11 +761,16 @@ class ReferenceComponent:
         self.name = name
         rules()  # compile once; a bad pattern file fails here, not mid-build
 
+    family = "references"
+
+    def records(self, document: Document, results: dict) -> list[Reference]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return tag_references(document, results.get("terms", []))
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        terms = doc.user_data[RESULTS].get("terms", [])
-        refs = tag_references(document, terms)
-        doc.user_data[RESULTS]["references"] = refs
+        refs = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = refs
         doc.spans[SPAN_GROUP] = span_group(doc, document, refs, lambda r: r.kind.upper())
         return doc
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, by_label, read_rows
 from ..model import ClauseKind, Document, Span, Term
@@ -671,10 +673,16 @@ class TermComponent:
         self.name = name
         rules()  # compile the patterns once, and fail early on a bad pattern file
 
+    family = "terms"
+
+    def records(self, document: Document, results: dict) -> list[Term]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return tag_terms(document)
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        terms = tag_terms(document)
-        doc.user_data[RESULTS]["terms"] = terms
+        terms = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = terms
         doc.user_data[TERM_LOOKUP] = term_lookup(terms)
         doc.spans[SPAN_GROUP] = span_group(doc, document, terms, lambda t: "TERM")
         return doc
