@@ -318,14 +318,18 @@ def _join(source: str, lines: list[Line]) -> tuple[str, list[int]]:
         else:
             # Map each kept character back to the source, skipping collapsed spaces and tags.
             raw = source[line.start : line.end]
-            kept = _map_collapsed(raw, line.text)
             parts.append(line.text)
-            offsets.extend(line.start + k for k in kept)
+            if "<" in raw or _SPACE_RUN.search(raw):
+                offsets.extend([line.start + k for k in _map_collapsed(raw, line.text)])
+            else:  # most lines: nothing collapsed or removed, each character is its own
+                offsets.extend(range(line.start, line.start + min(len(raw), len(line.text))))
         prev = line
     offsets.append(prev.end if prev else 0)
     return "".join(parts), offsets
 
 
+# (A line starts after its leading white space, so one character of white space alone is kept.)
+_SPACE_RUN = re.compile(r"\s\s")
 _PIECES = re.compile(rf"(?P<tag><{_SGML_TAG_NAMES}>)|(?P<space>\s+)|(?P<word>[^\s<]+|<)", re.I)
 
 
