@@ -390,13 +390,17 @@ def _statement_re(parties: str, modal: str) -> re.Pattern:
 # Indemnities and disclaimers are often set in capitals ("OWNER SHALL INDEMNIFY, DEFEND AND HOLD
 # HARMLESS"): read such a passage in lower case, its party names as the document writes them.
 CAPITALS_MIN_LETTERS = 40
+_ASCII_CAPITALS, _ASCII_LOWER, _NON_ASCII = re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"[^\x00-\x7f]")
 
 
 def _read_in_lower_case(text: str, a: int, b: int, parties: str) -> str:
     """``text`` with text[a:b] lower-cased when it is set in capitals (offsets unchanged)."""
     segment = text[a:b]
-    letters = [c for c in segment if c.isalpha()]
-    if len(letters) < CAPITALS_MIN_LETTERS or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+    # Letters counted by regex for ASCII (the bulk), one by one for the rest.
+    others = [c for c in _NON_ASCII.findall(segment) if c.isalpha()]
+    capitals = len(_ASCII_CAPITALS.findall(segment))
+    letters = capitals + len(_ASCII_LOWER.findall(segment)) + len(others)
+    if letters < CAPITALS_MIN_LETTERS or capitals + sum(c.isupper() for c in others) < 0.9 * letters:
         return text
     lower = segment.lower()
     if len(lower) != len(segment):
