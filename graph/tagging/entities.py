@@ -28,7 +28,7 @@ from functools import lru_cache
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
     from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, read_rows
+from .rules import PATTERN_DIR, not_after, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -152,12 +152,15 @@ def _rules() -> _Rules:
             continue
         name = r["pattern"]
         body = re.escape(name[4:] if name.startswith("The ") else name).replace(r"\ ", r"\s+")
-        lead = r"(?:The\s+|THE\s+)?" if name.startswith("The ") else ""
-        known.append((re.compile(r"(?<![\w&])" + lead + "(?:" + body + "|" + body.upper() + r")(?![\w&])"), r))
+        # (?<![\w&])(?:The\s+|THE\s+)?(?:BODY|BODY IN CAPITALS)(?![\w&]), with the optional lead
+        # spelt out so that each alternative starts with a letter (not_after).
+        bodies = "(?:" + body + "|" + body.upper() + ")"
+        alternatives = [r"The\s+" + bodies, r"THE\s+" + bodies] if name.startswith("The ") else []
+        known.append((re.compile(not_after(r"[\w&]", alternatives + [body, body.upper()]) + r"(?![\w&])"), r))
         for abbreviation in r.get("abbreviations", []):
             abbreviations[abbreviation] = r
     abbreviation_re = (
-        re.compile(r"(?<![\w&/])(?:" + "|".join(map(re.escape, sorted(abbreviations, key=len, reverse=True))) + r")(?![\w&])")
+        re.compile(not_after(r"[\w&/]", [re.escape(a) for a in sorted(abbreviations, key=len, reverse=True)]) + r"(?![\w&])")
         if abbreviations else None
     )
     title_words = next(r["pattern"] for r in rows if r["label"] == "title_words")
@@ -618,7 +621,7 @@ def _short_forms(text: str, found: list[_Found], local: dict[str, _Local]) -> li
             continue
         shorts = {short for name in entity.names for short in short_forms(name, rules.generic)}
         for short in sorted(shorts):
-            for m in re.finditer(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])(?!\s+[A-Z][a-z])", text):
+            for m in re.finditer(not_after(r"[\w&]", [re.escape(short)]) + r"(?![\w&])(?!\s+[A-Z][a-z])", text):
                 out.append(_Found(m.start(), m.end(), entity.name, entity.kind, form="short", priority=-1, key=entity.key))
     return out
 
@@ -712,9 +715,10 @@ def _term_aliases(document, text, found, local, terms, rules) -> list[_Found]:
     for _, _, term in definitions:
         for form in {term, term.title(), term.upper(), term[:1].upper() + term[1:]}:
             forms.setdefault(form, term.lower())
-    pattern = re.compile(
-        r"(?<![\w&])(?:(?:[Tt]he|THE)\s+)?(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w&])"
-    )
+    # (?<![\w&])(?:(?:[Tt]he|THE)\s+)?(?:FORMS)(?![\w&]), the optional lead spelt out (not_after).
+    alternatives = [re.escape(f) for f in sorted(forms, key=len, reverse=True)]
+    names = "(?:" + "|".join(alternatives) + ")"
+    pattern = re.compile(not_after(r"[\w&]", [r"T(?:he|HE)\s+" + names, r"the\s+" + names] + alternatives) + r"(?![\w&])")
     for m in pattern.finditer(text):
         word = re.sub(r"^(?:the|The|THE)\s+", "", m.group())
         key = alias_of.get(forms.get(word, ""))
