@@ -35,6 +35,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+import string
 from typing import TYPE_CHECKING
 from collections import Counter
 from dataclasses import dataclass, field
@@ -390,16 +391,18 @@ def _statement_re(parties: str, modal: str) -> re.Pattern:
 # Indemnities and disclaimers are often set in capitals ("OWNER SHALL INDEMNIFY, DEFEND AND HOLD
 # HARMLESS"): read such a passage in lower case, its party names as the document writes them.
 CAPITALS_MIN_LETTERS = 40
-_ASCII_CAPITALS, _ASCII_LOWER, _NON_ASCII = re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"[^\x00-\x7f]")
+_ASCII_CAPITALS, _ASCII_LOWER = string.ascii_uppercase.encode(), string.ascii_lowercase.encode()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _read_in_lower_case(text: str, a: int, b: int, parties: str) -> str:
     """``text`` with text[a:b] lower-cased when it is set in capitals (offsets unchanged)."""
     segment = text[a:b]
-    # Letters counted by regex for ASCII (the bulk), one by one for the rest.
-    others = [c for c in _NON_ASCII.findall(segment) if c.isalpha()]
-    capitals = len(_ASCII_CAPITALS.findall(segment))
-    letters = capitals + len(_ASCII_LOWER.findall(segment)) + len(others)
+    # ASCII letters counted in bytes (the bulk, at C speed), the others one by one.
+    ascii_part = segment.encode("ascii", "ignore")
+    others = [c for c in _NON_ASCII.findall(segment) if c.isalpha()] if len(ascii_part) < len(segment) else []
+    capitals = len(ascii_part) - len(ascii_part.translate(None, _ASCII_CAPITALS))
+    letters = capitals + len(ascii_part) - len(ascii_part.translate(None, _ASCII_LOWER)) + len(others)
     if letters < CAPITALS_MIN_LETTERS or capitals + sum(c.isupper() for c in others) < 0.9 * letters:
         return text
     lower = segment.lower()
