@@ -255,3 +255,18 @@ def test_ua_tagging_is_fast(ua_terms):
     started = time.perf_counter()
     tag_terms(ua_terms)
     assert time.perf_counter() - started < 1.0
+
+
+def test_word_before_and_stop_before_read_as_their_regular_expressions():
+    # The two helpers of _inside_longer_name stand for regex searches that tried every position.
+    import random
+
+    from clausegraph.tagging.terms import _after_stop_and_one_word, _word_before
+
+    rng = random.Random(6)
+    alphabet = "aZ9_.&'’-; :\n\t\x1c(é²ΩK"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        word = re.search(r"([A-Za-z][\w.&'’-]*)\s+$", s)
+        assert _word_before(s) == (word.group(1) if word else None), repr(s)
+        assert _after_stop_and_one_word(s) == bool(re.search(r"[.;:]\s+\S+\s+$", s)), repr(s)

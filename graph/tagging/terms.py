@@ -502,6 +502,7 @@ def term_forms(term: str) -> set[str]:
     return {f.casefold() for f in forms}
 
 
+@lru_cache(maxsize=4096)  # a document uses its terms hundreds of times, in a few spellings
 def _capitalised_like_term(used: str, term: str) -> bool:
     """A use must be written as a term: each significant word capitalised (or as defined)."""
     small = rules().small_words
@@ -600,21 +601,56 @@ def _choose(candidates: list[int], scopes: list[str | None], scope: str | None) 
     return pool
 
 
+_SENTENCE_OPENERS = frozenset(("The", "A", "An", "Each", "Any", "Such", "No", "All", "If"))
+_FIRST_ON_LINE = re.compile(r"\s*(?:\([a-zA-Z0-9]{1,5}\)\s*)?\S+\s+")
+_NAME_GOES_ON = re.compile(r"\s+(?:and|of|&)\s+[A-Z]\w*\s+[A-Z]\w*|\s+(?:of\s+)?\d{4}\b")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]+\s+[A-Z]")
+_ARTICLE_AFTER = re.compile(r"\s+(?:The|A|An)\b")
+
+
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
     """"Act" in "Securities Act of 1933", "Commission" in "Securities and Exchange Commission"."""
     before = text[max(0, start - 40) : start]
-    prev = re.search(r"([A-Za-z][\w.&'’-]*)\s+$", before)
-    if prev and prev.group(1)[:1].isupper() and not re.search(r"[.;:]\s+\S+\s+$", before) and prev.group(1) not in ("The", "A", "An", "Each", "Any", "Such", "Such", "No", "All", "If"):
+    prev = _word_before(before)
+    if prev and prev[:1].isupper() and not _after_stop_and_one_word(before) and prev not in _SENTENCE_OPENERS:
         # A capitalised word right before ("Securities Act") — unless it starts the sentence.
         line_start = before.rfind("\n")
-        if not re.fullmatch(r"\s*(?:\([a-zA-Z0-9]{1,5}\)\s*)?\S+\s+", before[line_start + 1 :]):
+        if not _FIRST_ON_LINE.fullmatch(before[line_start + 1 :]):
             return True
     after = text[end : end + 60]
-    if re.match(r"\s+(?:and|of|&)\s+[A-Z]\w*\s+[A-Z]\w*", after) or re.match(r"\s+(?:of\s+)?\d{4}\b", after):
+    if _NAME_GOES_ON.match(after):
         return True  # "Securities and Exchange Commission", "Act of 1933"
-    if re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after) and not re.match(r"\s+(?:The|A|An)\b", after):
+    if _CAPITALISED_AFTER.match(after) and not _ARTICLE_AFTER.match(after):
         return True  # "Underwriting Agreement General Terms and Conditions"
     return False
+
+
+_WORD_CHARACTERS = frozenset("_.&'’-")
+
+
+def _word_before(before: str) -> str | None:
+    """The word that ``before`` ends with, then white space: what
+    ``re.search(r"([A-Za-z][\w.&'’-]*)\s+$", before).group(1)`` finds, without trying every
+    position (the word runs back over [\w.&'’-] and starts at its first ASCII letter)."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return None
+    i = len(stripped)
+    while i > 0 and (stripped[i - 1].isalnum() or stripped[i - 1] in _WORD_CHARACTERS):
+        i -= 1
+    for k in range(i, len(stripped)):
+        if "a" <= stripped[k] <= "z" or "A" <= stripped[k] <= "Z":
+            return stripped[k:]
+    return None
+
+
+def _after_stop_and_one_word(before: str) -> bool:
+    """``re.search(r"[.;:]\s+\S+\s+$", before)``: a stop, then one word, then white space."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return False
+    head = stripped.rsplit(None, 1)  # [what comes before the white space, the last word]
+    return len(head) == 2 and head[0][-1:] in (".", ";", ":")
 
 
 def _replace_term(term: Term, **changes) -> Term:
