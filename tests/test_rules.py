@@ -1,4 +1,4 @@
-"""rules.not_after: the look-behind moved after the first character finds the same matches."""
+"""Shortcuts for scanning patterns: not_after finds the same matches; may_match never skips a match."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import random
 import re
 
 from clausegraph.tagging.rules import not_after
+from conftest import CORPUS
 
 
 def test_not_after_matches_as_the_plain_look_behind():
@@ -27,3 +28,58 @@ def test_not_after_keeps_the_plain_form_when_an_alternative_starts_otherwise():
     assert not_after(r"[\w&]", [r"\(a\)", "b"]) == r"(?<![\w&])(?:\(a\)|b)"
     assert not_after(r"[\w&]", ["a?b"]) == r"(?<![\w&])(?:a?b)"
     assert not_after(r"[\w&]", ["Act"]) == r"(?:A(?<![\w&]A)ct)"
+
+
+def test_required_words_reads_literal_runs_classes_and_branches():
+    from clausegraph.tagging.rules import required_words
+
+    assert required_words(re.compile(r"\b[Uu]nless\b")) == ("Unless", "unless")
+    assert required_words(re.compile(r"(?<!as )\bwithin\s+(?:\d+|one)\s+days?")) == ("within",)
+    assert required_words(re.compile(r"(?:not|no)\s+later\s+than")) == ("later",)
+    assert required_words(re.compile(r"provided(?:,\s+however)?|subject\s+to")) == ("provided", "subject")
+    assert required_words(re.compile(r"(?:foo)?\d+")) == ()  # nothing every match holds
+    assert required_words(re.compile(r"(?=until)\w+")) == ()  # look-arounds are left out
+    assert required_words(re.compile("until", re.I)) == ()  # so is case-insensitive text
+
+
+def _random_pattern(rng, depth=0):
+    pieces = ["a", "b", "ab", "[Aa]", "[ab]", r"\s+", r"\b", ".", r"\d", "(?<=a)", "(?!b)", "(?=ba)"]
+    if depth < 2:
+        inner = lambda: _random_pattern(rng, depth + 1)  # noqa: E731
+        pieces += [f"(?:{inner()})?", f"(?:{inner()})+", f"(?:{inner()}|{inner()})", f"(?P<g{depth}{rng.randint(0, 99)}>{inner()})",
+                   f"(?:{inner()}){{2}}", f"(?i:{inner()})"]
+    return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+
+
+def test_may_match_never_skips_a_text_that_matches():
+    from clausegraph.tagging.rules import may_match
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        try:
+            pattern = re.compile(_random_pattern(rng))
+        except re.error:
+            continue
+        for _ in range(10):
+            text = "".join(rng.choice("abAB 1.") for _ in range(rng.randint(0, 12)))
+            start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+            if next(pattern.finditer(text, start, end), None) is not None:
+                assert may_match(pattern, text, start, end), (pattern.pattern, text, start, end)
+
+
+def test_may_match_on_the_rule_files_over_a_contract():
+    from clausegraph.build import read_document
+    from clausegraph.tagging.conditions import _triggers
+    from clausegraph.tagging.deontic import _document_statements, _party_pattern, _rules, clause_units
+    from clausegraph.tagging.rules import may_match
+
+    document = read_document(CORPUS / "hig-underwriting-agreement-2004.txt")
+    patterns = [p for p, _, _ in _triggers()] + [p for p, _, _ in _document_statements(_party_pattern(_rules(), []))]
+    skipped = 0
+    for unit in clause_units(document):
+        for a, b in unit.segments:
+            for pattern in patterns:
+                found = next(pattern.finditer(document.clean, a, b), None) is not None
+                assert may_match(pattern, document.clean, a, b) or not found, pattern.pattern
+                skipped += not may_match(pattern, document.clean, a, b)
+    assert skipped  # the shortcut does skip scans

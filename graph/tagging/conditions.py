@@ -27,6 +27,7 @@ from ..model import Condition, ConditionKind, Document
 from .deontic import _rules as _deontic_rules
 from .deontic import clause_units, sentence_start, statement_end
 from .entities import _clean_index, collapse, load_patterns
+from .rules import may_match
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -90,6 +91,8 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
             taken_until = -1  # hits come in order of start: one inside a taken one starts before its end
             hits = []
             for pattern, kind, rule in _triggers():
+                if not may_match(pattern, text, a, b):
+                    continue  # (none of the trigger's words here: no need to scan)
                 for m in pattern.finditer(text, a, b):
                     hits.append((m.start(), -(m.end() - m.start()), m.end(), kind, rule))
             for start, _, end, kind, rule in sorted(hits):

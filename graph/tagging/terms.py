@@ -629,7 +629,7 @@ _WORD_CHARACTERS = frozenset("_.&'’-")
 
 
 def _word_before(before: str) -> str | None:
-    """The word that ``before`` ends with, then white space: what
+    r"""The word that ``before`` ends with, then white space: what
     ``re.search(r"([A-Za-z][\w.&'’-]*)\s+$", before).group(1)`` finds, without trying every
     position (the word runs back over [\w.&'’-] and starts at its first ASCII letter)."""
     stripped = before.rstrip()
@@ -645,7 +645,7 @@ def _word_before(before: str) -> str | None:
 
 
 def _after_stop_and_one_word(before: str) -> bool:
-    """``re.search(r"[.;:]\s+\S+\s+$", before)``: a stop, then one word, then white space."""
+    r"""``re.search(r"[.;:]\s+\S+\s+$", before)``: a stop, then one word, then white space."""
     stripped = before.rstrip()
     if len(stripped) == len(before):
         return False
