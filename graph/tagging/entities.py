@@ -83,12 +83,16 @@ class _Rules:
 
 
 _CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|[A-Z]\.|U\.S\.)"
+# "(?<![\w&.])" + _CAP where a pattern starts, with its first letter taken out in front: the same
+# matches, but a pattern that starts with a letter lets re skip to the capitals instead of trying
+# every position (see rules.not_after).
+_FIRST_CAP = r"[A-Z](?<![\w&.][A-Z])(?:[^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|\.|(?<=U)\.S\.)"
 _LINK = r"(?:of|and|&|for|de|du|la|von|van)"
 # A space, or one line break (names wrap in signature blocks); a longer run of spaces is the gap
 # between two columns ("Acme Technology        Bolt Soar" side by side above two signatures).
 _GAP = r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)"
 _PERSON_MI = re.compile(
-    r"(?<![\w&.])(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:[A-Z]\.[ ]?){1,2}[ ]?"
+    r"(?P<name>[A-Z](?<![\w&.][A-Z])[a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:[A-Z]\.[ ]?){1,2}[ ]?"
     r"[A-Z][a-zA-Z'’\-]+(?:,[ ](?:Jr\.|Sr\.|II|III|IV)(?![A-Za-z]))?)(?![\w&])"
 )
 _SIGNED_NAME = r"[A-Z][A-Za-z.'’\-]*(?:[ ]+[A-Z][A-Za-z.'’\-]*){1,4}(?:,[ ]*(?:Jr\.|Sr\.|II|III|IV))?"
@@ -100,12 +104,12 @@ _APPOINT = re.compile(r"\b(?:appoint|appoints)\s+(?:each\s+of\s+)?", re.I)
 _LIST_NAME = re.compile(r"^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:[ ](?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3}(?:,[ ](?:Jr\.|Sr\.|II|III|IV))?$")
 _PLAIN_PERSON = r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?[ ][A-Z][a-z'’\-]+)(?![\w&])"
 _LAW_FIRM = re.compile(
-    r"(?<![\w&])(?P<name>[A-Z][A-Za-z'’\-]+(?:[ ][A-Z][A-Za-z'’\-]+)*[ ]&[ ][A-Z][A-Za-z'’\-]+"
+    r"(?P<name>[A-Z](?<![\w&][A-Z])[A-Za-z'’\-]+(?:[ ][A-Z][A-Za-z'’\-]+)*[ ]&[ ][A-Z][A-Za-z'’\-]+"
     r"(?:[ ](?:LLP|L\.L\.P\.|LLC))?)(?=,?\s+(?:as\s+)?(?:special\s+|general\s+)?counsel\b|,?\s+LLP)"
 )
 _DIVISION = re.compile(r"(?P<alias>" + _CAP + r"(?:[ ]" + _CAP + r"){0,5}),[ ]a[ ]division[ ]of[ ]$")
 _AS_ROLE = re.compile(
-    r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,6}),\s+as\s+"
+    r"(?P<name>" + _FIRST_CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,6}),\s+as\s+"
     r"(?:(?:Administrative|Collateral|Syndication|Documentation|Paying|Escrow|Transfer|Indenture)\s+)?"
     r"(?:Trustee|Agent|Registrar|Depositary|Custodian)\b"
 )
@@ -142,7 +146,7 @@ def _rules() -> _Rules:
     forms = sorted({s for s in suffixes} | {s.upper() for s in suffixes}, key=len, reverse=True)
     suffix = "(?:" + "|".join(re.escape(s) for s in forms) + ")"
     org = re.compile(
-        r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,8}?,?"
+        r"(?P<name>" + _FIRST_CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,8}?,?"
         + _GAP + suffix + r")(?![\w&])(?![ \t]+[A-Z][a-z])"
     )
     known = []
