@@ -83,3 +83,33 @@ def test_may_match_on_the_rule_files_over_a_contract():
                 assert may_match(pattern, document.clean, a, b) or not found, pattern.pattern
                 skipped += not may_match(pattern, document.clean, a, b)
     assert skipped  # the shortcut does skip scans
+
+
+def test_compile_for_scanning_finds_the_same_matches():
+    from clausegraph.tagging.rules import compile_for_scanning
+
+    rng = random.Random(13)
+    guarded = 0
+    for _ in range(3000):
+        source = _random_pattern(rng)
+        try:
+            plain = re.compile(source)
+        except re.error:
+            continue
+        fast = compile_for_scanning(source)
+        guarded += fast.pattern != source
+        for _ in range(10):
+            text = "".join(rng.choice("abAB 1.") for _ in range(rng.randint(0, 12)))
+            start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+            assert [(m.span(), m.groups()) for m in fast.finditer(text, start, end)] == \
+                [(m.span(), m.groups()) for m in plain.finditer(text, start, end)], source
+    assert guarded  # some patterns do get the look-ahead
+
+
+def test_compile_for_scanning_guards_only_where_re_cannot_skip():
+    from clausegraph.tagging.rules import compile_for_scanning
+
+    assert compile_for_scanning(r"(?<!as )\b[Ii]f").pattern == r"(?=[Ii])(?:(?<!as )\b[Ii]f)"
+    assert compile_for_scanning(r"\bfoo|\bbar").pattern == r"(?=[bf])(?:\bfoo|\bbar)"
+    for as_written in (r"the\s+condition", r"[A-Z]\w+", r"(?:x)*", r"\w+", r"(?i:a)b", r"(?:a|b)c"):
+        assert compile_for_scanning(as_written).pattern == as_written

@@ -27,7 +27,7 @@ from ..model import Condition, ConditionKind, Document
 from .deontic import _rules as _deontic_rules
 from .deontic import clause_units, sentence_start, statement_end
 from .entities import _clean_index, collapse, load_patterns
-from .rules import may_match
+from .rules import compile_for_scanning, may_match
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -43,7 +43,7 @@ def _triggers() -> tuple[tuple[re.Pattern, ConditionKind, str], ...]:
     rows = load_patterns("conditions.jsonl")
     number = next(r["pattern"] for r in rows if r["label"] == "number")
     return tuple(
-        (re.compile(r["pattern"].replace("{NUMBER}", number)), ConditionKind(r["kind"]), r["id"])
+        (compile_for_scanning(r["pattern"].replace("{NUMBER}", number)), ConditionKind(r["kind"]), r["id"])
         for r in rows
         if r["label"] == "trigger"
     )

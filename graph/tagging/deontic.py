@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document ne
 
 from ..model import Clause, ClauseKind, Deontic, Document, EntityKind, Modality
 from .entities import _clean_index, collapse, load_patterns
-from .rules import may_match
+from .rules import compile_for_scanning, may_match
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -114,7 +114,7 @@ def _rules() -> _Rules:
         skip_after=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_a_subject_after").split("|")),
         counterparts={r["pattern"]: r["counterparty"] for r in rows if r["label"] == "counterpart"},
         statements=tuple(
-            (re.compile(r["pattern"].replace("{PARTY}", party)), Modality(r["modality"]), r["id"])
+            (compile_for_scanning(r["pattern"].replace("{PARTY}", party)), Modality(r["modality"]), r["id"])
             for r in rows
             if r["label"] == "statement"
         ),
@@ -386,7 +386,7 @@ def _statement_re(parties: str, modal: str) -> re.Pattern:
     gap = (r"(?:\s+of\s+(?:(?:a\s+majority|not\s+less\s+than|at\s+least)\b[^,;.()]{0,80}?|(?:(?:any|the|such|each|all)\s+)?[A-Z][\w]*(?:\s+(?:of\s+)?(?:any\s+|the\s+)?[A-Z][\w]*){0,4}))?"
            r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
            r"(?:\s+(?:each|also|further|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
-    return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
+    return compile_for_scanning(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
 
 # Indemnities and disclaimers are often set in capitals ("OWNER SHALL INDEMNIFY, DEFEND AND HOLD
@@ -459,7 +459,7 @@ def _present_grants(text: str, a: int, b: int, label: str, parties: str) -> list
 
 @lru_cache(maxsize=32)
 def _grant_re(parties: str) -> re.Pattern:
-    return re.compile(
+    return compile_for_scanning(
         r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>" + _GRANT_VERBS + r")\s+(?:to|unto)\s+"
         r"(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
     )
@@ -596,7 +596,7 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
     """The statement rules with the document's own party names ("Subtenant", "lessor") as well
     as the standard ones."""
     return tuple(
-        (re.compile(r["pattern"].replace("{PARTY}", parties)), Modality(r["modality"]), r["id"])
+        (compile_for_scanning(r["pattern"].replace("{PARTY}", parties)), Modality(r["modality"]), r["id"])
         for r in load_patterns("deontic.jsonl")
         if r["label"] == "statement"
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
     from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, by_label, read_rows
+from .rules import PATTERN_DIR, by_label, compile_for_scanning, read_rows
 from ..numbering import roman_value, to_roman
 from ..model import Clause, ClauseKind, Document, Reference, Term
 from .spangroups import span_group
@@ -128,7 +128,7 @@ def rules() -> _Rules:
     for i, row in enumerate(g["keyword"]):
         parts.append(f"(?P<k{i}>{row['pattern']})")
         kinds[f"k{i}"] = row["kind"]
-    keyword = re.compile(
+    keyword = compile_for_scanning(
         r"(?P<dem>\b(?:this|such|said|This|Such|Said|THIS|SUCH|SAID)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
     designator = {k: re.compile(r"\s+(?P<d>%s)" % v) for k, v in _DESIGNATORS.items()}

@@ -112,3 +112,103 @@ def may_match(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
     if words is None:
         words = _REQUIRED[pattern] = required_words(pattern)
     return not words or any(text.find(word, start, end) >= 0 for word in words)
+
+
+def compile_for_scanning(pattern: str, flags: int = 0) -> re.Pattern:
+    """``re.compile(pattern, flags)``, with a look-ahead for the characters a match can start
+    with in front when ``re`` has no such shortcut of its own.
+
+    A pattern that opens with a look-behind, a word boundary or an optional group is tried in
+    full at every position of the text; ``(?=[CUR…])`` turns most positions away with one
+    character test (the same matches: it only states what every match starts with). Patterns
+    that open with a literal or a plain class are left as written: re skips to those itself.
+    """
+    compiled = re.compile(pattern, flags)
+    chars = _first_characters(compiled)
+    if not chars:
+        return compiled
+    try:
+        return re.compile("(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])(?:" + pattern + ")", flags)
+    except re.error:  # e.g. global flags written at its start: compile as written
+        return compiled
+
+
+# Beyond this many possible first characters a look-ahead turns too few positions away.
+MAX_FIRST_CHARACTERS = 64
+
+
+def _first_characters(compiled: re.Pattern) -> set[str] | None:
+    """The characters every match starts with, when known and when re cannot already skip."""
+    if compiled.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as c, _parser as parser
+
+        items = parser.parse(compiled.pattern, compiled.flags).data
+    except Exception:  # another Python's private parser: compile as written
+        return None
+    if _starts_with_a_shortcut(items, c):
+        return None
+    chars, can_be_empty = _first_of_sequence(items, c)
+    if chars is None or can_be_empty or len(chars) > MAX_FIRST_CHARACTERS:
+        return None
+    return chars
+
+
+def _starts_with_a_shortcut(items, c) -> bool:
+    """A literal, a class, or alternatives that all open with a literal: re skips to those."""
+    while items and items[0][0] is c.SUBPATTERN:
+        items = items[0][1][3].data
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (c.LITERAL, c.IN):
+        return True
+    return op is c.BRANCH and all(alternative.data and alternative.data[0][0] is c.LITERAL for alternative in av[1])
+
+
+def _first_of_sequence(items, c) -> tuple[set[str] | None, bool]:
+    """(the characters a match of ``items`` can start with or None if unknown, can it be empty)."""
+    chars: set[str] = set()
+    for op, av in items:
+        first, can_be_empty = _first_of_item(op, av, c)
+        if first is None:
+            return None, False
+        chars |= first
+        if not can_be_empty:
+            return chars, False
+    return chars, True
+
+
+def _first_of_item(op, av, c) -> tuple[set[str] | None, bool]:
+    if op is c.LITERAL:
+        return {chr(av)}, False
+    if op is c.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is c.LITERAL:
+                chars.add(chr(value))
+            elif kind is c.RANGE and value[1] - value[0] < MAX_FIRST_CHARACTERS:
+                chars.update(chr(x) for x in range(value[0], value[1] + 1))
+            else:  # a negated class, a category (\d, \w): too many to list
+                return None, False
+        return chars, False
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # take no character
+        return set(), True
+    if op is c.SUBPATTERN:
+        return (None, False) if av[1] & re.IGNORECASE else _first_of_sequence(av[3].data, c)
+    if op is c.ATOMIC_GROUP:
+        return _first_of_sequence(av.data, c)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        chars, can_be_empty = _first_of_sequence(av[2].data, c)
+        return chars, can_be_empty or av[0] == 0
+    if op is c.BRANCH:
+        chars, can_be_empty = set(), False
+        for alternative in av[1]:
+            first, empty = _first_of_sequence(alternative.data, c)
+            if first is None:
+                return None, False
+            chars |= first
+            can_be_empty = can_be_empty or empty
+        return chars, can_be_empty
+    return None, False  # any character, a back-reference, …
