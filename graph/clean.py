@@ -159,12 +159,14 @@ def clean(source: str) -> CleanText:
         text_start = start + lead
         text_end = start + len(raw.rstrip())
         text = _SGML_INLINE.sub("", source[text_start:text_end])
-        tabular = bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
+        tabular = "    " in text and bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
         in_contents = n in contents
         if in_contents and gap is Gap.NONE and lines and not lines[-1].contents:
             gap = Gap.BLANK  # a table of contents is a block of its own
-        if not tabular:
+        if not tabular and ("  " in text or not text.isprintable()):  # (else no white space but single spaces)
             text = _SPACES.sub(" ", text).strip()
+        elif not tabular:
+            text = text.strip()
         if gap is Gap.NONE and lines and not tabular and not lines[-1].tabular:
             prev = lines[-1]
             if indent > prev.indent + 2 and _TERMINATOR.search(prev.text):
@@ -184,12 +186,16 @@ def clean(source: str) -> CleanText:
 def _split_lines(source: str) -> list[tuple[int, int]]:
     """(start, end) of every line, without its line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
     spans = []
-    for m in re.finditer(r"[^\r\n]*(?:\r\n|\n|\r|$)", source):
-        if m.start() == len(source) and m.start() == m.end():
-            break
-        body = m.group().rstrip("\r\n")
-        spans.append((m.start(), m.start() + len(body)))
+    start = 0
+    for m in _LINE_END.finditer(source):
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(source):  # the last line, without a line ending
+        spans.append((start, len(source)))
     return spans
+
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 def _blank(source: str, raw_lines, n: int, noise) -> bool:
