@@ -328,6 +328,7 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
+    paragraph_ends = _paragraph_ends(lines)  # once: per line, a long paragraph was read again
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -346,8 +347,8 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
         if line.gap is Gap.NONE and top.rank >= 4 and top.body_indent is None:
             top.body_indent = line.indent
 
-        paragraph_lines = _paragraph_lines(lines, i)
-        paragraph_text = " ".join(ln.text for ln in paragraph_lines)[:200]
+        paragraph_lines = list(lines[i:paragraph_ends[i]])  # as _paragraph_lines(lines, i)
+        paragraph_text = _opening(paragraph_lines, 200)
 
         in_signatures = any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)
         if (
@@ -482,6 +483,25 @@ def _paragraph_lines(lines: tuple[Line, ...], i: int) -> list[Line]:
     while j < len(lines) and lines[j].gap is Gap.NONE:
         j += 1
     return list(lines[i:j])
+
+
+def _paragraph_ends(lines: tuple[Line, ...]) -> list[int]:
+    """For each line i, the end j of ``_paragraph_lines(lines, i)`` (``lines[i:j]``)."""
+    ends = [len(lines)] * len(lines)
+    for i in range(len(lines) - 2, -1, -1):
+        ends[i] = i + 1 if lines[i + 1].gap is not Gap.NONE else ends[i + 1]
+    return ends
+
+
+def _opening(paragraph_lines: list[Line], limit: int) -> str:
+    """``" ".join(ln.text for ln in paragraph_lines)[:limit]``, joining no more lines than needed."""
+    parts, length = [], -1
+    for ln in paragraph_lines:
+        parts.append(ln.text)
+        length += len(ln.text) + 1
+        if length >= limit:
+            break
+    return " ".join(parts)[:limit]
 
 
 def _next_caption(lines: tuple[Line, ...], i: int) -> str | None:
