@@ -90,13 +90,13 @@ def test_compile_for_scanning_finds_the_same_matches():
 
     rng = random.Random(13)
     guarded = 0
-    for _ in range(3000):
-        source = _random_pattern(rng)
+    for trial in range(4000):
+        source, flags = _random_pattern(rng), re.I if trial % 2 else 0
         try:
-            plain = re.compile(source)
+            plain = re.compile(source, flags)
         except re.error:
             continue
-        fast = compile_for_scanning(source)
+        fast = compile_for_scanning(source, flags)
         guarded += fast.pattern != source
         for _ in range(10):
             text = "".join(rng.choice("abAB 1.") for _ in range(rng.randint(0, 12)))
@@ -111,5 +111,18 @@ def test_compile_for_scanning_guards_only_where_re_cannot_skip():
 
     assert compile_for_scanning(r"(?<!as )\b[Ii]f").pattern == r"(?=[Ii])(?:(?<!as )\b[Ii]f)"
     assert compile_for_scanning(r"\bfoo|\bbar").pattern == r"(?=[bf])(?:\bfoo|\bbar)"
+    assert compile_for_scanning(r"(?<![\w-])(?:company|underwriters?)", re.I).pattern.startswith("(?=[cu])")
+    assert compile_for_scanning(r"(?<!x)(?:é|a)", re.I).pattern == r"(?<!x)(?:é|a)"  # not ASCII: as written
     for as_written in (r"the\s+condition", r"[A-Z]\w+", r"(?:x)*", r"\w+", r"(?i:a)b", r"(?:a|b)c"):
         assert compile_for_scanning(as_written).pattern == as_written
+
+
+def test_case_insensitive_ascii_matches_alike_in_a_class_and_alone():
+    # compile_for_scanning's look-ahead in a case-insensitive pattern relies on it ("k" also
+    # matches the Kelvin sign, "s" the long s: in "[k]" and "[s]" as well).
+    import string
+    import sys
+
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
+    for ch in string.ascii_letters + string.digits:
+        assert set(re.findall(ch, every, re.I)) == set(re.findall(f"[{ch}]", every, re.I)), ch

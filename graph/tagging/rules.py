@@ -138,9 +138,11 @@ MAX_FIRST_CHARACTERS = 64
 
 
 def _first_characters(compiled: re.Pattern) -> set[str] | None:
-    """The characters every match starts with, when known and when re cannot already skip."""
-    if compiled.flags & re.IGNORECASE:
-        return None
+    """The characters every match starts with, when known and when re cannot already skip.
+
+    In a case-insensitive pattern, only ASCII characters written one by one: re matches those the
+    same way in a class as alone (test_rules checks it over every code point)."""
+    ignorecase = bool(compiled.flags & re.IGNORECASE)
     try:
         from re import _constants as c, _parser as parser
 
@@ -149,8 +151,10 @@ def _first_characters(compiled: re.Pattern) -> set[str] | None:
         return None
     if _starts_with_a_shortcut(items, c):
         return None
-    chars, can_be_empty = _first_of_sequence(items, c)
+    chars, can_be_empty = _first_of_sequence(items, c, ignorecase)
     if chars is None or can_be_empty or len(chars) > MAX_FIRST_CHARACTERS:
+        return None
+    if ignorecase and not all(ch.isascii() for ch in chars):
         return None
     return chars
 
@@ -167,11 +171,11 @@ def _starts_with_a_shortcut(items, c) -> bool:
     return op is c.BRANCH and all(alternative.data and alternative.data[0][0] is c.LITERAL for alternative in av[1])
 
 
-def _first_of_sequence(items, c) -> tuple[set[str] | None, bool]:
+def _first_of_sequence(items, c, ignorecase) -> tuple[set[str] | None, bool]:
     """(the characters a match of ``items`` can start with or None if unknown, can it be empty)."""
     chars: set[str] = set()
     for op, av in items:
-        first, can_be_empty = _first_of_item(op, av, c)
+        first, can_be_empty = _first_of_item(op, av, c, ignorecase)
         if first is None:
             return None, False
         chars |= first
@@ -180,7 +184,7 @@ def _first_of_sequence(items, c) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
-def _first_of_item(op, av, c) -> tuple[set[str] | None, bool]:
+def _first_of_item(op, av, c, ignorecase) -> tuple[set[str] | None, bool]:
     if op is c.LITERAL:
         return {chr(av)}, False
     if op is c.IN:
@@ -188,7 +192,7 @@ def _first_of_item(op, av, c) -> tuple[set[str] | None, bool]:
         for kind, value in av:
             if kind is c.LITERAL:
                 chars.add(chr(value))
-            elif kind is c.RANGE and value[1] - value[0] < MAX_FIRST_CHARACTERS:
+            elif kind is c.RANGE and value[1] - value[0] < MAX_FIRST_CHARACTERS and not ignorecase:
                 chars.update(chr(x) for x in range(value[0], value[1] + 1))
             else:  # a negated class, a category (\d, \w): too many to list
                 return None, False
@@ -196,16 +200,16 @@ def _first_of_item(op, av, c) -> tuple[set[str] | None, bool]:
     if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # take no character
         return set(), True
     if op is c.SUBPATTERN:
-        return (None, False) if av[1] & re.IGNORECASE else _first_of_sequence(av[3].data, c)
+        return (None, False) if av[1] & re.IGNORECASE else _first_of_sequence(av[3].data, c, ignorecase)
     if op is c.ATOMIC_GROUP:
-        return _first_of_sequence(av.data, c)
+        return _first_of_sequence(av.data, c, ignorecase)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        chars, can_be_empty = _first_of_sequence(av[2].data, c)
+        chars, can_be_empty = _first_of_sequence(av[2].data, c, ignorecase)
         return chars, can_be_empty or av[0] == 0
     if op is c.BRANCH:
         chars, can_be_empty = set(), False
         for alternative in av[1]:
-            first, empty = _first_of_sequence(alternative.data, c)
+            first, empty = _first_of_sequence(alternative.data, c, ignorecase)
             if first is None:
                 return None, False
             chars |= first

@@ -25,7 +25,7 @@ from pathlib import Path
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
     from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, by_label, read_rows
+from .rules import PATTERN_DIR, by_label, compile_for_scanning, read_rows
 from ..model import ClauseKind, Document, Span, Term
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -550,7 +550,7 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
     forms = sorted(form_to_terms, key=len, reverse=True)
     # Spaces in a term match any run of white space; words end at a word boundary.
     alternation = "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)
-    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % alternation, re.I)
+    pattern = compile_for_scanning(r"(?<![\w-])(?:%s)(?![\w-])" % alternation, re.I)
     quoted = [(d.start, d.end) for d in defs]
     attachment_spans = {
         c.label: (c.start, c.end) for c in document.clauses if c.kind in ATTACHMENT_KINDS
