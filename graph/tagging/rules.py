@@ -102,7 +102,9 @@ def _best(candidates: list[frozenset[str]]) -> tuple[str, ...]:
     return tuple(sorted(best))
 
 
+# The required words of the patterns asked about lately (some are made per document: bounded).
 _REQUIRED: dict[re.Pattern, tuple[str, ...]] = {}
+_REQUIRED_KEPT = 256
 
 
 def may_match(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
@@ -110,6 +112,8 @@ def may_match(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
     none of the pattern's required words."""
     words = _REQUIRED.get(pattern)
     if words is None:
+        if len(_REQUIRED) >= _REQUIRED_KEPT:
+            _REQUIRED.clear()
         words = _REQUIRED[pattern] = required_words(pattern)
     return not words or any(text.find(word, start, end) >= 0 for word in words)
 
@@ -123,32 +127,32 @@ def compile_for_scanning(pattern: str, flags: int = 0) -> re.Pattern:
     character test (the same matches: it only states what every match starts with). Patterns
     that open with a literal or a plain class are left as written: re skips to those itself.
     """
-    compiled = re.compile(pattern, flags)
-    chars = _first_characters(compiled)
-    if not chars:
-        return compiled
-    try:
-        return re.compile("(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])(?:" + pattern + ")", flags)
-    except re.error:  # e.g. global flags written at its start: compile as written
-        return compiled
+    chars = _first_characters(pattern, flags)
+    if chars:
+        try:
+            return re.compile("(?=[" + "".join(re.escape(ch) for ch in sorted(chars)) + "])(?:" + pattern + ")", flags)
+        except re.error:  # e.g. global flags written at its start: compile as written
+            pass
+    return re.compile(pattern, flags)
 
 
 # Beyond this many possible first characters a look-ahead turns too few positions away.
 MAX_FIRST_CHARACTERS = 64
 
 
-def _first_characters(compiled: re.Pattern) -> set[str] | None:
+def _first_characters(pattern: str, flags: int) -> set[str] | None:
     """The characters every match starts with, when known and when re cannot already skip.
 
     In a case-insensitive pattern, only ASCII characters written one by one: re matches those the
     same way in a class as alone (test_rules checks it over every code point)."""
-    ignorecase = bool(compiled.flags & re.IGNORECASE)
     try:
         from re import _constants as c, _parser as parser
 
-        items = parser.parse(compiled.pattern, compiled.flags).data
-    except Exception:  # another Python's private parser: compile as written
+        tree = parser.parse(pattern, flags)
+    except Exception:  # a bad pattern (re.compile says why), or another Python's private parser
         return None
+    ignorecase = bool(tree.state.flags & re.IGNORECASE)
+    items = tree.data
     if _starts_with_a_shortcut(items, c):
         return None
     chars, can_be_empty = _first_of_sequence(items, c, ignorecase)
