@@ -82,6 +82,7 @@ _TABULAR = re.compile(r"\S {4,}\S")
 _LEADING_MARKER = re.compile(r"^(?:\([\w.]{1,6}\)|[\w]{1,6}\.|-\s*-|[-•*·])\s+")
 _TERMINATOR = re.compile(r"[.;:!?][\"')\]”’]*$")
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 # A line ending in one of these words cannot end a paragraph ("within the meaning of the").
 DANGLING_WORDS = frozenset(
     "a an the of to in on for with by as at from and or nor but that which who whom whose under "
@@ -258,7 +259,7 @@ def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
         if n in noise:
             continue
         s = source[start:end].strip()
-        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not re.search(r"\d", s):
+        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not _DIGIT.search(s):
             continue
         if _HEADING_LIKE.match(s):
             continue

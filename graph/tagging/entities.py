@@ -662,7 +662,7 @@ def _signature_roles(document: Document, found: list[_Found], local: dict[str, _
                     if re.match(r"(?:\s*\n[^\n]*(?:LLC|INC\.|Inc\.|LLP|N\.A\.)[^\n]*)*\s*\n\s*As\s+Representatives?\b", after):
                         f.roles.add("representative")
         first_line = text[a:b].lstrip().split("\n", 1)[0]
-        if clause.kind is not ClauseKind.SIGNATURES and re.search(r"\bREPRESENTATIVES?\b", first_line) and first_line.isupper():
+        if clause.kind is not ClauseKind.SIGNATURES and first_line.isupper() and re.search(r"\bREPRESENTATIVES?\b", first_line):
             for f in inside:
                 if f.kind is EntityKind.ORGANIZATION:
                     f.roles.add("representative")
