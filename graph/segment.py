@@ -348,14 +348,12 @@ def _structural(clean: CleanText, numbered: bool, heads: dict[int, "numbering.He
             top.body_indent = line.indent
 
         paragraph_lines = list(lines[i:paragraph_ends[i]])  # as _paragraph_lines(lines, i)
-        paragraph_text = _opening(paragraph_lines, 200)
 
-        in_signatures = any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)
         if (
             starts
-            and _CLOSING.match(paragraph_text)
+            and _CLOSING.match(_opening(paragraph_lines, 200))
             and (body_started or not numbered)
-            and not in_signatures
+            and not any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)  # not in signatures yet
             and not (numbered and _numbering_follows(lines, i))
         ):
             att = tree.attachment()
