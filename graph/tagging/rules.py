@@ -102,19 +102,22 @@ def _best(candidates: list[frozenset[str]]) -> tuple[str, ...]:
     return tuple(sorted(best))
 
 
-# The required words of the patterns asked about lately (some are made per document: bounded).
-_REQUIRED: dict[re.Pattern, tuple[str, ...]] = {}
+# The required words of the patterns asked about lately (some are made per document: bounded),
+# by id: a pattern's own hash reads its whole compiled code each time. The pattern is kept with
+# its words, so its id is never another pattern's.
+_REQUIRED: dict[int, tuple[re.Pattern, tuple[str, ...]]] = {}
 _REQUIRED_KEPT = 256
 
 
 def may_match(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
     """False when ``pattern.finditer(text, start, end)`` can find nothing: the text between holds
     none of the pattern's required words."""
-    words = _REQUIRED.get(pattern)
-    if words is None:
+    entry = _REQUIRED.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
         if len(_REQUIRED) >= _REQUIRED_KEPT:
             _REQUIRED.clear()
-        words = _REQUIRED[pattern] = required_words(pattern)
+        entry = _REQUIRED[id(pattern)] = (pattern, required_words(pattern))
+    words = entry[1]
     return not words or any(text.find(word, start, end) >= 0 for word in words)
 
 

@@ -559,21 +559,22 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
     uses: dict[int, list[Span]] = {i: [] for i in range(len(terms))}
     qi = 0
     for m in pattern.finditer(text):
-        while qi < len(quoted) and quoted[qi][1] <= m.start():
+        m_start, m_end = m.span()
+        while qi < len(quoted) and quoted[qi][1] <= m_start:
             qi += 1
-        if qi < len(quoted) and quoted[qi][0] < m.end() and m.start() < quoted[qi][1]:
+        if qi < len(quoted) and quoted[qi][0] < m_end and m_start < quoted[qi][1]:
             continue  # the definition itself
         used = m.group()
         candidates = form_to_terms[" ".join(used.split()).casefold()]
         if not any(_capitalised_like_term(used, terms[i].term) for i in candidates):
             continue
-        if _inside_longer_name(text, m.start(), m.end()):
+        if _inside_longer_name(text, m_start, m_end):
             continue
-        s, e = document.source_span(m.start(), m.end())
+        s, e = document.source_span(m_start, m_end)
         scope = next(
             (label for label, (a, b) in attachment_spans.items() if a <= s < b), None
-        )
-        chosen = [i for i in _choose(candidates, scopes, scope) if not defs[i].def_start <= m.start() < defs[i].def_end]
+        ) if attachment_spans else None
+        chosen = [i for i in _choose(candidates, scopes, scope) if not defs[i].def_start <= m_start < defs[i].def_end]
         if not chosen:
             continue  # "the Securities and Futures Act, chapter 289" inside its own definition
         span = Span(doc=document.doc_id, start=s, end=e, text=document.source[s:e])
@@ -582,12 +583,9 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
     result = []
     for i, t in enumerate(terms):
         spans = tuple(uses[i])
-        labels: list[str] = []
-        for sp in spans:
-            c = document.clause_at(sp.start)
-            if c and c.label not in labels:
-                labels.append(c.label)
-        result.append(_replace_term(t, uses=spans, used_in=tuple(labels)))
+        clauses = (document.clause_at(sp.start) for sp in spans)
+        labels = tuple(dict.fromkeys(c.label for c in clauses if c))  # reading order, each once
+        result.append(_replace_term(t, uses=spans, used_in=labels))
     return result
 
 
