@@ -28,7 +28,7 @@ from functools import lru_cache
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
     from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, not_after, read_rows
+from .rules import PATTERN_DIR, compile_for_scanning, not_after, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -96,11 +96,11 @@ _PERSON_MI = re.compile(
     r"[A-Z][a-zA-Z'’\-]+(?:,[ ](?:Jr\.|Sr\.|II|III|IV)(?![A-Za-z]))?)(?![\w&])"
 )
 _SIGNED_NAME = r"[A-Z][A-Za-z.'’\-]*(?:[ ]+[A-Z][A-Za-z.'’\-]*){1,4}(?:,[ ]*(?:Jr\.|Sr\.|II|III|IV))?"
-_SIG_S = re.compile(r"(?P<by>By:[ \t]*)?/s/[ \t]*(?P<name>" + _SIGNED_NAME + r")[ \t]*$", re.M)
+_SIG_S = compile_for_scanning(r"(?P<by>By:[ \t]*)?/s/[ \t]*(?P<name>" + _SIGNED_NAME + r")[ \t]*$", re.M)
 _SIG_NAME = re.compile(r"^[ \t]*Name:[ \t]*(?P<name>" + _SIGNED_NAME + r")[ \t]*$", re.M)
 _SIG_TITLE = re.compile(r"^[ \t]*Title:[ \t]*(?P<title>[^\n]+?)[ \t]*$", re.M)
 _ESQ = re.compile(r"(?P<name>" + _SIGNED_NAME + r"),[ ]Esq\.")
-_APPOINT = re.compile(r"\b(?:appoint|appoints)\s+(?:each\s+of\s+)?", re.I)
+_APPOINT = compile_for_scanning(r"\b(?:appoint|appoints)\s+(?:each\s+of\s+)?", re.I)
 _LIST_NAME = re.compile(r"^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:[ ](?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3}(?:,[ ](?:Jr\.|Sr\.|II|III|IV))?$")
 _PLAIN_PERSON = r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?[ ][A-Z][a-z'’\-]+)(?![\w&])"
 _LAW_FIRM = re.compile(
