@@ -1,9 +1,13 @@
-"""Reading the rule files in ``patterns/``: one JSON object per line, blank lines ignored."""
+"""Reading the rule files in ``patterns/`` (one JSON object per line, blank lines ignored), and
+scanning their patterns over a whole contract fast with the same matches: ``not_after``,
+``compile_for_scanning`` (let ``re`` skip to where a match can start) and ``may_match`` (no scan
+of a text that holds none of the words every match holds)."""
 
 from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -121,6 +125,7 @@ def may_match(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
     return not words or any(text.find(word, start, end) >= 0 for word in words)
 
 
+@lru_cache(maxsize=256)  # as re.compile's own cache: a document's patterns are often the last one's
 def compile_for_scanning(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)``, with a look-ahead for the characters a match can start
     with in front when ``re`` has no such shortcut of its own.
