@@ -74,6 +74,8 @@ _ROMAN_PAGE = re.compile(r"^\(?[ivxl]{1,6}\)?$")
 _MORE = re.compile(r"^-+\s*more\s*-+$", re.I)
 _ORNAMENT = re.compile(r"^(?:(?:#\s*){3,}|[.\s]+|\[[^\]]*\blogo\b[^\]]*\]|\*\s*\*\s*\*)$", re.I)
 _RULE = re.compile(r"^[-=_~*\s]*[-=_~*]{3}[-=_~*\s]*$")  # underlines and separators
+# What the markup, page-break, rule and ornament lines start with (they are stripped).
+_NOISE_STARTS = frozenset("<-=_~*#.[")
 _DOTTED_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _TOC_START = re.compile(r"^(?:table\s+of\s+contents|contents|index)(?:\s*\(continued\))?$", re.I)
 _HEADING_LIKE = re.compile(r"^(?:article|section|schedule|exhibit|annex|appendix|§)\b", re.I)
@@ -121,7 +123,10 @@ def clean(source: str) -> CleanText:
             page_breaks.add(n)
         if not s:
             continue
-        if _SGML_ONLY.match(s):
+        if s[0] not in _NOISE_STARTS:  # (prose: none of the noise patterns can match)
+            if _DOTTED_LEADER.search(s):
+                contents.add(n)
+        elif _SGML_ONLY.match(s):
             noise[n] = "markup"
             if s.upper().startswith("<PAGE>"):
                 page_breaks.add(n)
@@ -151,7 +156,7 @@ def clean(source: str) -> CleanText:
             gap = Gap.PAGE
         if n in noise:
             continue
-        if not stripped or not _SGML_INLINE.sub("", stripped).strip():
+        if not stripped or "<" in stripped and not _SGML_INLINE.sub("", stripped).strip():
             if gap is Gap.NONE:
                 gap = Gap.BLANK
             continue
@@ -159,7 +164,9 @@ def clean(source: str) -> CleanText:
         indent = len(raw[:lead].replace("\f", "").expandtabs(8))
         text_start = start + lead
         text_end = start + len(raw.rstrip())
-        text = _SGML_INLINE.sub("", source[text_start:text_end])
+        text = source[text_start:text_end]
+        if "<" in text:
+            text = _SGML_INLINE.sub("", text)
         tabular = "    " in text and bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
         in_contents = n in contents
         if in_contents and gap is Gap.NONE and lines and not lines[-1].contents:

@@ -121,8 +121,12 @@ def may_match(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
         if len(_REQUIRED) >= _REQUIRED_KEPT:
             _REQUIRED.clear()
         entry = _REQUIRED[id(pattern)] = (pattern, required_words(pattern))
-    words = entry[1]
-    return not words or any(text.find(word, start, end) >= 0 for word in words)
+    if not entry[1]:
+        return True
+    for word in entry[1]:  # (a loop: asked for every clause and rule, a generator costs more)
+        if text.find(word, start, end) >= 0:
+            return True
+    return False
 
 
 @lru_cache(maxsize=256)  # as re.compile's own cache: a document's patterns are often the last one's
