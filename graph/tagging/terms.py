@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document ne
     from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, by_label, read_rows
-from ..model import ClauseKind, Document, Span, Term
+from ..model import Clause, ClauseKind, Document, Span, Term
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -527,9 +527,11 @@ def stands_for(definition: str) -> str:
     return text.strip(" ,")
 
 
-def _scope_of(document: Document, label: str) -> str | None:
-    """The attachment a clause sits in (its definitions scope that attachment), else None."""
-    by_label = {c.label: c for c in document.clauses}
+def _scope_of(document: Document, label: str, by_label: dict[str, Clause] | None = None) -> str | None:
+    """The attachment a clause sits in (its definitions scope that attachment), else None.
+    ``by_label``: the document's clauses by label, when the caller has it (asked once per term)."""
+    if by_label is None:
+        by_label = {c.label: c for c in document.clauses}
     clause = by_label.get(label)
     while clause is not None:
         if clause.kind in ATTACHMENT_KINDS:
@@ -554,7 +556,8 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
     attachment_spans = {
         c.label: (c.start, c.end) for c in document.clauses if c.kind in ATTACHMENT_KINDS
     }
-    scopes = [t_scope for t_scope in (_scope_of(document, t.defined_in) for t in terms)]
+    by_label = {c.label: c for c in document.clauses}
+    scopes = [_scope_of(document, t.defined_in, by_label) for t in terms]
     uses: dict[int, list[Span]] = {i: [] for i in range(len(terms))}
     qi = 0
     for m in pattern.finditer(text):
@@ -713,6 +716,7 @@ def tag_terms(document: Document) -> list[Term]:
     """Every definition of ``document`` with its uses."""
     text = document.clean
     defs = find_definitions(text)
+    by_label = {c.label: c for c in document.clauses}
     terms: list[Term] = []
     for d in defs:
         s, e = document.source_span(d.start, d.end)
@@ -735,7 +739,7 @@ def tag_terms(document: Document) -> list[Term]:
                 definition_start=ds,
                 definition_end=de,
                 stands_for=None if d.pointer else stands_for(d.definition) or None,
-                scope=_scope_of(document, label),
+                scope=_scope_of(document, label, by_label),
             )
         )
     return link_uses(document, defs, terms)
