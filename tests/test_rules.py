@@ -126,3 +126,26 @@ def test_case_insensitive_ascii_matches_alike_in_a_class_and_alone():
     every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
     for ch in string.ascii_letters + string.digits:
         assert set(re.findall(ch, every, re.I)) == set(re.findall(f"[{ch}]", every, re.I)), ch
+
+
+def test_literal_alternatives_match_as_the_plain_alternation():
+    from clausegraph.tagging.rules import literal_alternatives
+
+    rng = random.Random(21)
+    words = ["Co", "Com", "Company", "Companies", "CO", "é", "éa", "A B", "A", "ı", "I", "K", "k"]
+    for _ in range(600):
+        strings = sorted({rng.choice(words) + rng.choice(["", "s", " B"]) for _ in range(rng.randint(1, 6))},
+                         key=len, reverse=True)
+        flags = rng.choice([0, re.I])
+        if flags:
+            strings = sorted({s.casefold() for s in strings}, key=len, reverse=True)
+        plain = re.compile("(?:%s)(?![\\w&])" % "|".join(map(re.escape, strings)), flags)
+        grouped = re.compile("(?:%s)(?![\\w&])" % "|".join(literal_alternatives(strings, ignorecase=bool(flags))), flags)
+        behind = re.compile(not_after(r"[\w&]", literal_alternatives(strings)) + r"(?![\w&])") if not flags else None
+        for _ in range(20):
+            text = " ".join(rng.choice(words + ["Cos", "COMPANY", "x", "İ", "K"]) for _ in range(rng.randint(0, 6)))
+            expected = [m.span() for m in plain.finditer(text)]
+            assert [m.span() for m in grouped.finditer(text)] == expected, (strings, text)
+            if behind is not None:
+                plain_behind = re.compile(r"(?<![\w&])(?:%s)(?![\w&])" % "|".join(map(re.escape, strings)))
+                assert [m.span() for m in behind.finditer(text)] == [m.span() for m in plain_behind.finditer(text)]

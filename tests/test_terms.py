@@ -295,7 +295,7 @@ def test_case_extras_are_what_re_matches_case_insensitively():
     import string
     import sys
 
-    from clausegraph.tagging.terms import _CASE_EXTRAS
+    from clausegraph.tagging.rules import _CASE_EXTRAS
 
     every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
     for ch in string.ascii_lowercase:

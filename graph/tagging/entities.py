@@ -28,7 +28,7 @@ from functools import lru_cache
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
     from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, compile_for_scanning, not_after, read_rows
+from .rules import PATTERN_DIR, compile_for_scanning, literal_alternatives, not_after, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -720,7 +720,7 @@ def _term_aliases(document, text, found, local, terms, rules) -> list[_Found]:
         for form in {term, term.title(), term.upper(), term[:1].upper() + term[1:]}:
             forms.setdefault(form, term.lower())
     # (?<![\w&])(?:(?:[Tt]he|THE)\s+)?(?:FORMS)(?![\w&]), the optional lead spelt out (not_after).
-    alternatives = [re.escape(f) for f in sorted(forms, key=len, reverse=True)]
+    alternatives = literal_alternatives(sorted(forms, key=len, reverse=True))  # the escaped forms, grouped
     names = "(?:" + "|".join(alternatives) + ")"
     pattern = re.compile(not_after(r"[\w&]", [r"T(?:he|HE)\s+" + names, r"the\s+" + names] + alternatives) + r"(?![\w&])")
     for m in pattern.finditer(text):

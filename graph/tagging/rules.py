@@ -232,3 +232,62 @@ def _first_of_item(op, av, c, ignorecase) -> tuple[set[str] | None, bool]:
             can_be_empty = can_be_empty or empty
         return chars, can_be_empty
     return None, False  # any character, a back-reference, …
+
+
+# In a case-insensitive pattern, what a lower-case ASCII letter matches besides itself and its
+# capital (the Kelvin sign is a "k"; test_terms checks the table against re over every character).
+_CASE_EXTRAS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+# How many leading characters the alternations below are factored by.
+FACTORED_CHARACTERS = 3
+
+
+def literal_alternatives(strings: list[str], *, ignorecase: bool = False, spaces: str | None = None) -> list[str]:
+    r"""``[re.escape(s) for s in strings]``, tried in that order, grouped by leading characters:
+    ``["Com(?:pany|panies)", "Underwriters?", …]``, alternatives of one group with the same matches.
+
+    re tries the alternatives of ``Company|Companies|Underwriter|…`` one by one wherever a match
+    could start, so 600 terms cost 0.4 s over a credit agreement; grouped, only those starting
+    with the text's next characters are tried. The matches do not change: alternatives starting
+    with different characters never match the same text, so only those sharing a start keep their
+    order among themselves, and they do. ``ignorecase``: for a case-insensitive pattern (the
+    strings casefolded); a grouped letter is then written as the class of what it matches,
+    case-sensitively, so that re can still turn an alternative away by its first character, and
+    only ASCII characters are grouped (another's case-insensitive matches may be a third's).
+    ``spaces``: what a space stands for (r"\s+": any run of white space).
+    """
+    if "" in strings or ignorecase and any(not s[0].isascii() for s in strings):
+        return [_written(s, spaces) for s in strings]
+    return _groups(strings, FACTORED_CHARACTERS, ignorecase, spaces)
+
+
+def _groups(rests: list[str], depth: int, ignorecase: bool, spaces: str | None) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for rest in rests:
+        groups.setdefault(rest[0], []).append(rest[1:])
+    return [_character(ch, ignorecase, spaces, grouped=True) + _factored(group, depth - 1, ignorecase, spaces)
+            for ch, group in groups.items()]
+
+
+def _factored(rests: list[str], depth: int, ignorecase: bool, spaces: str | None) -> str:
+    if len(rests) == 1:
+        return _written(rests[0], spaces)
+    # Not grouped: past the depth; before a character other than ASCII when case-insensitive;
+    # where a string ending here is not the last to try.
+    if depth == 0 or ignorecase and any(r and not r[0].isascii() for r in rests) or "" in rests[:-1]:
+        return "(?:" + "|".join(_written(r, spaces) for r in rests) + ")"
+    parts = _groups([r for r in rests if r], depth, ignorecase, spaces)
+    if rests[-1] == "":
+        parts.append("")
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _written(rest: str, spaces: str | None) -> str:
+    return "".join(_character(ch, False, spaces, grouped=False) for ch in rest)
+
+
+def _character(ch: str, ignorecase: bool, spaces: str | None, grouped: bool) -> str:
+    if ch == " " and spaces is not None:
+        return spaces
+    if grouped and ignorecase and "a" <= ch <= "z":
+        return f"(?-i:[{ch}{ch.upper()}{_CASE_EXTRAS.get(ch, '')}])"
+    return re.escape(ch)

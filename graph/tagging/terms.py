@@ -25,7 +25,7 @@ from pathlib import Path
 if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
     from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, by_label, read_rows
+from .rules import PATTERN_DIR, by_label, literal_alternatives, read_rows
 from ..model import Clause, ClauseKind, Document, Span, Term
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -591,56 +591,14 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
     return result
 
 
-# In a case-insensitive pattern, what a lower-case ASCII letter matches besides itself and its
-# capital (the Kelvin sign is a "k"; test_terms checks the table against re over every character).
-_CASE_EXTRAS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
-# How many leading characters forms_pattern factors the forms by.
-FACTORED_CHARACTERS = 3
-
-
 def forms_pattern(forms: list[str]) -> str:
     r"""The case-insensitive alternation of ``forms`` (casefolded, in the order to try them; a
-    space matches any run of white space), factored by leading characters: ``com(?:pany|panies)``.
-
-    re tries the alternatives of ``company|companies|underwriter|…`` one by one at every word, so
-    a credit agreement's 600 forms took 0.4 s to scan; factored, only those starting with the
-    word's first letters are tried. The matches are those of
-    ``"|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)``: alternatives that
-    start with different ASCII characters never match the same text, so only those sharing a
-    start keep their order among themselves, and they do. A factored letter is written as the
-    class of what it matches, case-sensitively, so that re can turn an alternative away by its
-    first character (it cannot when the letter is case-insensitive).
-    """
-    return _factored([" ".join(f.split()) for f in forms], FACTORED_CHARACTERS)
-
-
-def _factored(rests: list[str], depth: int) -> str:
-    if len(rests) == 1:
-        return _written(rests[0])
-    # Not factored: past the depth; before a character other than ASCII (its case-insensitive
-    # matches may be another's); where a form ending here is not the last to try.
-    if depth == 0 or any(r and not r[0].isascii() for r in rests) or "" in rests[:-1]:
-        return "(?:" + "|".join(_written(r) for r in rests) + ")"
-    groups: dict[str, list[str]] = {}
-    for rest in rests:
-        if rest:
-            groups.setdefault(rest[0], []).append(rest[1:])
-    parts = [_character(ch, exact=True) + _factored(group, depth - 1) for ch, group in groups.items()]
-    if rests[-1] == "":
-        parts.append("")
-    return "(?:" + "|".join(parts) + ")"
-
-
-def _written(rest: str) -> str:
-    return "".join(_character(ch, exact=False) for ch in rest)
-
-
-def _character(ch: str, exact: bool) -> str:
-    if ch == " ":
-        return r"\s+"
-    if exact and "a" <= ch <= "z":
-        return f"(?-i:[{ch}{ch.upper()}{_CASE_EXTRAS.get(ch, '')}])"
-    return re.escape(ch)
+    space matches any run of white space): the matches of
+    ``"|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)``, grouped by leading
+    characters (rules.literal_alternatives: a document's hundreds of forms were tried one by one
+    at every word)."""
+    normal = [" ".join(f.split()) for f in forms]
+    return "(?:" + "|".join(literal_alternatives(normal, ignorecase=True, spaces=r"\s+")) + ")"
 
 
 def _choose(candidates: list[int], scopes: list[str | None], scope: str | None) -> list[int]:
