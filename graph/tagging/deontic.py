@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document ne
 
 from ..model import Clause, ClauseKind, Deontic, Document, EntityKind, Modality
 from .entities import _clean_index, collapse, load_patterns
-from .rules import compile_for_scanning, may_match
+from .rules import compile_for_scanning
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -569,8 +569,6 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
             out.append(_Stmt(label, modality, party, counter, bearers[0][0], end, collapse(m.group("modal"))))
         out += _coordinated(text, m.end(), b, bearers, modality, rules, label, a)
     for pattern, modality, rule in _document_statements(parties):
-        if not may_match(pattern, text, a, b):
-            continue  # (none of the rule's words here: no need to scan)
         for m in pattern.finditer(text, a, b):
             if rule == "extra-bring-down" or (skip and skip[0] <= m.start() < skip[1]):
                 continue
