@@ -735,7 +735,7 @@ def tag_references(document: Document, terms: list[Term]) -> list[Reference]:
 
 # "set forth in the preamble", "the first recital", "the first paragraph of this instrument":
 # the part before the first numbered clause (CONVENTIONS: the preamble holds the recitals).
-_PREAMBLE_REF = re.compile(
+_PREAMBLE_REF = compile_for_scanning(
     r"\b(?:the|this)\s+(?:preamble|recitals|first\s+recital|introductory\s+paragraph|"
     r"first\s+paragraph\s+of\s+this\s+(?:instrument|[A-Z][a-z]+))(?![\w-])"
 )
