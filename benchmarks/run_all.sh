@@ -6,5 +6,6 @@ WORK=${WORK:-/tmp/cg-scale}
 python bench_scale.py --sizes 10,100 --work "$WORK"
 python bench_scale.py --speedup 46 --work "$WORK"
 python bench_scale.py --underwriting 40 --work "$WORK"
+python bench_stages.py --underwriting 40
 python bench_incremental.py --docs 1000 --work "$WORK" --keep
 python bench_queries.py --outputs "$WORK/out-inc-1000"

@@ -74,6 +74,8 @@ _ROMAN_PAGE = re.compile(r"^\(?[ivxl]{1,6}\)?$")
 _MORE = re.compile(r"^-+\s*more\s*-+$", re.I)
 _ORNAMENT = re.compile(r"^(?:(?:#\s*){3,}|[.\s]+|\[[^\]]*\blogo\b[^\]]*\]|\*\s*\*\s*\*)$", re.I)
 _RULE = re.compile(r"^[-=_~*\s]*[-=_~*]{3}[-=_~*\s]*$")  # underlines and separators
+# What the markup, page-break, rule and ornament lines start with (they are stripped).
+_NOISE_STARTS = frozenset("<-=_~*#.[")
 _DOTTED_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _TOC_START = re.compile(r"^(?:table\s+of\s+contents|contents|index)(?:\s*\(continued\))?$", re.I)
 _HEADING_LIKE = re.compile(r"^(?:article|section|schedule|exhibit|annex|appendix|§)\b", re.I)
@@ -82,6 +84,7 @@ _TABULAR = re.compile(r"\S {4,}\S")
 _LEADING_MARKER = re.compile(r"^(?:\([\w.]{1,6}\)|[\w]{1,6}\.|-\s*-|[-•*·])\s+")
 _TERMINATOR = re.compile(r"[.;:!?][\"')\]”’]*$")
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 # A line ending in one of these words cannot end a paragraph ("within the meaning of the").
 DANGLING_WORDS = frozenset(
     "a an the of to in on for with by as at from and or nor but that which who whom whose under "
@@ -120,7 +123,10 @@ def clean(source: str) -> CleanText:
             page_breaks.add(n)
         if not s:
             continue
-        if _SGML_ONLY.match(s):
+        if s[0] not in _NOISE_STARTS:  # (prose: none of the noise patterns can match)
+            if _DOTTED_LEADER.search(s):
+                contents.add(n)
+        elif _SGML_ONLY.match(s):
             noise[n] = "markup"
             if s.upper().startswith("<PAGE>"):
                 page_breaks.add(n)
@@ -150,7 +156,7 @@ def clean(source: str) -> CleanText:
             gap = Gap.PAGE
         if n in noise:
             continue
-        if not stripped or not _SGML_INLINE.sub("", stripped).strip():
+        if not stripped or "<" in stripped and not _SGML_INLINE.sub("", stripped).strip():
             if gap is Gap.NONE:
                 gap = Gap.BLANK
             continue
@@ -158,13 +164,17 @@ def clean(source: str) -> CleanText:
         indent = len(raw[:lead].replace("\f", "").expandtabs(8))
         text_start = start + lead
         text_end = start + len(raw.rstrip())
-        text = _SGML_INLINE.sub("", source[text_start:text_end])
-        tabular = bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
+        text = source[text_start:text_end]
+        if "<" in text:
+            text = _SGML_INLINE.sub("", text)
+        tabular = "    " in text and bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
         in_contents = n in contents
         if in_contents and gap is Gap.NONE and lines and not lines[-1].contents:
             gap = Gap.BLANK  # a table of contents is a block of its own
-        if not tabular:
+        if not tabular and ("  " in text or not text.isprintable()):  # (else no white space but single spaces)
             text = _SPACES.sub(" ", text).strip()
+        elif not tabular:
+            text = text.strip()
         if gap is Gap.NONE and lines and not tabular and not lines[-1].tabular:
             prev = lines[-1]
             if indent > prev.indent + 2 and _TERMINATOR.search(prev.text):
@@ -184,12 +194,16 @@ def clean(source: str) -> CleanText:
 def _split_lines(source: str) -> list[tuple[int, int]]:
     """(start, end) of every line, without its line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
     spans = []
-    for m in re.finditer(r"[^\r\n]*(?:\r\n|\n|\r|$)", source):
-        if m.start() == len(source) and m.start() == m.end():
-            break
-        body = m.group().rstrip("\r\n")
-        spans.append((m.start(), m.start() + len(body)))
+    start = 0
+    for m in _LINE_END.finditer(source):
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(source):  # the last line, without a line ending
+        spans.append((start, len(source)))
     return spans
+
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 def _blank(source: str, raw_lines, n: int, noise) -> bool:
@@ -252,7 +266,7 @@ def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
         if n in noise:
             continue
         s = source[start:end].strip()
-        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not re.search(r"\d", s):
+        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not _DIGIT.search(s):
             continue
         if _HEADING_LIKE.match(s):
             continue
@@ -318,14 +332,18 @@ def _join(source: str, lines: list[Line]) -> tuple[str, list[int]]:
         else:
             # Map each kept character back to the source, skipping collapsed spaces and tags.
             raw = source[line.start : line.end]
-            kept = _map_collapsed(raw, line.text)
             parts.append(line.text)
-            offsets.extend(line.start + k for k in kept)
+            if "<" in raw or _SPACE_RUN.search(raw):
+                offsets.extend([line.start + k for k in _map_collapsed(raw, line.text)])
+            else:  # most lines: nothing collapsed or removed, each character is its own
+                offsets.extend(range(line.start, line.start + min(len(raw), len(line.text))))
         prev = line
     offsets.append(prev.end if prev else 0)
     return "".join(parts), offsets
 
 
+# (A line starts after its leading white space, so one character of white space alone is kept.)
+_SPACE_RUN = re.compile(r"\s\s")
 _PIECES = re.compile(rf"(?P<tag><{_SGML_TAG_NAMES}>)|(?P<space>\s+)|(?P<word>[^\s<]+|<)", re.I)
 
 

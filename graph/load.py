@@ -28,6 +28,8 @@ TEXT_SUFFIXES = {".txt", ".text", ".sgml", ".nc", ""}
 
 _HTML_SNIFF = re.compile(r"<\s*(html|body|p|div|font|table\s[^>]*width)\b", re.I)
 _SGML_TEXT = re.compile(r"<TEXT>(.*?)(?:</TEXT>|\Z)", re.S)
+# Below U+0020 and not layout (tab, line feed, form feed, carriage return).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _SGML_MARKERS = re.compile(r"^<(PAGE|DOCUMENT|TYPE|SEQUENCE|TEXT|TABLE|S|C|CAPTION)>", re.M)
 
 
@@ -76,7 +78,7 @@ def load(path: Path) -> LoadedText:
 
     warnings: list[str] = []
     text, encoding = _decode(path, data, warnings)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL_CHARACTERS.findall(text))
     if controls > MAX_CONTROL_SHARE * len(text):
         raise InputError(f"{path}: binary file ({controls} control characters), not a text document")
 

@@ -7,6 +7,7 @@ outputs), so that ``source[start:end]`` is always the exact words a record was m
 
 from __future__ import annotations
 
+import bisect
 import enum
 from dataclasses import dataclass, field
 
@@ -254,13 +255,55 @@ class Document:
 
     def clause_at(self, offset: int) -> Clause | None:
         """The innermost clause whose span holds the source ``offset``."""
-        best = None
-        for c in self.clauses:  # parents come before children: the last hit is the innermost
-            if c.start <= offset < c.end:
-                best = c
-            elif c.start > offset:
-                break
-        return best
+        return _clause_index(self.clauses).at(offset)
+
+
+class _ClauseIndex:
+    """``clause_at`` for one clause tree: the last clause, in list order, that starts at or before
+    the offset and ends after it (parents come before children: the last hit is the innermost),
+    found by bisection instead of a scan of every clause (taggers ask once per record)."""
+
+    def __init__(self, clauses: tuple[Clause, ...]):
+        self.clauses = clauses
+        self.starts = [c.start for c in clauses]
+        self.ends = [c.end for c in clauses]
+        self.sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        self.furthest_end = []  # furthest_end[i]: the largest end among clauses[:i + 1]
+        furthest = -1
+        for end in self.ends:
+            furthest = max(furthest, end)
+            self.furthest_end.append(furthest)
+
+    def at(self, offset: int) -> Clause | None:
+        if not self.sorted:  # (segment keeps reading order; this only keeps the answer for any list)
+            best = None
+            for c in self.clauses:
+                if c.start <= offset < c.end:
+                    best = c
+                elif c.start > offset:
+                    break
+            return best
+        i = bisect.bisect_right(self.starts, offset) - 1  # every clause up to i starts at or before it
+        while i >= 0 and self.furthest_end[i] > offset:
+            if self.ends[i] > offset:
+                return self.clauses[i]
+            i -= 1
+        return None
+
+
+# The index of the last few clause trees asked about (a frozen record cannot hold its own); the
+# tuple is kept with its index, so its id is never another tuple's.
+_CLAUSE_INDEXES: dict[int, tuple[tuple[Clause, ...], _ClauseIndex]] = {}
+_CLAUSE_INDEXES_KEPT = 8
+
+
+def _clause_index(clauses: tuple[Clause, ...]) -> _ClauseIndex:
+    entry = _CLAUSE_INDEXES.get(id(clauses))
+    if entry is None or entry[0] is not clauses:
+        if len(_CLAUSE_INDEXES) >= _CLAUSE_INDEXES_KEPT:
+            _CLAUSE_INDEXES.clear()
+        entry = _CLAUSE_INDEXES[id(clauses)] = (clauses, _ClauseIndex(clauses))
+    return entry[1]
 
 
 @dataclass(frozen=True, slots=True)

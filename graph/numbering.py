@@ -683,8 +683,8 @@ def attachments_inside_lines(clean: CleanText) -> list[tuple[int, int]]:
     after a layout gap, behind an all-capitals running header."""
     out = []
     for i, line in enumerate(clean.lines):
-        if line.contents or len(line.text) > 200:
-            continue
+        if line.contents or len(line.text) > 200 or not line.text.isupper():
+            continue  # (what a match leaves before it must be in capitals, and so is the match)
         m = _ATTACHMENT_END.search(line.text)
         if not m or not line.text[: m.start()].isupper():
             continue

@@ -359,6 +359,7 @@ def _structural(
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
+    paragraph_ends = _paragraph_ends(lines)  # once: per line, a long paragraph was read again
     i = 0
     block_after_heading = -1
     while i < len(lines):
@@ -380,17 +381,15 @@ def _structural(
         if line.gap is Gap.NONE and top.rank >= 4 and top.body_indent is None:
             top.body_indent = line.indent
 
-        paragraph_lines = _paragraph_lines(lines, i)
-        paragraph_text = " ".join(ln.text for ln in paragraph_lines)[:200]
+        paragraph_lines = list(lines[i:paragraph_ends[i]])  # as _paragraph_lines(lines, i)
 
-        in_signatures = any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)
         if (
             # "IN WITNESS WHEREOF" in capitals opens a paragraph wherever it stands (after a
             # page break behind "[signature page follows]", too).
             (starts or line.gap is not Gap.NONE and text.startswith("IN WITNESS WHEREOF"))
-            and (_CLOSING.match(paragraph_text) or numbered and tree.attachment() and _signature_block(lines, i))
+            and (_CLOSING.match(_opening(paragraph_lines, 200)) or numbered and tree.attachment() and _signature_block(lines, i))
             and (body_started or not numbered)
-            and not in_signatures
+            and not any(n.kind is ClauseKind.SIGNATURES for n in tree.stack)  # not in signatures yet
             and not (numbered and _numbering_follows(lines, i))
         ):
             att = tree.attachment()
@@ -636,6 +635,25 @@ def _paragraph_lines(lines: tuple[Line, ...], i: int) -> list[Line]:
     while j < len(lines) and lines[j].gap is Gap.NONE:
         j += 1
     return list(lines[i:j])
+
+
+def _paragraph_ends(lines: tuple[Line, ...]) -> list[int]:
+    """For each line i, the end j of ``_paragraph_lines(lines, i)`` (``lines[i:j]``)."""
+    ends = [len(lines)] * len(lines)
+    for i in range(len(lines) - 2, -1, -1):
+        ends[i] = i + 1 if lines[i + 1].gap is not Gap.NONE else ends[i + 1]
+    return ends
+
+
+def _opening(paragraph_lines: list[Line], limit: int) -> str:
+    """``" ".join(ln.text for ln in paragraph_lines)[:limit]``, joining no more lines than needed."""
+    parts, length = [], -1
+    for ln in paragraph_lines:
+        parts.append(ln.text)
+        length += len(ln.text) + 1
+        if length >= limit:
+            break
+    return " ".join(parts)[:limit]
 
 
 def _next_caption(lines: tuple[Line, ...], i: int) -> str | None:

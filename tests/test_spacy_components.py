@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from conftest import CORPUS
+
 spacy = pytest.importorskip("spacy")
 
 COMPONENTS = ("clausegraph_terms", "clausegraph_entities", "clausegraph_refs", "clausegraph_deontic",
@@ -81,9 +83,23 @@ def test_a_document_of_another_text_is_a_clear_error():
         nlp.get_pipe("clausegraph_refs")(doc)
 
 
-def test_clausegraph_own_pipeline_is_unchanged(ua):
-    # tag_document goes through the same adapters: the built corpus still has its records.
-    assert ua.terms and ua.references and ua.deontics
+def test_the_build_tags_as_the_spacy_pipeline_does():
+    # tag_document runs the same components without a Doc: every record (every field) the same.
+    from clausegraph.build import read_document
+    from clausegraph.model import record_json
+    from clausegraph.tagging import build_nlp, tag_document
+
+    document = read_document(CORPUS / "hig-underwriting-agreement-2004.txt")
+    nlp = build_nlp()
+    doc = nlp.make_doc(document.clean)
+    doc.user_data["clausegraph.document"] = document
+    doc = nlp(doc)
+    results = doc.user_data["clausegraph.results"]
+    tagged = tag_document(document)
+    assert tagged.terms and tagged.mentions and tagged.references and tagged.deontics and tagged.conditions
+    for family in ("terms", "mentions", "references", "deontics", "conditions"):
+        assert record_json(list(getattr(tagged, family))) == record_json(results[family]), family
+    assert len(doc.spans["cg_terms"]) == len(tagged.terms)
 
 
 def test_components_survive_pickling():

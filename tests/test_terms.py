@@ -255,3 +255,50 @@ def test_ua_tagging_is_fast(ua_terms):
     started = time.perf_counter()
     tag_terms(ua_terms)
     assert time.perf_counter() - started < 1.0
+
+
+def test_word_before_and_stop_before_read_as_their_regular_expressions():
+    # The two helpers of _inside_longer_name stand for regex searches that tried every position.
+    import random
+
+    from clausegraph.tagging.terms import _after_stop_and_one_word, _word_before
+
+    rng = random.Random(6)
+    alphabet = "aZ9_.&'’-; :\n\t\x1c(é²ΩK"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        word = re.search(r"([A-Za-z][\w.&'’-]*)\s+$", s)
+        assert _word_before(s) == (word.group(1) if word else None), repr(s)
+        assert _after_stop_and_one_word(s) == bool(re.search(r"[.;:]\s+\S+\s+$", s)), repr(s)
+
+
+def test_forms_pattern_matches_as_the_plain_alternation():
+    # The uses' alternation is factored by leading characters; the matches must not change.
+    import random
+
+    from clausegraph.tagging.terms import forms_pattern
+
+    rng = random.Random(8)
+    words = ["ac", "act", "acts", "a", "b.c", "co", "com", "ki", "ıa", "é", "s", "ss", "1a"]
+    for _ in range(500):
+        forms = sorted({" ".join(rng.sample(words, rng.randint(1, 2))) for _ in range(rng.randint(1, 8))},
+                       key=len, reverse=True)
+        plain = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(
+            r"\s+".join(re.escape(w) for w in f.split()) for f in forms), re.I)
+        factored = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % forms_pattern(forms), re.I)
+        for _ in range(20):
+            text = " ".join(rng.choice(words + ["ACT", "Co", "K", "İ", "ſ", "x"]) for _ in range(rng.randint(0, 8)))
+            assert [m.span() for m in factored.finditer(text)] == [m.span() for m in plain.finditer(text)], (forms, text)
+
+
+def test_case_extras_are_what_re_matches_case_insensitively():
+    import string
+    import sys
+
+    from clausegraph.tagging.rules import _CASE_EXTRAS
+
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
+    for ch in string.ascii_lowercase:
+        assert set(re.findall(ch, every, re.I)) == {ch, ch.upper(), *_CASE_EXTRAS.get(ch, "")}, ch
+    for ch in string.digits + string.punctuation:  # other ASCII characters match only themselves
+        assert set(re.findall(re.escape(ch), every, re.I)) == {ch}, ch

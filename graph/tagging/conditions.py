@@ -17,14 +17,17 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from typing import TYPE_CHECKING
 from functools import lru_cache
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from ..model import ClauseKind, Condition, ConditionKind, Document
 from .deontic import _rules as _deontic_rules
 from .deontic import clause_units, sentence_start, statement_end
 from .entities import _clean_index, collapse, load_patterns
+from .rules import compile_for_scanning, may_match
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -40,7 +43,7 @@ def _triggers() -> tuple[tuple[re.Pattern, ConditionKind, str], ...]:
     rows = load_patterns("conditions.jsonl")
     number = next(r["pattern"] for r in rows if r["label"] == "number")
     return tuple(
-        (re.compile(r["pattern"].replace("{NUMBER}", number)), ConditionKind(r["kind"]), r["id"])
+        (compile_for_scanning(r["pattern"].replace("{NUMBER}", number)), ConditionKind(r["kind"]), r["id"])
         for r in rows
         if r["label"] == "trigger"
     )
@@ -52,11 +55,16 @@ class ConditionComponent:
     def __init__(self, nlp, name: str):
         self.name = name
 
+    family = "conditions"
+
+    def records(self, document: Document, results: dict) -> list[Condition]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return find_conditions(document, results.get("deontics") or [])
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        deontics = doc.user_data[RESULTS].get("deontics") or []
-        records = find_conditions(document, deontics)
-        doc.user_data[RESULTS]["conditions"] = records
+        records = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = records
         doc.spans["cg_conditions"] = span_group(doc, document, records, lambda r: r.kind.value)
         return doc
 
@@ -83,6 +91,8 @@ def find_conditions(document: Document, deontics=()) -> list[Condition]:
             taken_until = -1  # hits come in order of start: one inside a taken one starts before its end
             hits = []
             for pattern, kind, rule in _triggers():
+                if not may_match(pattern, text, a, b):
+                    continue  # (none of the trigger's words here: no need to scan)
                 for m in pattern.finditer(text, a, b):
                     hits.append((m.start(), -(m.end() - m.start()), m.end(), kind, rule))
             for start, _, end, kind, rule in sorted(hits):

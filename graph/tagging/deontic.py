@@ -35,14 +35,18 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+import string
+from typing import TYPE_CHECKING
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
 from ..model import Clause, ClauseKind, Deontic, Document, EntityKind, Modality
 from .entities import _clean_index, collapse, load_patterns
+from .rules import compile_for_scanning
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -118,7 +122,7 @@ def _rules() -> _Rules:
         skip_after=frozenset(next(r["pattern"] for r in rows if r["label"] == "not_a_subject_after").split("|")),
         counterparts={r["pattern"]: r["counterparty"] for r in rows if r["label"] == "counterpart"},
         statements=tuple(
-            (re.compile(r["pattern"].replace("{PARTY}", party)), Modality(r["modality"]), r["id"])
+            (compile_for_scanning(r["pattern"].replace("{PARTY}", party)), Modality(r["modality"]), r["id"])
             for r in rows
             if r["label"] == "statement"
         ),
@@ -229,12 +233,16 @@ class DeonticComponent:
         self.name = name
         self.rules = _rules()
 
+    family = "deontics"
+
+    def records(self, document: Document, results: dict) -> list[Deontic]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return find_deontics(document, results.get("mentions") or [], self.rules, results.get("terms") or [])
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        mentions = doc.user_data[RESULTS].get("mentions") or []
-        terms = doc.user_data[RESULTS].get("terms") or []
-        records = find_deontics(document, mentions, self.rules, terms)
-        doc.user_data[RESULTS]["deontics"] = records
+        records = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = records
         doc.spans["cg_deontics"] = span_group(doc, document, records, lambda r: r.modality.value)
         return doc
 
@@ -439,19 +447,25 @@ def _statement_re(parties: str, modal: str) -> re.Pattern:
            r"(?:\s*,?\s+(?:and\s+|or\s+)?(?:its|their)\s+[a-z]+(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[a-z]+){0,5}\s*,?(?=\s+(?:shall|will|may|must)\b))?"
            r"(?:\s+at\s+any\s+time)?(?:\s*,\s*[^,;.]{1,120}?\s*,|\s*\([^()]{0,160}\))?"
            r"(?:\s+(?:each|also|further|alone|jointly\s+and\s+severally|severally))?")  # "Sublandlord and Subtenant each represent"
-    return re.compile(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
+    return compile_for_scanning(_subject(parties) + gap + r"\s+(?P<modal>" + modal + ")")
 
 
 # Indemnities and disclaimers are often set in capitals ("OWNER SHALL INDEMNIFY, DEFEND AND HOLD
 # HARMLESS"): read such a passage in lower case, its party names as the document writes them.
 CAPITALS_MIN_LETTERS = 40
+_ASCII_CAPITALS, _ASCII_LOWER = string.ascii_uppercase.encode(), string.ascii_lowercase.encode()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _read_in_lower_case(text: str, a: int, b: int, parties: str) -> str:
     """``text`` with text[a:b] lower-cased when it is set in capitals (offsets unchanged)."""
     segment = text[a:b]
-    letters = [c for c in segment if c.isalpha()]
-    if len(letters) < CAPITALS_MIN_LETTERS or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+    # ASCII letters counted in bytes (the bulk, at C speed), the others one by one.
+    ascii_part = segment.encode("ascii", "ignore")
+    others = [c for c in _NON_ASCII.findall(segment) if c.isalpha()] if len(ascii_part) < len(segment) else []
+    capitals = len(ascii_part) - len(ascii_part.translate(None, _ASCII_CAPITALS))
+    letters = capitals + len(ascii_part) - len(ascii_part.translate(None, _ASCII_LOWER)) + len(others)
+    if letters < CAPITALS_MIN_LETTERS or capitals + sum(c.isupper() for c in others) < 0.9 * letters:
         return text
     lower = segment.lower()
     if len(lower) != len(segment):
@@ -627,7 +641,7 @@ def _consent_giver(text: str, sentence: int, pos: int, parties: str) -> tuple[st
 
 @lru_cache(maxsize=32)
 def _grant_re(parties: str) -> re.Pattern:
-    return re.compile(
+    return compile_for_scanning(
         r"(?<![\w-])(?P<grantor>" + parties + r")(?![\w-])\s+(?:hereby\s+)?(?P<verb>" + _GRANT_VERBS + r")\s+(?:to|unto)\s+"
         r"(?:the\s+)?(?P<grantee>" + parties + r")(?![\w-])"
     )
@@ -795,7 +809,7 @@ def _document_statements(parties: str) -> tuple[tuple[re.Pattern, Modality, str]
     """The statement rules with the document's own party names ("Subtenant", "lessor") as well
     as the standard ones."""
     return tuple(
-        (re.compile(r["pattern"].replace("{PARTY}", parties)), Modality(r["modality"]), r["id"])
+        (compile_for_scanning(r["pattern"].replace("{PARTY}", parties)), Modality(r["modality"]), r["id"])
         for r in load_patterns("deontic.jsonl")
         if r["label"] == "statement"
     )

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, read_rows
+from .rules import PATTERN_DIR, compile_for_scanning, literal_alternatives, not_after, read_rows
 from ..model import ClauseKind, Document, DocumentKind, EntityKind, Mention
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
@@ -93,13 +95,17 @@ class _Rules:
 
 
 _CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|(?:[A-Z]\.){1,3})"  # ... "A.M. Best Company"
+# "(?<![\w&.])" + _CAP where a pattern starts, with its first letter taken out in front: the same
+# matches, but a pattern that starts with a letter lets re skip to the capitals instead of trying
+# every position (see rules.not_after).
+_FIRST_CAP = r"[A-Z](?<![\w&.][A-Z])(?:[^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|\.(?:[A-Z]\.){0,2})"
 _LINK = r"(?:of|and|&|for|de|du|la|von|van)"
 _SERIAL = r"(?:No\.[ ]?\d+[A-Z]?)"  # "ARE-MA Region No. 59, LLC"
 # A space, or one line break (names wrap in signature blocks); a longer run of spaces is the gap
 # between two columns ("Acme Technology        Bolt Soar" side by side above two signatures).
 _GAP = r"(?:[ \t]{1,3}|[ \t]*\n[ \t]*)"
 _PERSON_MI = re.compile(
-    r"(?<![\w&.])(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:[A-Z]\.[ ]?){1,2}[ ]?"
+    r"(?P<name>[A-Z](?<![\w&.][A-Z])[a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:[A-Z]\.[ ]?){1,2}[ ]?"
     r"[A-Z][a-zA-Z'’\-]+(?:,[ ](?:Jr\.|Sr\.|II|III|IV)(?![A-Za-z]))?)(?![\w&])"
 )
 _SIGNED_NAME = r"[A-Z][A-Za-z.'’\-]*(?:[ ]+[A-Z][A-Za-z.'’\-]*){1,4}(?:,[ ]*(?:Jr\.|Sr\.|II|III|IV))?"
@@ -108,22 +114,22 @@ _SIGNED_NAME = r"[A-Z][A-Za-z.'’\-]*(?:[ ]+[A-Z][A-Za-z.'’\-]*){1,4}(?:,[ ]*
 _CELL_NAME = r"[A-Z][A-Za-z.'’\-]*(?:[ ][A-Z][A-Za-z.'’\-]*){1,4}(?:,[ ]*(?:Jr\.|Sr\.|II|III|IV))?"
 _CELL_END = r"(?=[ \t]{2,}\S|[ \t]*$)"
 # "By: /s/ Name", "/S/ NAME", "By / s/ Name"
-_SIG_S = re.compile(r"(?P<by>By:?[ \t]*)?/[ ]?[sS][ ]?/[ \t]*(?P<name>" + _CELL_NAME + r")" + _CELL_END, re.M)
+_SIG_S = compile_for_scanning(r"(?P<by>By:?[ \t]*)?/[ ]?[sS][ ]?/[ \t]*(?P<name>" + _CELL_NAME + r")" + _CELL_END, re.M)
 # "Name: Name", or the name in the next cell down ("Name:\n\nAlexandre Lebeaut")
 _SIG_NAME = re.compile(r"^[ \t]*Name:[ \t]*(?:\n[ \t]*){0,3}(?P<name>" + _CELL_NAME + r")" + _CELL_END, re.M)
 _SIG_TITLE = re.compile(r"^[ \t]*Title:[ \t]*(?:(?P<title>[^\n]+?)|(?:\n[ \t]*){1,3}(?P<below>[^\n]+?))"
                         r"(?=[ \t]{2,}|[ \t]+Title:|[ \t]*$)", re.M)
 _ESQ = re.compile(r"(?P<name>" + _SIGNED_NAME + r"),[ ]Esq\.")
-_APPOINT = re.compile(r"\b(?:appoint|appoints)\s+(?:each\s+of\s+)?", re.I)
+_APPOINT = compile_for_scanning(r"\b(?:appoint|appoints)\s+(?:each\s+of\s+)?", re.I)
 _LIST_NAME = re.compile(r"^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:[ ](?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3}(?:,[ ](?:Jr\.|Sr\.|II|III|IV))?$")
 _PLAIN_PERSON = r"(?P<name>[A-Z][a-z]+(?:[ ][A-Z]\.)?[ ][A-Z][a-z'’\-]+)(?![\w&])"
 _LAW_FIRM = re.compile(
-    r"(?<![\w&])(?P<name>[A-Z][A-Za-z'’\-]+(?:[ ][A-Z][A-Za-z'’\-]+)*[ ]&[ ][A-Z][A-Za-z'’\-]+"
+    r"(?P<name>[A-Z](?<![\w&][A-Z])[A-Za-z'’\-]+(?:[ ][A-Z][A-Za-z'’\-]+)*[ ]&[ ][A-Z][A-Za-z'’\-]+"
     r"(?:[ ](?:LLP|L\.L\.P\.|LLC))?)(?=,?\s+(?:as\s+)?(?:special\s+|general\s+)?counsel\b|,?\s+LLP)"
 )
 _DIVISION = re.compile(r"(?P<alias>" + _CAP + r"(?:[ ]" + _CAP + r"){0,5}),[ ]a[ ]division[ ]of[ ]$")
 _AS_ROLE = re.compile(
-    r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,6}),\s+as\s+"
+    r"(?P<name>" + _FIRST_CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + r")){0,6}),\s+as\s+"
     r"(?:(?:Administrative|Collateral|Syndication|Documentation|Paying|Escrow|Transfer|Indenture)\s+)?"
     r"(?:Trustee|Agent|Registrar|Depositary|Custodian)\b"
 )
@@ -163,7 +169,7 @@ def _rules() -> _Rules:
     forms = sorted({s for s in suffixes} | {s.upper() for s in suffixes}, key=len, reverse=True)
     suffix = "(?:" + "|".join(re.escape(s) for s in forms) + ")"
     org = re.compile(
-        r"(?<![\w&.])(?P<name>" + _CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + "|" + _SERIAL + r")){0,8}?,?"
+        r"(?P<name>" + _FIRST_CAP + r"(?:" + _GAP + r"(?:" + _CAP + "|" + _LINK + "|" + _SERIAL + r")){0,8}?,?"
         + _GAP + suffix + r")(?![\w&])(?:(?<=\.)|(?![ \t]+[A-Z][a-z]))(?![ \t]+(?:LIABILITY|PARTNERSHIP|AGREEMENT|PLAN|CERTIFICATE)\b)"
     )  # (a suffix with its period may end a sentence; "LIMITED LIABILITY COMPANY AGREEMENT" is a legal form)
     known = []
@@ -173,12 +179,15 @@ def _rules() -> _Rules:
             continue
         name = r["pattern"]
         body = re.escape(name[4:] if name.startswith("The ") else name).replace(r"\ ", r"\s+")
-        lead = r"(?:The\s+|THE\s+)?" if name.startswith("The ") else ""
-        known.append((re.compile(r"(?<![\w&])" + lead + "(?:" + body + "|" + body.upper() + r")(?![\w&])"), r))
+        # (?<![\w&])(?:The\s+|THE\s+)?(?:BODY|BODY IN CAPITALS)(?![\w&]), with the optional lead
+        # spelt out so that each alternative starts with a letter (not_after).
+        bodies = "(?:" + body + "|" + body.upper() + ")"
+        alternatives = [r"The\s+" + bodies, r"THE\s+" + bodies] if name.startswith("The ") else []
+        known.append((re.compile(not_after(r"[\w&]", alternatives + [body, body.upper()]) + r"(?![\w&])"), r))
         for abbreviation in r.get("abbreviations", []):
             abbreviations[abbreviation] = r
     abbreviation_re = (
-        re.compile(r"(?<![\w&/])(?:" + "|".join(map(re.escape, sorted(abbreviations, key=len, reverse=True))) + r")(?![\w&])")
+        re.compile(not_after(r"[\w&/]", [re.escape(a) for a in sorted(abbreviations, key=len, reverse=True)]) + r"(?![\w&])")
         if abbreviations else None
     )
     title_words = next(r["pattern"] for r in rows if r["label"] == "title_words")
@@ -260,11 +269,16 @@ class EntityComponent:
         self.name = name
         self.rules = _rules()
 
+    family = "mentions"
+
+    def records(self, document: Document, results: dict) -> list[Mention]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return find_mentions(document, results.get("terms") or [], self.rules)
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        terms = doc.user_data[RESULTS].get("terms") or []
-        mentions = find_mentions(document, terms, self.rules)
-        doc.user_data[RESULTS]["mentions"] = mentions
+        mentions = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = mentions
         doc.spans["cg_mentions"] = span_group(doc, document, mentions, lambda m: m.entity)
         return doc
 
@@ -908,7 +922,7 @@ def _short_forms(text: str, found: list[_Found], local: dict[str, _Local]) -> li
             continue
         shorts = {short for name in entity.names for short in short_forms(name, rules.generic)}
         for short in sorted(shorts):
-            for m in re.finditer(r"(?<![\w&])" + re.escape(short) + r"(?![\w&])(?!\s+[A-Z][a-z])", text):
+            for m in re.finditer(not_after(r"[\w&]", [re.escape(short)]) + r"(?![\w&])(?!\s+[A-Z][a-z])", text):
                 out.append(_Found(m.start(), m.end(), entity.name, entity.kind, form="short", priority=-1, key=entity.key))
     return out
 
@@ -949,7 +963,7 @@ def _signature_roles(document: Document, found: list[_Found], local: dict[str, _
                     if re.match(r"(?:\s*\n[^\n]*(?:LLC|INC\.|Inc\.|LLP|N\.A\.)[^\n]*)*\s*\n\s*As\s+Representatives?\b", after):
                         f.roles.add("representative")
         first_line = text[a:b].lstrip().split("\n", 1)[0]
-        if clause.kind is not ClauseKind.SIGNATURES and re.search(r"\bREPRESENTATIVES?\b", first_line) and first_line.isupper():
+        if clause.kind is not ClauseKind.SIGNATURES and first_line.isupper() and re.search(r"\bREPRESENTATIVES?\b", first_line):
             for f in inside:
                 if f.kind is EntityKind.ORGANIZATION:
                     f.roles.add("representative")
@@ -1068,9 +1082,10 @@ def _term_aliases(document, text, found, local, terms, rules) -> list[_Found]:
     for _, _, term in definitions:
         for form in {term, term.title(), term.upper(), term[:1].upper() + term[1:]}:
             forms.setdefault(form, term.lower())
-    pattern = re.compile(
-        r"(?<![\w&])(?:(?:[Tt]he|THE)\s+)?(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w&])"
-    )
+    # (?<![\w&])(?:(?:[Tt]he|THE)\s+)?(?:FORMS)(?![\w&]), the optional lead spelt out (not_after).
+    alternatives = literal_alternatives(sorted(forms, key=len, reverse=True))  # the escaped forms, grouped
+    names = "(?:" + "|".join(alternatives) + ")"
+    pattern = re.compile(not_after(r"[\w&]", [r"T(?:he|HE)\s+" + names, r"the\s+" + names] + alternatives) + r"(?![\w&])")
     for m in pattern.finditer(text):
         word = re.sub(r"^(?:the|The|THE)\s+", "", m.group())
         key = alias_of.get(forms.get(word, ""))

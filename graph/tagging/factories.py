@@ -8,8 +8,9 @@ user's own pipeline finds them by name without importing clausegraph first::
     doc = nlp('The "Company" means Acme Corp. The Company shall pay.')
     doc.spans["cg_terms"]
 
-Inside clausegraph (``pipeline.tag_document``) each Doc carries the Document it was made from;
-on a user's plain Doc, :class:`PlainDocAdapter` makes that Document from the Doc's own text
+A Doc tagged this way carries the Document it was made from in ``doc.user_data[CONTEXT]``
+(the build's ``pipeline.tag_document`` calls the same components' ``records`` with no Doc); on
+a user's plain Doc, :class:`PlainDocAdapter` makes that Document from the Doc's own text
 (segmenting it into clauses), so every component runs on any text.
 """
 

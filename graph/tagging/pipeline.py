@@ -1,37 +1,49 @@
-"""Build the spaCy pipeline and run it over one document's clean text.
+"""Build the spaCy pipeline, and tag one document's clean text with the same components.
 
-Components read the document they tag (its clause tree, its offset map) from
-``doc.user_data[CONTEXT]`` and leave their records in ``doc.user_data[RESULTS][family]``;
-their spans also go to named span groups (``doc.spans["cg_terms"]`` …) for inspection.
+Each component reads the document it tags (its clean text, clause tree and offset map) and the
+records of the families before it, and makes its own family's records (``records``). In a
+spaCy pipeline it takes the Document from ``doc.user_data[CONTEXT]``, leaves its records in
+``doc.user_data[RESULTS][family]`` and its spans in a named span group (``doc.spans["cg_terms"]``
+…) for inspection. ``tag_document`` (the build) runs the same components without a Doc: they
+match patterns over the text, and tokenising a whole contract into a Doc cost about as much
+as all the tagging; spaCy is not even imported then.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from ..classify import document_kind, document_title
 from ..clean import clean
 from ..model import Document
 from ..segment import segment
-from . import factories  # noqa: F401  (registers the components)
-from .pipeline_keys import CONTEXT, RESULTS
+from .conditions import ConditionComponent
+from .deontic import DeonticComponent
+from .entities import EntityComponent
+from .refs import ReferenceComponent
+from .terms import TermComponent
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 # Order matters: entities and references read the defined terms; obligations read entities.
-COMPONENTS = (
-    "clausegraph_terms",
-    "clausegraph_entities",
-    "clausegraph_refs",
-    "clausegraph_deontic",
-    "clausegraph_conditions",
-)
+COMPONENTS = {
+    "clausegraph_terms": TermComponent,
+    "clausegraph_entities": EntityComponent,
+    "clausegraph_refs": ReferenceComponent,
+    "clausegraph_deontic": DeonticComponent,
+    "clausegraph_conditions": ConditionComponent,
+}
 
 
 def build_nlp() -> Language:
     """``spacy.blank("en")`` + a sentencizer + the rule components. No model download."""
+    import spacy
+
+    from . import factories  # noqa: F401  (registers the components)
+
     nlp = spacy.blank("en")
     # Legal sentences run long; raise the limit for whole-contract texts (offsets need one Doc).
     nlp.max_length = 20_000_000
@@ -42,26 +54,23 @@ def build_nlp() -> Language:
 
 
 @lru_cache(maxsize=1)
-def _shared_nlp() -> Language:
-    return build_nlp()
+def _components() -> tuple:
+    """The components in pipeline order, made once per process (each compiles its patterns)."""
+    return tuple(component(None, name) for name, component in COMPONENTS.items())
 
 
-def tag_document(document: Document, nlp: Language | None = None) -> Document:
+def tag_document(document: Document) -> Document:
     """Run every component over ``document.clean``; return the document with its records."""
-    nlp = nlp or _shared_nlp()
-    doc = nlp.make_doc(document.clean)
-    doc.user_data[CONTEXT] = document
-    doc.user_data[RESULTS] = {}
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    results = doc.user_data[RESULTS]
+    results: dict[str, list] = {}
+    for component in _components():
+        results[component.family] = component.records(document, results)
     return dataclasses.replace(
         document,
-        terms=tuple(results.get("terms", ())),
-        mentions=tuple(results.get("mentions", ())),
-        references=tuple(results.get("references", ())),
-        deontics=tuple(results.get("deontics", ())),
-        conditions=tuple(results.get("conditions", ())),
+        terms=tuple(results["terms"]),
+        mentions=tuple(results["mentions"]),
+        references=tuple(results["references"]),
+        deontics=tuple(results["deontics"]),
+        conditions=tuple(results["conditions"]),
     )
 
 

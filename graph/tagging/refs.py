@@ -17,13 +17,15 @@ an outside instrument gives one record however many designators it names.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, by_label, read_rows
+from .rules import PATTERN_DIR, by_label, compile_for_scanning, read_rows
 from ..numbering import roman_value, to_roman
 from ..model import Clause, ClauseKind, Document, Reference, Term
 from .spangroups import span_group
@@ -136,7 +138,7 @@ def rules() -> _Rules:
     for i, row in enumerate(g["keyword"]):
         parts.append(f"(?P<k{i}>{row['pattern']})")
         kinds[f"k{i}"] = row["kind"]
-    keyword = re.compile(
+    keyword = compile_for_scanning(
         r"(?P<dem>\b(?:this|such|said|This|Such|Said|THIS|SUCH|SAID)\s+)?(?<![\w-])(?:%s)(?![\w-])" % "|".join(parts)
     )
     # At most one line break between keyword and designator: across a blank line, "Applicability
@@ -753,7 +755,7 @@ def tag_references(document: Document, terms: list[Term]) -> list[Reference]:
 
 # "set forth in the preamble", "the first recital", "the first paragraph of this instrument":
 # the part before the first numbered clause (CONVENTIONS: the preamble holds the recitals).
-_PREAMBLE_REF = re.compile(
+_PREAMBLE_REF = compile_for_scanning(
     r"\b(?:the|this)\s+(?:preamble|recitals|first\s+recital|introductory\s+paragraph|"
     r"first\s+paragraph\s+of\s+this\s+(?:instrument|[A-Z][a-z]+))(?![\w-])"
 )
@@ -779,11 +781,16 @@ class ReferenceComponent:
         self.name = name
         rules()  # compile once; a bad pattern file fails here, not mid-build
 
+    family = "references"
+
+    def records(self, document: Document, results: dict) -> list[Reference]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return tag_references(document, results.get("terms", []))
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        terms = doc.user_data[RESULTS].get("terms", [])
-        refs = tag_references(document, terms)
-        doc.user_data[RESULTS]["references"] = refs
+        refs = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = refs
         doc.spans[SPAN_GROUP] = span_group(doc, document, refs, lambda r: r.kind.upper())
         return doc
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 from ..model import Document
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document needs none)
+    from spacy.tokens import Doc
 
-from .rules import PATTERN_DIR, by_label, read_rows
-from ..model import ClauseKind, Document, Span, Term
+from .rules import PATTERN_DIR, by_label, literal_alternatives, read_rows
+from ..model import Clause, ClauseKind, Document, Span, Term
 from .spangroups import span_group
 from .pipeline_keys import CONTEXT, RESULTS
 
@@ -500,6 +502,7 @@ def term_forms(term: str) -> set[str]:
     return {f.casefold() for f in forms}
 
 
+@lru_cache(maxsize=4096)  # a document uses its terms hundreds of times, in a few spellings
 def _capitalised_like_term(used: str, term: str) -> bool:
     """A use must be written as a term: each significant word capitalised (or as defined)."""
     small = rules().small_words
@@ -524,9 +527,11 @@ def stands_for(definition: str) -> str:
     return text.strip(" ,")
 
 
-def _scope_of(document: Document, label: str) -> str | None:
-    """The attachment a clause sits in (its definitions scope that attachment), else None."""
-    by_label = {c.label: c for c in document.clauses}
+def _scope_of(document: Document, label: str, by_label: dict[str, Clause] | None = None) -> str | None:
+    """The attachment a clause sits in (its definitions scope that attachment), else None.
+    ``by_label``: the document's clauses by label, when the caller has it (asked once per term)."""
+    if by_label is None:
+        by_label = {c.label: c for c in document.clauses}
     clause = by_label.get(label)
     while clause is not None:
         if clause.kind in ATTACHMENT_KINDS:
@@ -546,31 +551,32 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
         return terms
     forms = sorted(form_to_terms, key=len, reverse=True)
     # Spaces in a term match any run of white space; words end at a word boundary.
-    alternation = "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)
-    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % alternation, re.I)
+    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % forms_pattern(forms), re.I)
     quoted = [(d.start, d.end) for d in defs]
     attachment_spans = {
         c.label: (c.start, c.end) for c in document.clauses if c.kind in ATTACHMENT_KINDS
     }
-    scopes = [t_scope for t_scope in (_scope_of(document, t.defined_in) for t in terms)]
+    by_label = {c.label: c for c in document.clauses}
+    scopes = [_scope_of(document, t.defined_in, by_label) for t in terms]
     uses: dict[int, list[Span]] = {i: [] for i in range(len(terms))}
     qi = 0
     for m in pattern.finditer(text):
-        while qi < len(quoted) and quoted[qi][1] <= m.start():
+        m_start, m_end = m.span()
+        while qi < len(quoted) and quoted[qi][1] <= m_start:
             qi += 1
-        if qi < len(quoted) and quoted[qi][0] < m.end() and m.start() < quoted[qi][1]:
+        if qi < len(quoted) and quoted[qi][0] < m_end and m_start < quoted[qi][1]:
             continue  # the definition itself
         used = m.group()
         candidates = form_to_terms[" ".join(used.split()).casefold()]
         if not any(_capitalised_like_term(used, terms[i].term) for i in candidates):
             continue
-        if _inside_longer_name(text, m.start(), m.end()):
+        if _inside_longer_name(text, m_start, m_end):
             continue
-        s, e = document.source_span(m.start(), m.end())
+        s, e = document.source_span(m_start, m_end)
         scope = next(
             (label for label, (a, b) in attachment_spans.items() if a <= s < b), None
-        )
-        chosen = [i for i in _choose(candidates, scopes, scope) if not defs[i].def_start <= m.start() < defs[i].def_end]
+        ) if attachment_spans else None
+        chosen = [i for i in _choose(candidates, scopes, scope) if not defs[i].def_start <= m_start < defs[i].def_end]
         if not chosen:
             continue  # "the Securities and Futures Act, chapter 289" inside its own definition
         span = Span(doc=document.doc_id, start=s, end=e, text=document.source[s:e])
@@ -579,13 +585,20 @@ def link_uses(document: Document, defs: list[_Def], terms: list[Term]) -> list[T
     result = []
     for i, t in enumerate(terms):
         spans = tuple(uses[i])
-        labels: list[str] = []
-        for sp in spans:
-            c = document.clause_at(sp.start)
-            if c and c.label not in labels:
-                labels.append(c.label)
-        result.append(_replace_term(t, uses=spans, used_in=tuple(labels)))
+        clauses = (document.clause_at(sp.start) for sp in spans)
+        labels = tuple(dict.fromkeys(c.label for c in clauses if c))  # reading order, each once
+        result.append(_replace_term(t, uses=spans, used_in=labels))
     return result
+
+
+def forms_pattern(forms: list[str]) -> str:
+    r"""The case-insensitive alternation of ``forms`` (casefolded, in the order to try them; a
+    space matches any run of white space): the matches of
+    ``"|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)``, grouped by leading
+    characters (rules.literal_alternatives: a document's hundreds of forms were tried one by one
+    at every word)."""
+    normal = [" ".join(f.split()) for f in forms]
+    return "(?:" + "|".join(literal_alternatives(normal, ignorecase=True, spaces=r"\s+")) + ")"
 
 
 def _choose(candidates: list[int], scopes: list[str | None], scope: str | None) -> list[int]:
@@ -598,21 +611,56 @@ def _choose(candidates: list[int], scopes: list[str | None], scope: str | None) 
     return pool
 
 
+_SENTENCE_OPENERS = frozenset(("The", "A", "An", "Each", "Any", "Such", "No", "All", "If"))
+_FIRST_ON_LINE = re.compile(r"\s*(?:\([a-zA-Z0-9]{1,5}\)\s*)?\S+\s+")
+_NAME_GOES_ON = re.compile(r"\s+(?:and|of|&)\s+[A-Z]\w*\s+[A-Z]\w*|\s+(?:of\s+)?\d{4}\b")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]+\s+[A-Z]")
+_ARTICLE_AFTER = re.compile(r"\s+(?:The|A|An)\b")
+
+
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
     """"Act" in "Securities Act of 1933", "Commission" in "Securities and Exchange Commission"."""
     before = text[max(0, start - 40) : start]
-    prev = re.search(r"([A-Za-z][\w.&'’-]*)\s+$", before)
-    if prev and prev.group(1)[:1].isupper() and not re.search(r"[.;:]\s+\S+\s+$", before) and prev.group(1) not in ("The", "A", "An", "Each", "Any", "Such", "Such", "No", "All", "If"):
+    prev = _word_before(before)
+    if prev and prev[:1].isupper() and not _after_stop_and_one_word(before) and prev not in _SENTENCE_OPENERS:
         # A capitalised word right before ("Securities Act") — unless it starts the sentence.
         line_start = before.rfind("\n")
-        if not re.fullmatch(r"\s*(?:\([a-zA-Z0-9]{1,5}\)\s*)?\S+\s+", before[line_start + 1 :]):
+        if not _FIRST_ON_LINE.fullmatch(before[line_start + 1 :]):
             return True
     after = text[end : end + 60]
-    if re.match(r"\s+(?:and|of|&)\s+[A-Z]\w*\s+[A-Z]\w*", after) or re.match(r"\s+(?:of\s+)?\d{4}\b", after):
+    if _NAME_GOES_ON.match(after):
         return True  # "Securities and Exchange Commission", "Act of 1933"
-    if re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after) and not re.match(r"\s+(?:The|A|An)\b", after):
+    if _CAPITALISED_AFTER.match(after) and not _ARTICLE_AFTER.match(after):
         return True  # "Underwriting Agreement General Terms and Conditions"
     return False
+
+
+_WORD_CHARACTERS = frozenset("_.&'’-")
+
+
+def _word_before(before: str) -> str | None:
+    r"""The word that ``before`` ends with, then white space: what
+    ``re.search(r"([A-Za-z][\w.&'’-]*)\s+$", before).group(1)`` finds, without trying every
+    position (the word runs back over [\w.&'’-] and starts at its first ASCII letter)."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return None
+    i = len(stripped)
+    while i > 0 and (stripped[i - 1].isalnum() or stripped[i - 1] in _WORD_CHARACTERS):
+        i -= 1
+    for k in range(i, len(stripped)):
+        if "a" <= stripped[k] <= "z" or "A" <= stripped[k] <= "Z":
+            return stripped[k:]
+    return None
+
+
+def _after_stop_and_one_word(before: str) -> bool:
+    r"""``re.search(r"[.;:]\s+\S+\s+$", before)``: a stop, then one word, then white space."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return False
+    head = stripped.rsplit(None, 1)  # [what comes before the white space, the last word]
+    return len(head) == 2 and head[0][-1:] in (".", ";", ":")
 
 
 def _replace_term(term: Term, **changes) -> Term:
@@ -626,6 +674,7 @@ def tag_terms(document: Document) -> list[Term]:
     """Every definition of ``document`` with its uses."""
     text = document.clean
     defs = find_definitions(text)
+    by_label = {c.label: c for c in document.clauses}
     terms: list[Term] = []
     for d in defs:
         s, e = document.source_span(d.start, d.end)
@@ -648,7 +697,7 @@ def tag_terms(document: Document) -> list[Term]:
                 definition_start=ds,
                 definition_end=de,
                 stands_for=None if d.pointer else stands_for(d.definition) or None,
-                scope=_scope_of(document, label),
+                scope=_scope_of(document, label, by_label),
             )
         )
     return link_uses(document, defs, terms)
@@ -671,10 +720,16 @@ class TermComponent:
         self.name = name
         rules()  # compile the patterns once, and fail early on a bad pattern file
 
+    family = "terms"
+
+    def records(self, document: Document, results: dict) -> list[Term]:
+        """The records alone, from the Document and the earlier families' records (no Doc needed)."""
+        return tag_terms(document)
+
     def __call__(self, doc: Doc) -> Doc:
         document: Document = doc.user_data[CONTEXT]
-        terms = tag_terms(document)
-        doc.user_data[RESULTS]["terms"] = terms
+        terms = self.records(document, doc.user_data[RESULTS])
+        doc.user_data[RESULTS][self.family] = terms
         doc.user_data[TERM_LOOKUP] = term_lookup(terms)
         doc.spans[SPAN_GROUP] = span_group(doc, document, terms, lambda t: "TERM")
         return doc
