@@ -191,3 +191,9 @@ def test_a_defined_term_before_a_firm_is_not_one_of_its_partners():
     text = ('the Corporation shall obtain an opinion of U.S. counsel to the Corporation, Troutman Sanders LLP, and of '
             'Designated Securities, Deloitte and Touche LLP.\n')
     assert _names(text) == ["Deloitte and Touche LLP", "Troutman Sanders LLP"]
+
+
+def test_a_known_body_written_in_capitals_is_found():
+    # The capitals form of a known body of several words: its spaces must stay spaces.
+    text = "ALL FILINGS ARE MADE WITH THE SECURITIES AND EXCHANGE COMMISSION IN WASHINGTON.\n"
+    assert any(name.upper() == "SECURITIES AND EXCHANGE COMMISSION" for name in _names(text))

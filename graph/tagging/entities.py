@@ -178,12 +178,14 @@ def _rules() -> _Rules:
         if r["label"] != "known_body":
             continue
         name = r["pattern"]
-        body = re.escape(name[4:] if name.startswith("The ") else name).replace(r"\ ", r"\s+")
+        bare = name[4:] if name.startswith("The ") else name
+        # Capitals made before escaping: upper-casing the pattern would turn \s into \S.
+        body, caps = (re.escape(form).replace(r"\ ", r"\s+") for form in (bare, bare.upper()))
         # (?<![\w&])(?:The\s+|THE\s+)?(?:BODY|BODY IN CAPITALS)(?![\w&]), with the optional lead
         # spelt out so that each alternative starts with a letter (not_after).
-        bodies = "(?:" + body + "|" + body.upper() + ")"
+        bodies = "(?:" + body + "|" + caps + ")"
         alternatives = [r"The\s+" + bodies, r"THE\s+" + bodies] if name.startswith("The ") else []
-        known.append((re.compile(not_after(r"[\w&]", alternatives + [body, body.upper()]) + r"(?![\w&])"), r))
+        known.append((re.compile(not_after(r"[\w&]", alternatives + [body, caps]) + r"(?![\w&])"), r))
         for abbreviation in r.get("abbreviations", []):
             abbreviations[abbreviation] = r
     abbreviation_re = (
