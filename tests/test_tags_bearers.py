@@ -333,3 +333,10 @@ def test_agreements_and_clauses_with_words_before_the_infinitive_or_the_pronoun(
                         "in which to audit the costs.\n")
     assert found == [("obligation", "lessor"), ("obligation", "lessee"), ("permission", "lessor"), ("obligation", "lessee"),
                      ("right", "lessee")]
+
+
+def test_no_right_vesting_and_a_case_of_whether_are_no_statements():
+    found = _statements("Lessee shall not acquire any interest in the stored goods. Lessee shall pay all taxes regardless "
+                        "of whether such taxes must be collected by lessor. If it is determined that lessor is required "
+                        "to repay the deposit, lessor shall pay interest.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor")]

@@ -730,6 +730,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         before = re.search(r"([A-Za-z]+)[^A-Za-z,;:]*$", text[max(a, head - 30):head])  # "and, if so, the Trustee shall": a clause of its own
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
             continue
+        if re.search(r"\b(?:determined|found|held|established)\s+that\s+$", text[max(a, head - 40):head]):
+            continue  # "If it is subsequently determined … that Owner is required to pay": a condition
         if re.search(r"\bso\s+that\b[^;:,.]*$", text[sentence_start(text, head, a):head]):
             continue  # "in such proportion so that … the Company shall be responsible for the balance": a result, no duty
         if re.search(r"\b(?:which|whose)\s+(?!(?:case|event|instance)\b)(?:[a-z]+\s+){1,4}(?:(?:and|or)\s+[a-z]+\s+)?$", text[max(a, head - 60):head]):
@@ -775,6 +777,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 boundary = cut[-1] if cut else sentence
                 if NO_LIABILITY.search(text, boundary, m.start()):
                     continue  # "no liability shall be incurred by either Party": a limit, no duty
+                if re.search(r"\bwhether\b", text[boundary:m.start()]):
+                    continue  # "regardless of whether such taxes must be collected by Aura": a case, no duty
                 if (NEGATED_SUBJECT.match(text[boundary:m.start()]) or OPENS_WITH_NO.match(text, sentence, m.start())
                         or NEGATED_NEAR.search(text, sentence, m.start())):
                     # "no such Indebtedness shall be guaranteed by the Borrower"; "no settlement may be made
