@@ -260,6 +260,16 @@ class _Umbrella:
     binds: Modality | None = None  # "NCC shall:" / "Licensee shall not:": each item is one of these
 
 
+# What a representation foretells rather than promises: "will have", "will be", "will own".
+STATE_VERB = re.compile(r"\s*(?:not\s+)?(?:have|be|own|hold|possess|remain|continue|constitute)\b")
+
+
+def _modal_end(text: str, s: "_Stmt") -> int:
+    """Where the statement's modal ("will not") ends."""
+    found = re.compile(r"\b" + re.escape(s.trigger).replace(r"\ ", r"\s+") + r"\b").search(text, s.a, s.b)
+    return found.end() if found else s.a
+
+
 def _for_each_bearer(stmts: list["_Stmt"], umbrella: _Umbrella) -> list["_Stmt"]:
     """The lead-in's co-subjects make the same statements: one record per party."""
     out = list(stmts)
@@ -312,7 +322,18 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             continue
         umbrella = umbrella_of.get(label)
         if umbrella and umbrella.represents:
-            stmts += _for_each_bearer(_represented_item(text, unit, umbrella, rules), umbrella)
+            represented = _for_each_bearer(_represented_item(text, unit, umbrella, rules), umbrella)
+            # a covenant with its own subject inside a represented item: "…; and neither the
+            # Association nor the Company will take any action inconsistent therewith"
+            # ("the Company will have no subsidiaries", "will own", "will not be in violation" only
+            # foretell a state: part of the representation)
+            for a, b in unit.segments:
+                represented += [s for s in _scan(text, a, b, label, parties, rules)
+                                if s.modality in (Modality.OBLIGATION, Modality.PROHIBITION)
+                                and not re.search(r"\bbe\b", s.trigger)  # "will be owned by the Company": a state
+                                and not STATE_VERB.match(text, _modal_end(text, s))
+                                and not any(r.modality is s.modality and r.bearer == s.bearer for r in represented)]
+            stmts += represented
             continue
         found = []
         for a, b in unit.segments:
