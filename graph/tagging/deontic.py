@@ -24,10 +24,19 @@ Rules (patterns in ``patterns/deontic.jsonl``), applied clause by clause:
 - a lead-in that makes its items conditions ("shall be subject ... to ... the following
   conditions") gives no statements at all: what third parties must furnish there is a
   condition of the other side's obligations (see ``conditions``);
-- a power of attorney's appointment gives each attorney-in-fact a permission.
+- a power of attorney's appointment gives each attorney-in-fact a permission; "X hereby appoints
+  Y" is Y's right, "X authorizes Y to" and "Y is hereby authorized to" Y's permission;
+- one record per bearer and modality in a sentence: "shall register … and shall request …" is
+  one duty, "shall hold … and will in no way disclose …" two; a modal verb phrase joined to a
+  subject's own verb ("Owner hereby releases and shall indemnify") is that subject's;
+- "shall be liable/responsible/obligated/required" binds unless negated; a consent "not to be
+  unreasonably withheld" binds the party whose consent the sentence names;
+- the items of a passive lead-in ("may be terminated …: (a) By Aura, …") are the permissions
+  of the party each opens with.
 
-Inline items (``6(i)``) belong to the clause whose sentence holds the verb, so every
-statement is recorded on the nearest clause that is not an inline item.
+Inline items (``6(i)``) belong to the clause whose sentence holds the verb, so a statement is
+recorded on the nearest clause that is not an inline item, unless its subject stands inside
+the item ("(ii) if approved, Owner shall execute …"): then it is the item's.
 """
 
 from __future__ import annotations
