@@ -349,3 +349,8 @@ def test_a_covenant_inside_a_represented_item_is_its_own_statement_but_a_foretol
     found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
     assert found == [("1(a)", "representation", "lessor"), ("1(a)", "prohibition", "lessor"),
                      ("1(b)", "representation", "lessor")]
+
+
+def test_what_shall_be_a_partys_responsibility_binds_it():
+    assert _statements("Any penalty resulting from a late filing shall be the responsibility of lessee.\n") == [
+        ("obligation", "lessee")]

@@ -798,7 +798,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 continue
             party = m.group("party")
             kind = modality
-            start = m.start() if rule != "extra-passive" else sentence_start(text, m.start(), a)
+            start = sentence_start(text, m.start(), a) if rule in ("extra-passive", "extra-responsibility-of") else m.start()
             if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
                 kind = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
             if rule in ("extra-passive", "extra-passive-permission"):
