@@ -333,3 +333,24 @@ def test_agreements_and_clauses_with_words_before_the_infinitive_or_the_pronoun(
                         "in which to audit the costs.\n")
     assert found == [("obligation", "lessor"), ("obligation", "lessee"), ("permission", "lessor"), ("obligation", "lessee"),
                      ("right", "lessee")]
+
+
+def test_no_right_vesting_and_a_case_of_whether_are_no_statements():
+    found = _statements("Lessee shall not acquire any interest in the stored goods. Lessee shall pay all taxes regardless "
+                        "of whether such taxes must be collected by lessor. If it is determined that lessor is required "
+                        "to repay the deposit, lessor shall pay interest.\n")
+    assert found == [("obligation", "lessee"), ("obligation", "lessor")]
+
+
+def test_a_covenant_inside_a_represented_item_is_its_own_statement_but_a_foretold_state_is_not():
+    body = ("1. REPRESENTATIONS\n\nLessor represents and warrants to lessee as follows:\n\n(a) The roof is sound, and "
+            "lessor will not take any action against the tenants.\n\n(b) Lessor will have no other tenant and the "
+            "premises will be owned by lessor.\n\n2. NOTICES\n\nNotices shall be in writing.\n")
+    found = [(d.clause, d.modality.value, d.bearer.lower()) for d in _tag(body).deontics]
+    assert found == [("1(a)", "representation", "lessor"), ("1(a)", "prohibition", "lessor"),
+                     ("1(b)", "representation", "lessor")]
+
+
+def test_what_shall_be_a_partys_responsibility_binds_it():
+    assert _statements("Any penalty resulting from a late filing shall be the responsibility of lessee.\n") == [
+        ("obligation", "lessee")]

@@ -24,10 +24,19 @@ Rules (patterns in ``patterns/deontic.jsonl``), applied clause by clause:
 - a lead-in that makes its items conditions ("shall be subject ... to ... the following
   conditions") gives no statements at all: what third parties must furnish there is a
   condition of the other side's obligations (see ``conditions``);
-- a power of attorney's appointment gives each attorney-in-fact a permission.
+- a power of attorney's appointment gives each attorney-in-fact a permission; "X hereby appoints
+  Y" is Y's right, "X authorizes Y to" and "Y is hereby authorized to" Y's permission;
+- one record per bearer and modality in a sentence: "shall register … and shall request …" is
+  one duty, "shall hold … and will in no way disclose …" two; a modal verb phrase joined to a
+  subject's own verb ("Owner hereby releases and shall indemnify") is that subject's;
+- "shall be liable/responsible/obligated/required" binds unless negated; a consent "not to be
+  unreasonably withheld" binds the party whose consent the sentence names;
+- the items of a passive lead-in ("may be terminated …: (a) By Aura, …") are the permissions
+  of the party each opens with.
 
-Inline items (``6(i)``) belong to the clause whose sentence holds the verb, so every
-statement is recorded on the nearest clause that is not an inline item.
+Inline items (``6(i)``) belong to the clause whose sentence holds the verb, so a statement is
+recorded on the nearest clause that is not an inline item, unless its subject stands inside
+the item ("(ii) if approved, Owner shall execute …"): then it is the item's.
 """
 
 from __future__ import annotations
@@ -268,6 +277,16 @@ class _Umbrella:
     binds: Modality | None = None  # "NCC shall:" / "Licensee shall not:": each item is one of these
 
 
+# What a representation foretells rather than promises: "will have", "will be", "will own".
+STATE_VERB = re.compile(r"\s*(?:not\s+)?(?:have|be|own|hold|possess|remain|continue|constitute)\b")
+
+
+def _modal_end(text: str, s: "_Stmt") -> int:
+    """Where the statement's modal ("will not") ends."""
+    found = re.compile(r"\b" + re.escape(s.trigger).replace(r"\ ", r"\s+") + r"\b").search(text, s.a, s.b)
+    return found.end() if found else s.a
+
+
 def _for_each_bearer(stmts: list["_Stmt"], umbrella: _Umbrella) -> list["_Stmt"]:
     """The lead-in's co-subjects make the same statements: one record per party."""
     out = list(stmts)
@@ -320,7 +339,18 @@ def find_deontics(document: Document, mentions=(), rules: _Rules | None = None, 
             continue
         umbrella = umbrella_of.get(label)
         if umbrella and umbrella.represents:
-            stmts += _for_each_bearer(_represented_item(text, unit, umbrella, rules), umbrella)
+            represented = _for_each_bearer(_represented_item(text, unit, umbrella, rules), umbrella)
+            # a covenant with its own subject inside a represented item: "…; and neither the
+            # Association nor the Company will take any action inconsistent therewith"
+            # ("the Company will have no subsidiaries", "will own", "will not be in violation" only
+            # foretell a state: part of the representation)
+            for a, b in unit.segments:
+                represented += [s for s in _scan(text, a, b, label, parties, rules)
+                                if s.modality in (Modality.OBLIGATION, Modality.PROHIBITION)
+                                and not re.search(r"\bbe\b", s.trigger)  # "will be owned by the Company": a state
+                                and not STATE_VERB.match(text, _modal_end(text, s))
+                                and not any(r.modality is s.modality and r.bearer == s.bearer for r in represented)]
+            stmts += represented
             continue
         found = []
         for a, b in unit.segments:
@@ -744,6 +774,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
         before = re.search(r"([A-Za-z]+)[^A-Za-z,;:]*$", text[max(a, head - 30):head])  # "and, if so, the Trustee shall": a clause of its own
         if before and before.group(1).lower() in rules.skip_after and text[head - 1:head] == " ":
             continue
+        if re.search(r"\b(?:determined|found|held|established)\s+that\s+$", text[max(a, head - 40):head]):
+            continue  # "If it is subsequently determined … that Owner is required to pay": a condition
         if re.search(r"\bso\s+that\b[^;:,.]*$", text[sentence_start(text, head, a):head]):
             continue  # "in such proportion so that … the Company shall be responsible for the balance": a result, no duty
         if re.search(r"\b(?:which|whose)\s+(?!(?:case|event|instance)\b)(?:[a-z]+\s+){1,4}(?:(?:and|or)\s+[a-z]+\s+)?$", text[max(a, head - 60):head]):
@@ -780,7 +812,7 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 continue
             party = m.group("party")
             kind = modality
-            start = m.start() if rule != "extra-passive" else sentence_start(text, m.start(), a)
+            start = sentence_start(text, m.start(), a) if rule in ("extra-passive", "extra-responsibility-of") else m.start()
             if rule == "extra-passive" and CHOICE_VERBS.search(m.group()):
                 kind = Modality.RIGHT  # "counsel ... shall be selected by the Representatives": a power to choose
             if rule in ("extra-passive", "extra-passive-permission"):
@@ -789,6 +821,8 @@ def _scan(text, a, b, label, parties, rules, skip=None) -> list[_Stmt]:
                 boundary = cut[-1] if cut else sentence
                 if NO_LIABILITY.search(text, boundary, m.start()):
                     continue  # "no liability shall be incurred by either Party": a limit, no duty
+                if re.search(r"\bwhether\b", text[boundary:m.start()]):
+                    continue  # "regardless of whether such taxes must be collected by Aura": a case, no duty
                 if (NEGATED_SUBJECT.match(text[boundary:m.start()]) or OPENS_WITH_NO.match(text, sentence, m.start())
                         or NEGATED_NEAR.search(text, sentence, m.start())):
                     # "no such Indebtedness shall be guaranteed by the Borrower"; "no settlement may be made
