@@ -48,17 +48,19 @@ def interpretations(token: str) -> list[tuple[str, int]]:
     out = []
     if token.isdigit():
         return [("digit", int(token))]
+    # Every letter repeated is a doubled letter too: "(cc)" after "(bb)", "(ii)" after "(hh)";
+    # the sequence tells which reading holds.
     if token.islower():
         r, a = roman_value(token), alpha_value(token)
         if r is not None:
             out.append(("roman", r))
-        if a is not None and (r is None or len(token) == 1):
+        if a is not None:
             out.append(("alpha", a))
     elif token.isupper():
         r, a = roman_value(token), alpha_value(token)
         if r is not None:
             out.append(("ROMAN", r))
-        if a is not None and (r is None or len(token) == 1):
+        if a is not None:
             out.append(("ALPHA", a))
     return out
 
@@ -95,6 +97,9 @@ _CLOSING = re.compile(
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 _CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
+_HEADING_BEFORE_PART = re.compile(
+    r"^(?P<heading>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|and|or|the|to|for|in|on|&)){0,7})\s+(?P<rest>\((?:a|A|1|i)\)\s+\S.*)$"
+)
 _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.*))?$")
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
 _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
@@ -752,11 +757,30 @@ def _same_line_item(tree: _Tree, section: _Node, line: Line, remainder: str | No
     if at < 0:
         return
     style, ordinal = _first_style(token)
+    if _runs_on_in_line(line.text, line.text.rfind(remainder)):
+        return  # "10. Termination (a) … (b) …": the list runs on in the line; the inline pass reads it whole
     tree.open(
         f"{section.prefix}{section.cite}({token})", ClauseKind.SUBSECTION, line.start + at, 4,
         cite=f"{section.cite}({token})", prefix=section.prefix, style=style, ordinal=ordinal,
         marker_indent=line.indent,
     )
+
+
+def _number_written_twice(before: str, marked: str) -> bool:
+    """"One (1) variable air volume box": the number in words, then in figures — no item."""
+    token = marked[1 : marked.index(")")]
+    return token.isdigit() and numbering.word_number(before.rsplit(None, 1)[-1]) == int(token)
+
+
+def _runs_on_in_line(text: str, start: int) -> bool:
+    """Does the list whose first marker stands at ``text[start]`` go on inside ``text`` (its
+    "(b)" in the same line, not cited as "paragraph (b) below", not an inner list's)?"""
+    markers = []
+    for m in _INLINE_MARKER.finditer(text, start):
+        ref = _REFERENCE_BEFORE.search(text[max(0, m.start() - 60) : m.start()].rstrip())
+        if not (ref and _cited(ref.group(), m.group("tok"))):
+            markers.append((m.start(), m.group("tok"), "paren"))
+    return any(run[0][0] == start for run in _runs(markers))
 
 
 def _split_heading(rest: str | None, alone: bool = False) -> tuple[str | None, str | None]:
@@ -768,6 +792,10 @@ def _split_heading(rest: str | None, alone: bool = False) -> tuple[str | None, s
         return None, None
     if alone and len(rest) <= 120:
         heading, remainder = rest.rstrip(". "), None
+    elif (m := _HEADING_BEFORE_PART.match(rest)) and not _number_written_twice(m.group("heading"), m.group("rest")):
+        # "11. Indemnity (a) Rights of Indemnity (1) The Corporation …": a caption with no full
+        # stop, then the section's first part on the same line.
+        heading, remainder = m.group("heading"), m.group("rest")
     else:
         m = _HEADING_TEXT.match(rest)
         if not m:
@@ -1246,38 +1274,52 @@ def _half_markers(text: str) -> list[tuple[re.Match, str]]:
     return out
 
 
+MAX_OPEN_INLINE_RUNS = 8  # enumerations nest a few deep; each marker looks at all open ones
+
+
 def _runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
     """Sequences (a),(b),(c) / (i),(ii) / 1), 2) in order, each starting at its first value, each
-    of one marker form."""
+    of one marker form. The runs nest as the items do: a marker continues the innermost open run
+    it can (closing the runs opened inside it) or opens a run at its first value, so in "(a) …
+    (1) … (a) … (e) (2) … (b) Notification …" the second "(b)" goes on the outer letters after
+    the inner ones and the numbers."""
+    open_runs: list[tuple[str, str, list]] = []  # (style, form, markers so far)
     runs: list[list[tuple[int, str, str]]] = []
-    used: set[int] = set()
-    for idx, (pos, tok, form) in enumerate(markers):
-        if idx in used:
+
+    def close(from_index: int) -> None:
+        runs.extend(run for _, _, run in open_runs[from_index:] if len(run) >= 2)
+        del open_runs[from_index:]
+
+    for pos, tok, form in markers:
+        readings = interpretations(tok)
+        going_on = next(
+            (
+                (k, style) for k in range(len(open_runs) - 1, -1, -1)
+                for style, ordinal in readings
+                if open_runs[k][1] == form and open_runs[k][0] == style and ordinal == len(open_runs[k][2]) + _first_ordinal(open_runs[k])
+            ),
+            None,
+        )
+        if going_on:
+            k, style = going_on
+            close(k + 1)
+            open_runs[k][2].append((pos, tok, style))
             continue
-        for style, ordinal in interpretations(tok):
-            # A list starts at its first value; drafters also run "(x) … (y) … (z)".
-            if ordinal != 1 and not (style == "alpha" and tok == "x"):
-                continue
-            run = [(pos, tok, style)]
-            expect = ordinal + 1
-            taken = [idx]
-            for jdx in range(idx + 1, len(markers)):
-                if jdx in used:
-                    continue
-                p2, t2, form2 = markers[jdx]
-                if form2 != form:
-                    continue
-                if any(s == style and o == expect for s, o in interpretations(t2)):
-                    run.append((p2, t2, style))
-                    taken.append(jdx)
-                    expect += 1
-                elif any(s == style and o == 1 for s, o in interpretations(t2)):
-                    break  # a new list of the same style begins
-            if len(run) >= 2:
-                runs.append(run)
-                used.update(taken)
-                break
-    return runs
+        # A list starts at its first value; drafters also run "(x) … (y) … (z)".
+        style = next((s for s, o in readings if o == 1 or s == "alpha" and tok == "x"), None)
+        if style is None:
+            continue
+        open_runs.append((style, form, [(pos, tok, style)]))
+        if len(open_runs) > MAX_OPEN_INLINE_RUNS:
+            runs.extend(run for _, _, run in open_runs[:1] if len(run) >= 2)
+            del open_runs[:1]
+    close(0)
+    return sorted(runs, key=lambda run: run[0][0])
+
+
+def _first_ordinal(open_run: tuple[str, str, list]) -> int:
+    style, _, run = open_run
+    return dict(interpretations(run[0][1]))[style]
 
 
 _SENTENCE_STOP = re.compile(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)")

@@ -297,3 +297,44 @@ def test_parts_of_an_attachment_named_by_their_own_labels():
     assert t["Exhibit C-1"].parent == "Exhibit C" and t["Exhibit C-2"].parent == "Exhibit C"
     assert t["Exhibit C, p1"].text.startswith("[Floorplan attached]")
     assert "Exhibit A-1" not in t
+
+
+def test_inline_lists_nest_and_the_outer_list_goes_on_after_them():
+    """"(a) … (1) … (a) … (b) … (2) … (b) Notification …" in one line: the second "(b)" goes
+    on the outer letters once the numbers and the inner letters are closed."""
+    t = tree(
+        "1. Sale. The Seller sells the Shares.\n\n"
+        "2. Indemnity (a) Rights of Indemnity (1) The Seller shall indemnify the Buyer against "
+        "losses arising by reason of: (a) any breach of this Agreement; or (b) any claim of a "
+        "third party. (2) The Buyer shall give notice of any claim. (b) Notification of Claims "
+        "The Buyer shall notify the Seller promptly.\n\n3. Law. The law of New York governs.\n"
+    )
+    assert [label for label in t if label.startswith("2(")] == [
+        "2(a)", "2(a)(1)", "2(a)(1)(a)", "2(a)(1)(b)", "2(a)(2)", "2(b)",
+    ]
+    assert t["2(b)"].text.startswith("(b) Notification of Claims")
+
+
+def test_a_caption_without_a_stop_then_the_first_part_on_the_section_line():
+    """"2. Indemnity (a) Rights of Indemnity (1) …" and, after a page break, "(b) Notification
+    of Claims …": the section's own "(a)" opens its list; (b) is not read back to an inner
+    "(a)" nearer to it. "4. One (1) box …" is a number written twice, no part."""
+    t = tree(
+        "1. Sale. The Seller sells the Shares.\n\n"
+        "2. Indemnity (a) Rights of Indemnity (1) The Seller shall indemnify the Buyer against "
+        "losses, unless: (a) the Buyer consented to the loss; or (b) the loss is small. (2) The Buyer "
+        "shall mitigate its losses, unless: (a) it cannot; or\n\n\f"
+        "(b) Notification of Claims The Buyer shall notify the Seller promptly.\n\n"
+        "3. Law. The law of New York governs.\n\n4. One (1) box is installed per office.\n"
+    )
+    assert t["2(a)"].text.startswith("(a) Rights of Indemnity")
+    assert t["2(b)"].parent == "2" and t["2(a)(1)"].parent == "2(a)" and t["2(a)(1)(b)"].parent == "2(a)(1)"
+    assert not any(label.startswith("4(") for label in t)
+
+
+def test_doubled_letters_that_read_as_roman_numerals():
+    """"(cc)" after "(bb)" and "(ii)" after "(hh)" are letters, not roman 200 and 2."""
+    letters = "a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg hh ii jj".split()
+    body = " ".join(f"({x}) the Company holds licence {n};" for n, x in enumerate(letters))
+    t = tree(f"1. Sale. The Seller sells the Shares.\n\n2. Warranties. The Seller warrants that: {body} and so on.\n")
+    assert [label for label in t if label.startswith("2(")] == [f"2({x})" for x in letters]
