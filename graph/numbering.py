@@ -678,12 +678,28 @@ _ATTACHMENT_END = re.compile(
 )
 
 
+# "SCHEDULE A COMPLIANCE WITH UNITED STATES SECURITIES LAWS As used in this Schedule …": a
+# paragraph that opens with an attachment's heading and its all-capitals title, its text run on.
+_ATTACHMENT_RUN_IN = re.compile(
+    r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX)\s+[\"“]?[A-Z0-9]{1,4}(?:[.\-]\d{1,2})?[\"”]?"
+    r"(?:\s+[A-Z][A-Z0-9,&'’/()\-]*){2,12}\s+(?=[A-Z][a-z])"
+)
+
+
 def attachments_inside_lines(clean: CleanText) -> list[tuple[int, int]]:
     """(line index, source offset) of an all-capitals attachment heading that ends a line
-    after a layout gap, behind an all-capitals running header."""
+    after a layout gap, behind an all-capitals running header; and of the text run on after
+    a heading and title that open a paragraph (cut after the title)."""
     out = []
     for i, line in enumerate(clean.lines):
-        if line.contents or len(line.text) > 200:
+        if line.contents:
+            continue
+        if (i == 0 or line.gap is not Gap.NONE) and (m := _ATTACHMENT_RUN_IN.match(line.text)):
+            offsets = _line_offsets(clean, line)
+            if offsets is not None:
+                out.append((i, offsets[m.end()]))
+            continue
+        if len(line.text) > 200:
             continue
         m = _ATTACHMENT_END.search(line.text)
         if not m or not line.text[: m.start()].isupper():

@@ -360,7 +360,8 @@ def _structural(
     ) if numbered else Counter()
     displaced = _displaced_items(lines) if numbered else set()
     tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
-    after_orphan = False
+    after_orphan = moved_list = False
+    last_paragraph: int | None = None  # the latest line that starts a paragraph
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
@@ -446,9 +447,10 @@ def _structural(
         if not handled and line.gap is not Gap.NONE:
             marked = _capitalised_item(text)
             after_orphan = after_orphan and marked
-            if i in displaced or after_orphan:
+            moved_list = moved_list and bool(_PAREN.match(text))
+            if i in displaced or after_orphan or moved_list:
                 handled = True  # no labels for text the file has put out of place
-                if after_orphan:
+                if after_orphan or moved_list:
                     tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
@@ -461,6 +463,20 @@ def _structural(
             )
             if after_orphan:
                 tree.displaced.append((line.start, paragraph_lines[-1].end))
+            # "… and all" / page break / "month, (i) …; and (ii) …;" / "(b) promptly …" / "(c) …" /
+            # "other regulatory filings …": items that go on with the list an earlier section
+            # left at "(a)", after a page break, are that section's text the file moved here
+            # (with the lower-case words before them that end its last item).
+            moved_list = (
+                not handled and numbered and body_started and line.gap is not Gap.NONE
+                and (paren := _PAREN.match(text)) is not None and _continues_an_earlier_section(tree, paren.group("tok"))
+                and (line.gap is Gap.PAGE or last_paragraph is not None and lines[last_paragraph].gap is Gap.PAGE
+                     and lines[last_paragraph].text[:1].islower())
+            )
+            if moved_list:
+                if line.gap is not Gap.PAGE:
+                    tree.displaced.append((lines[last_paragraph].start, prev.end))
+                tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
             # A form's signature block, then its reverse side: prose after the signatures (or
             # a heading over prose) is the document going on, not part of the signing.
@@ -468,10 +484,31 @@ def _structural(
                 tree.pop_to(tree.root)
         if not handled and starts and line.gap is not Gap.NONE:
             _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
+        if line.gap is not Gap.NONE:
+            last_paragraph = i
         prev = line
         i += 1
     tree.displaced.sort()
     return tree
+
+
+def _continues_an_earlier_section(tree: _Tree, token: str) -> bool:
+    """Does the marker go on with the list that a section before the open ones ended with
+    ("(b)" when 6.2 ended at "(a)"), and with no open list of its own?"""
+    options = interpretations(token)
+    if any(o == 1 for _, o in options) or tree.top.rank >= 4:
+        return False
+    for node in tree.stack:
+        if node.parent is None or node.rank not in (1, 2, 3):
+            continue
+        siblings = node.parent.children
+        k = siblings.index(node)
+        last = siblings[k - 1] if k > 0 else None
+        while last is not None:
+            if last.rank >= 4 and any(last.style == s and o == last.ordinal + 1 for s, o in options):
+                return True
+            last = last.children[-1] if last.children else None
+    return False
 
 
 _ROLE_CAPTIONS = re.compile(r"^(?:[A-Z][A-Z&,.\- ]{2,30}:\s*){1,3}$")  # "FRANCHISOR:     FRANCHISEE:"
@@ -518,6 +555,43 @@ def _displaced_items(lines: tuple[Line, ...]) -> set[int]:
             ):
                 out.update(starts[k:run_end])
         k = max(run_end, k + 1)
+    return out | _lists_moved_after_a_lead_in(lines, starts)
+
+
+MOVED_LIST_REACH = 6  # paragraphs from a lead-in left without its list to the list moved on
+
+
+def _lists_moved_after_a_lead_in(lines: tuple[Line, ...], starts: list[int]) -> set[int]:
+    """"3.2 … upon any of the following:" / "If any of the above occurs …" (the lead-in's list
+    is gone) and then "3.3 … any of the following:" / "(a) …" "(b) …" "(c) …" "(a) …": the list
+    starting again with no words between is the one the file moved from the lead-in before;
+    the first run is that list, out of place (its items get no labels)."""
+    out: set[int] = set()
+    orphan_at = None  # the paragraph index of the latest lead-in left without its list
+    k = 0
+    while k < len(starts):
+        text = lines[starts[k]].text
+        last_line = _paragraph_lines(lines, starts[k])[-1].text
+        if (
+            k + 1 < len(starts) and last_line.rstrip().endswith(":") and not _PAREN.match(text)
+            and not _PAREN.match(lines[starts[k + 1]].text) and lines[starts[k + 1]].text[:1].isupper()
+        ):
+            orphan_at = k
+            k += 1
+            continue
+        first = _PAREN.match(text)
+        if orphan_at is None or not first or k - orphan_at > MOVED_LIST_REACH:
+            k += 1
+            continue
+        style = _first_style(first.group("tok"))
+        run_end = k + 1
+        while run_end < len(starts) and (m := _PAREN.match(lines[starts[run_end]].text)):
+            if style[1] == 1 and (style[0], 1) in interpretations(m.group("tok")):
+                out.update(starts[k:run_end])  # the list before its restart is the moved one
+                orphan_at = None
+                break
+            run_end += 1
+        k = run_end
     return out
 
 
@@ -862,6 +936,16 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     elif first:
         style, ordinal = first
         parent = tree.top
+        if abs(line.indent - parent.marker_indent) <= 2 and (
+            parent.rank >= 4 and parent.style == style + suffix
+            or parent.rank == 2 and parent.prefix and parent.cite.isdigit() and style + suffix == "digit."
+        ):
+            # "12. …" then "… of the Agents …: 1. The Offered Shares …": a list of the same
+            # style starting again at the same indent is a second list beside the first, not
+            # one inside its last item (an attachment's "12." is an item of the attachment).
+            tree.pop_to(parent)
+            tree.stack.pop()
+            parent = tree.top
         att = tree.attachment()
         numbered_section = suffix and style == "digit"  # "1. REMODELING AND DECOR." under "AGREEMENT:"
         if numbered and att is not None and parent.rank == 1 and (not parent.caption or numbered_section):
@@ -1169,6 +1253,9 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
     def visit(node: _Node) -> None:
         for child in list(node.children):
             visit(child)
+        if node.kind is ClauseKind.PREAMBLE and node.parent is not None and node.parent.rank == 0:
+            _attachment_list_in_preamble(node, src, labels)
+            return
         if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING, ClauseKind.PREAMBLE):
             return  # a preamble's recitals and cross-reference tables get no labels of their own
         regions, cursor = [], node.start
@@ -1184,6 +1271,23 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
             node.children = sorted(node.children + found, key=lambda n: n.start)
 
     visit(tree.root)
+
+
+def _attachment_list_in_preamble(preamble: _Node, src: str, labels: set[str]) -> None:
+    """"SCHEDULE A … As used in this Schedule, the following terms shall have the meanings
+    indicated: (a) "Accredited Investors" means …; (b) …": a list that the attachment's
+    opening paragraph leads into (after a colon) is the attachment's own list of items; its
+    preamble ends where the list begins. Recitals after "Preliminary:" further on stay in it."""
+    if preamble.children:
+        return
+    att = preamble.parent
+    items = _enumerations(src, preamble.start, preamble.end, att, labels)
+    lead_in = src[preamble.start : items[0].start] if items else ""
+    if not lead_in.rstrip().endswith(":") or "\n\n" in lead_in.strip():  # in its opening paragraph only
+        labels.difference_update(n.label for item in items for n in [item, *_walk(item)])
+        return
+    preamble.end = _trim_end(src, preamble.start, items[0].start)
+    att.children = sorted(att.children + items, key=lambda n: n.start)
 
 
 def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:

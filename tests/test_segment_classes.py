@@ -338,3 +338,72 @@ def test_doubled_letters_that_read_as_roman_numerals():
     body = " ".join(f"({x}) the Company holds licence {n};" for n, x in enumerate(letters))
     t = tree(f"1. Sale. The Seller sells the Shares.\n\n2. Warranties. The Seller warrants that: {body} and so on.\n")
     assert [label for label in t if label.startswith("2(")] == [f"2({x})" for x in letters]
+
+
+SCHEDULE_RUN_IN = (
+    "AGREEMENT\n\n1. Sale. The Seller sells the Shares.\n\n2. Price. The Buyer pays the price.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed this Agreement.\n\nBy: ____\n\n"
+    "SCHEDULE A COMPLIANCE WITH SECURITIES LAWS As used in this Schedule, the following terms "
+    "have the meanings indicated: (a) \"Buyer Affiliate\" means an affiliate of the Buyer; and "
+    "(b) \"Rule\" means a rule of the Commission. Covenants of the Seller The Seller represents "
+    "that: 1. The Seller is a foreign issuer. 2. The Seller has made no general solicitation. "
+    "Covenants of the Buyer The Buyer represents that: 1. The Buyer is an accredited investor. "
+    "2. The Buyer buys for its own account. 3. The Buyer will not resell the Shares.\n"
+)
+
+
+def test_a_schedule_heading_run_into_its_text():
+    """"SCHEDULE A <TITLE> As used …" opens the schedule; the definitions its opening words lead
+    into are its items; a second numbered list starting again at "1." is beside the first."""
+    t = tree(SCHEDULE_RUN_IN)
+    assert t["Schedule A"].heading == "Compliance With Securities Laws"
+    assert t["Schedule A, preamble"].text.startswith("As used in this Schedule")
+    assert t["Schedule A, preamble"].text.endswith("indicated:")
+    assert [label for label in t if t[label].parent == "Schedule A"] == [
+        "Schedule A, preamble", "Schedule A, (a)", "Schedule A, (b)", "Schedule A, 1", "Schedule A, 2",
+        "Schedule A, 1 [2]", "Schedule A, 2 [2]", "Schedule A, 3",
+    ]
+
+
+MOVED_ACROSS_SECTIONS = (
+    "1. Records. The Operator keeps complete books of account for the Owner.\n\n"
+    "2. Statements.\n\n     The Operator shall deliver to the Owner its financial statements as follows:\n\n"
+    "13\n\n  (a)   promptly upon availability, and in any event within 30 days after the end of each\n\n\n\n"
+    "3. Taxes.\n\n     3.1 Income Tax Returns. The Operator shall provide the data for the returns.\n\n"
+    "     3.2 Other Tax Returns. Unless the Owner instructs otherwise, the Operator shall prepare and file all\n\n"
+    "14\n\n      month, (i) a balance sheet as of the end of such month; and (ii) a statement of income for the month;\n\n"
+    "  (b)   promptly upon availability, and within 45 days after each quarter, a quarterly balance sheet;\n\n"
+    "  (c)   promptly upon availability, and within 90 days after each year, the annual statements.\n\n\n\n"
+    "other filings required of the Owner by law, no later than they are due.\n\n"
+    "4. Banking. The Operator keeps the Owner's accounts.\n\n5. Notices. Notices are in writing.\n"
+)
+
+
+def test_items_that_go_on_with_an_earlier_sections_list_are_out_of_place():
+    """2's list stops at "(a) … the end of each"; after a page break inside 3.2's sentence come
+    "month, (i) … (ii) …", "(b)", "(c)" and 3.2 resumes in lower case: the moved items get no
+    labels, neither as 3.2's items nor as inline (i)/(ii) of 3.2."""
+    t = tree(MOVED_ACROSS_SECTIONS)
+    assert [label for label in t if label.startswith(("2(", "3.2"))] == ["2(a)", "3.2"]
+    assert "(b) promptly" in t["3.2"].text and "other filings" in t["3.2"].text
+
+
+LEAD_IN_WITHOUT_ITS_LIST = (
+    "1. Term. This Agreement runs for ten years.\n\n"
+    "2. Owner Default.\n\n     The Operator may terminate this Agreement upon any of the following:\n\n"
+    "If any of the above occurs, the Operator may give notice of termination to the Owner.\n\n"
+    "3. Operator Default.\n\n     The Owner may terminate this Agreement upon any of the following:\n\n"
+    "  (a)   the dissolution or bankruptcy of the Owner;\n\n  (b)   the Owner fails to pay when due any amount;\n\n"
+    "  (c)   the Owner breaches any other term of this Agreement;\n\n"
+    "  (a)   the dissolution or bankruptcy of the Operator;\n\n"
+    "If any of the above occurs, the Owner may give notice of termination to the Operator.\n\n"
+    "4. Notices. Notices are in writing.\n"
+)
+
+
+def test_a_list_moved_after_the_next_lead_in():
+    """2's lead-in is followed by no list; 3's "(a) (b) (c)" then "(a)" again with no words
+    between: the first run is 2's list the file moved, so 3's own list starts at the second (a)."""
+    t = tree(LEAD_IN_WITHOUT_ITS_LIST)
+    assert [label for label in t if label.startswith(("2(", "3("))] == ["3(a)"]
+    assert t["3(a)"].text.startswith("(a) the dissolution or bankruptcy of the Operator")
