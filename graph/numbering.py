@@ -112,6 +112,18 @@ _ATTACHMENT_LINE = re.compile(
     r"(?:\s+(?:[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
+# "AMENDMENT #2 TO THE DISTRIBUTION AGREEMENT" after the first instrument's signatures: a
+# second instrument filed with it, attached as its heading names it (numbering restarts).
+INSTRUMENT_HEADING = re.compile(
+    r"^AMENDMENT\s+(?P<id>#\s?\d{1,2}|NO\.\s?\d{1,2})(?:\s+TO\s+[A-Z][A-Z0-9 ,&'’/()\-]{2,80})?$"
+)
+_SIGNED = re.compile(r"\bIN\s+WITNESS\s+WHEREOF\b")
+
+
+def instrument_label(m: re.Match) -> str:
+    """"AMENDMENT #2 TO …" → "Amendment #2"; "AMENDMENT NO. 2" → "Amendment No. 2"."""
+    ident = m.group("id").replace(" ", "")
+    return "Amendment " + (f"No. {ident[3:]}" if ident.startswith("NO.") else ident)
 
 CONTEXT_CHARS = 80  # how far back a candidate looks for the word before it
 AFTER_CHARS = 200  # and how far ahead for its caption
@@ -250,11 +262,13 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
     lines = clean.lines
     out: list[Candidate] = []
     resets: list[int] = []
+    signed = _SIGNED.search(clean.text)
+    signed_at = clean.offsets[signed.start()] if signed else len(clean.source)
     for i, line in enumerate(lines):
         text = line.text
         if line.contents:
             continue  # a table of contents entry repeats a heading; it is not one
-        if _ATTACHMENT_LINE.match(text):
+        if _ATTACHMENT_LINE.match(text) or line.start > signed_at and INSTRUMENT_HEADING.match(text):
             resets.append(line.start)
             continue
         para = _paragraph_start(lines, i)

@@ -431,6 +431,17 @@ def _structural(
             sections = {}
             handled = True
         elif (
+            starts and numbered and (m := numbering.INSTRUMENT_HEADING.match(text))
+            and _has_signatures(tree) and tree.attachment() is None
+        ):
+            # "AMENDMENT #2 TO THE DISTRIBUTION AGREEMENT" after the signatures: a second
+            # instrument filed in the same document, attached under its own name.
+            label = numbering.instrument_label(m)
+            node = tree.open(label, ClauseKind.APPENDIX, line.start, 0, prefix=f"{label}, ")
+            node.heading = text.title()
+            sections = {}
+            handled = True
+        elif (
             numbered and line.gap is not Gap.NONE and (att := tree.attachment()) is not None
             and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(att, sub, cited_parts)
         ):
@@ -512,13 +523,15 @@ def _continues_an_earlier_section(tree: _Tree, token: str) -> bool:
 
 
 _ROLE_CAPTIONS = re.compile(r"^(?:[A-Z][A-Z&,.\- ]{2,30}:\s*){1,3}$")  # "FRANCHISOR:     FRANCHISEE:"
+# "INGRAM MICRO INC.      NETGEAR, INC. 1600 East St. …": the parties' names over their blocks.
+_PARTY_NAMES = re.compile(r"^[A-Z][A-Z&,.\- ]{1,40}?\b(?:INC|LLC|L\.L\.C|CORP|CORPORATION|COMPANY|LTD|LIMITED|L\.P|LP|PLC)\.?(?=\s|,|$)")
 _SIGNATURE_LINE = re.compile(r"^(?:By|BY)\b:?")
 
 
 def _signature_block(lines: tuple[Line, ...], i: int) -> bool:
     """A signature block with no closing line: the parties' role captions ("FRANCHISOR:
-    FRANCHISEE:"), then, within two paragraphs, a "By" line."""
-    if not _ROLE_CAPTIONS.match(lines[i].text):
+    FRANCHISEE:") or names ("INGRAM MICRO INC."), then, within two paragraphs, a "By" line."""
+    if not (_ROLE_CAPTIONS.match(lines[i].text) or _PARTY_NAMES.match(lines[i].text)):
         return False
     seen = 0
     for k in range(i + 1, len(lines)):
@@ -642,7 +655,7 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
     for line in lines[i + 1 :]:
         if line.gap is Gap.NONE:
             continue
-        if _ATTACHMENT.match(line.text):
+        if _ATTACHMENT.match(line.text) or numbering.INSTRUMENT_HEADING.match(line.text):
             return False
         if _ARTICLE.match(line.text) or (
             (m := _SECTION_KW.match(line.text)) and (m.group("rest") or "X")[:1].isupper()
@@ -1158,12 +1171,20 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     caption = False
     if numbered:
         container = tree.attachment()
-        if container is None or top.rank in (2, 3):
+        if top.rank in (2, 3) and _cites_as_above(text, top):
+            # "… the conditions noted in subparagraph (j) above …" after the last item: a clause
+            # does not cite itself as "above"; the paragraph is a block of the level above.
+            tree.pop_to(top.parent)
+            top = tree.top
+        elif container is None or top.rank in (2, 3):
             return  # in the main body or a section, a paragraph belongs to the clause it follows
-        if top.caption and not _is_caption(line):
+        if container is None:
+            key, prefix = "", ""
+        elif top.caption and not _is_caption(line):
             return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
-        caption = _is_caption(line)
-        key, prefix = container.label, container.prefix
+        else:
+            caption = _is_caption(line)
+            key, prefix = container.label, container.prefix
     else:
         key, prefix = "", ""
     kind = ClauseKind.PARAGRAPH if caption else _block_kind(paragraph_lines, text)
@@ -1184,6 +1205,17 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     )
     if caption:
         node.heading = line.text.rstrip(":").strip()
+
+
+def _cites_as_above(text: str, clause: _Node) -> bool:
+    """Does ``text`` cite ``clause`` by its own number as something before it ("subparagraph
+    (j) above", "Section 2 above")?"""
+    if not clause.cite:
+        return False
+    return bool(re.search(
+        rf"\b(?:sub)?(?:section|paragraph|clause|article)s?\s+{re.escape(clause.cite)}(?![\w(.])\s*,?\s*(?:above|hereof above)\b",
+        text, re.I,
+    ))
 
 
 TABLE_CELL_MAX_WORDS = 8

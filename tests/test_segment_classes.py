@@ -407,3 +407,44 @@ def test_a_list_moved_after_the_next_lead_in():
     t = tree(LEAD_IN_WITHOUT_ITS_LIST)
     assert [label for label in t if label.startswith(("2(", "3("))] == ["3(a)"]
     assert t["3(a)"].text.startswith("(a) the dissolution or bankruptcy of the Operator")
+
+
+SECOND_INSTRUMENT = (
+    "This Amendment is entered into by the Vendor and the Distributor.\n\n"
+    "1.       The Territory is amended to be the United States.\n\n"
+    "2.       All other terms of the Agreement remain in force.\n\n"
+    "IN WITNESS WHEREOF, the parties have executed this Amendment.\n\nVENDOR:        DISTRIBUTOR:\n\n"
+    "By: /s/ A. Smith        By: /s/ B. Jones\n\n"
+    "                 AMENDMENT #2 TO THE                 DISTRIBUTION AGREEMENT\n\n"
+    "THIS AMENDMENT is entered into this 15th day of July by the Distributor and the Vendor.\n\n"
+    "1.       Section 2, TERRITORY, is amended to be Canada.\n\n"
+    "2.       This Amendment remains in effect for the current term.\n\n"
+    "DISTRIBUTOR INC.                          VENDOR, INC. 1600 Main Street\n\n"
+    "By: /s/ C. Brown                          By: /s/ D. White\n"
+)
+
+
+def test_a_second_instrument_after_the_signatures():
+    """"AMENDMENT #2 TO THE … AGREEMENT" after the first amendment's signatures is attached
+    under its own name, numbering its own sections; its parties' names over "By" lines are its
+    signatures."""
+    t = tree(SECOND_INSTRUMENT)
+    assert [label for label in t if t[label].parent is None] == ["preamble", "1", "2", "signatures", "Amendment #2"]
+    assert [label for label in t if t[label].parent == "Amendment #2"] == [
+        "Amendment #2, preamble", "Amendment #2, 1", "Amendment #2, 2", "Amendment #2, signatures",
+    ]
+
+
+def test_a_paragraph_that_cites_the_last_item_as_above_is_not_in_it():
+    """After the letter's last item "(c)", "… the conditions noted in subparagraph (c) above …"
+    is a block of its own, not more of (c)."""
+    t = tree(
+        "Dear Mr. Smith:\n\nYou will be compensated as follows:\n\n"
+        "(a)  Base Salary. You will receive a base salary of $100 a year.\n\n"
+        "(b)  Annual Bonus. You will take part in the bonus plan.\n\n"
+        "(c)  Other Interests. You agree to resign from the board of any other company.\n\n"
+        "It is anticipated that you will begin working once the conditions noted in subparagraph (c) "
+        "above have been satisfied.\n\nIf this letter accurately reflects our agreement, please sign it.\n\nBy: ____\n"
+    )
+    assert [label for label in t if t[label].parent is None] == ["preamble", "(a)", "(b)", "(c)", "p1", "signatures"]
+    assert t["p1"].text.startswith("It is anticipated")
