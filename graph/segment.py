@@ -490,8 +490,9 @@ def _structural(
                 tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
             # A form's signature block, then its reverse side: prose after the signatures (or
-            # a heading over prose) is the document going on, not part of the signing.
-            if _prose(paragraph_lines) or _heading_like(text) and _prose(_paragraph_lines(lines, _next_paragraph(lines, i))):
+            # headings over prose: "REVERSE OF NOTE" / "CREDIT SUISSE AG" "SENIOR … NOTE" /
+            # "This Note is one of …") is the document going on, not part of the signing.
+            if _prose(paragraph_lines) or _headings_over_prose(lines, i):
                 tree.pop_to(tree.root)
         if not handled and starts and line.gap is not Gap.NONE:
             _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
@@ -641,6 +642,29 @@ def _prose(paragraph: list[Line]) -> bool:
     words = " ".join(ln.text for ln in paragraph).split()
     lower = sum(1 for w in words if w[:1].islower())
     return len(words) >= PROSE_MIN_WORDS and lower >= 0.5 * len(words) and any(w.endswith(".") for w in words)
+
+
+HEADINGS_OVER_PROSE = 3  # heading paragraphs looked through before the prose they stand over
+
+
+def _headings_over_prose(lines: tuple[Line, ...], i: int) -> bool:
+    """Does the heading paragraph at ``lines[i]`` stand over prose, directly or over a few more
+    headings? Only titles in capitals stack ("REVERSE OF NOTE" / "CREDIT SUISSE AG" …);
+    "Authorized Signatory" over a title is still the signature block."""
+    paragraph = _paragraph_lines(lines, i)
+    if not all(_heading_like(ln.text) for ln in paragraph):
+        return False
+    for _ in range(HEADINGS_OVER_PROSE):
+        nxt = _next_paragraph(lines, i)
+        if nxt <= i:
+            return False
+        if _prose(_paragraph_lines(lines, nxt)):
+            return True
+        following = _paragraph_lines(lines, nxt)
+        if not all(ln.text.isupper() for ln in paragraph + following) or not all(_heading_like(ln.text) for ln in following):
+            return False
+        paragraph, i = following, nxt
+    return False
 
 
 def _next_paragraph(lines: tuple[Line, ...], i: int) -> int:
@@ -1233,13 +1257,21 @@ def _is_caption(line: Line) -> bool:
     return bool(_CAPTION.match(line.text)) and line.text.isupper() and len(line.text.split()) <= 10
 
 
+TITLE_LINE_MAX_WORDS = 8
+
+
 def _block_kind(lines: list[Line], text: str) -> ClauseKind:
     if any(ln.tabular for ln in lines):
         return ClauseKind.TABLE
     if _BULLET.match(text):
         return ClauseKind.LIST_ITEM
     words = text.split()
-    if text.isupper() and len(words) <= 14 or len(words) <= 6 and not _terminated(text):
+    # A title of a few short lines ("Power of Attorney" / "for Executing Forms 3, 4 and 5" under
+    # one <H2> with a <BR>) is a heading as its first line alone would be.
+    title_lines = len(lines) > 1 and len(words) <= 14 and all(
+        len(ln.text.split()) <= TITLE_LINE_MAX_WORDS and not _terminated(ln.text) for ln in lines
+    )
+    if text.isupper() and len(words) <= 14 or len(words) <= 6 and not _terminated(text) or title_lines:
         return ClauseKind.HEADING
     return ClauseKind.PARAGRAPH
 

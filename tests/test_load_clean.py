@@ -74,6 +74,18 @@ def test_edgar_sgml_wrapper(tmp_path):
     assert body[by_label["1"].start : by_label["1"].end] == "1. The Borrower shall pay."
 
 
+def test_a_line_break_inside_an_html_paragraph_is_no_new_block(tmp_path):
+    """"<P>CREDIT SUISSE AG<BR>SENIOR MEDIUM-TERM NOTE</P>" is one two-line title: one block."""
+    path = tmp_path / "note.htm"
+    path.write_text(
+        "<html><body><P>MASTER NOTE</P><P>CREDIT SUISSE AG<BR>SENIOR MEDIUM-TERM NOTE</P>"
+        "<P>This Note is a master note which evidences obligations of the Company.<br></P></body></html>",
+        encoding="utf-8",
+    )
+    assert load(path).text == "MASTER NOTE\n\nCREDIT SUISSE AG\nSENIOR MEDIUM-TERM NOTE\n\nThis Note is a master note which evidences obligations of the Company.\n"
+    assert [c.label for c in process_document(path).clauses] == ["p1", "p2", "p3"]
+
+
 def test_html_and_text_versions_give_the_same_clauses():
     """The AAR power of attorney as filed (HTML) and as text: same labels, same clause text."""
     html = process_document(CORPUS_EXTRA / "poa_aar_garascia_2023.htm")

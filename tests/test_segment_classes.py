@@ -448,3 +448,17 @@ def test_a_paragraph_that_cites_the_last_item_as_above_is_not_in_it():
     )
     assert [label for label in t if t[label].parent is None] == ["preamble", "(a)", "(b)", "(c)", "p1", "signatures"]
     assert t["p1"].text.startswith("It is anticipated")
+
+
+def test_titles_over_the_reverse_side_after_the_signatures():
+    """A note's face ends in its signatures ("By:" / "Authorized Signatory"); "REVERSE OF NOTE"
+    over a two-line title over prose is the note going on, not more of the signing."""
+    t = tree(
+        "MASTER NOTE\n\nThis Note evidences the obligations of the Company to the Holder under the Indenture.\n\n"
+        "IN WITNESS WHEREOF, the Company has caused this Note to be duly executed.\n\nACME BANK AG\n\n"
+        "By:\n\nAuthorized Signatory\n\nREVERSE OF NOTE\n\nACME BANK AG\nSENIOR MEDIUM-TERM NOTE\n\n"
+        "This Note is one of a duly authorized issue of notes of the Company, issued and to be issued in one "
+        "or more series under the Indenture, to which reference is made for the rights of the Holders.\n"
+    )
+    assert list(t) == ["p1", "p2", "signatures", "p3", "p4", "p5"]
+    assert t["p3"].text == "REVERSE OF NOTE" and t["p4"].text.startswith("ACME BANK AG")
