@@ -75,7 +75,8 @@ _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
 # "(a) The term …", and glued to its text as some filings print it: "(a)The term …",
 # "(i)shall observe …" (a lead-in's item).
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
+# Roman numerals run to eight letters: "(xxviii)", "(xxxviii)".
+_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|[ivxlc]{6,8}|[IVXLC]{6,8}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|111|1v|lv|v1)\.\s+(?P<rest>\S.*)$")
 _DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
@@ -102,11 +103,11 @@ _HEADING_BEFORE_PART = re.compile(
 )
 _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.*))?$")
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
-_MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
+_MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|[ivxlc]{6,8}|\d{1,2})\)|(?:[ivxlc]{1,8}|[a-z]|\d{1,2})\.)$")
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
-_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|[IVXLC]{2,6}|\d{1,2})\)(?=\s+[\w\"“$(])")
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\s+[\w\"“$(])")
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
 # with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
 _HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
@@ -404,7 +405,7 @@ def _structural(
             tree.open(label, ClauseKind.SIGNATURES, line.start, 1, prefix=att.prefix if att else "")
             handled = True
         elif (
-            starts and (m := _ATTACHMENT.match(text)) and numbered and _new_attachment(tree, m)
+            starts and (m := _ATTACHMENT.match(text)) and numbered and _new_attachment(tree, m, line.start)
             and (
                 body_started or _has_signatures(tree) or tree.attachment() is not None
                 or i < OPENING_LINES and "." not in m.group("id")
@@ -693,10 +694,12 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
 OPENING_LINES = 3
 
 
-def _new_attachment(tree: _Tree, m: re.Match) -> bool:
+def _new_attachment(tree: _Tree, m: re.Match, at: int) -> bool:
     """Does this heading open an attachment of the document? Not when it names the open one
     again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
-    page label ("Exhibit A-1", "Annex I-3")."""
+    page label ("Exhibit A-1", "Annex I-3"), nor when it is the open attachment's own schedule
+    ("Schedule A" of a form attached as Exhibit A, which cites "Schedule A hereto" and which
+    the document before it never cites)."""
     kw, ident = m.group("kw").capitalize(), m.group("id")
     if m.group("glued") is not None:
         # "EXHIBITD Rentable Square Feet" (a scan lost the space): only as the next
@@ -710,6 +713,9 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
     current_kw, current_id = current.label.split(" ", 1)
     if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
         return False
+    body_end = next(c.start for c in tree.root.children if c.rank == 0)
+    if kw != current_kw and _cited_only_inside(tree.clean, f"{kw} {ident}", body_end, current.start, at):
+        return False
     # Attachments come in order: a "Schedule 1" after "Schedule 4" is a schedule of the
     # agreement attached as Schedule 4 (an escrow form's own schedules), inside it.
     seen = [
@@ -721,6 +727,14 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
         all(value > v for earlier in seen for st, v in earlier if st == style)
         for style, value in _attachment_ordinals(ident)
     ) or not _attachment_ordinals(ident)
+
+
+def _cited_only_inside(clean: CleanText, name: str, body_end: int, opened: int, at: int) -> bool:
+    """Is ``name`` ("Schedule A") cited in the open attachment (from ``opened`` to ``at``) and
+    nowhere in the document's body (before ``body_end``, its first attachment)?"""
+    cite = re.compile(rf"\b{re.escape(name)}(?![\w\-])", re.I)
+    start, end = clean.to_clean(opened), clean.to_clean(at)
+    return bool(cite.search(clean.text, start, end)) and not cite.search(clean.text, 0, clean.to_clean(body_end))
 
 
 def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from clausegraph.clean import clean
+from clausegraph.numbering import to_roman
 from clausegraph.segment import segment
 
 
@@ -462,3 +463,25 @@ def test_titles_over_the_reverse_side_after_the_signatures():
     )
     assert list(t) == ["p1", "p2", "signatures", "p3", "p4", "p5"]
     assert t["p3"].text == "REVERSE OF NOTE" and t["p4"].text.startswith("ACME BANK AG")
+
+
+def test_long_roman_markers_continue_their_list():
+    """"(xxviii)" has six letters: it still follows "(xxvii)"."""
+    items = "".join(f"({to_roman(n)}) \"Term {n}\" means the {n}th thing.\n\n" for n in range(1, 31))
+    t = tree(f"1. Sale. The Seller sells the Shares.\n\n2. Definitions. In this Agreement:\n\n{items}3. Law. New York law governs.\n")
+    assert [label for label in t if label.startswith("2(")][-3:] == ["2(xxviii)", "2(xxix)", "2(xxx)"]
+    assert "3" in t
+
+
+def test_a_schedule_of_an_attached_form_stays_in_its_exhibit():
+    """The form attached as Exhibit A cites "Schedule A hereto" and the agreement never does:
+    its "Schedule A" is part of Exhibit A, not an attachment of the agreement."""
+    t = tree(
+        "AGREEMENT\n\n1. Merger. The Company merges into the Buyer.\n\n2. Support. Each Holder signs Exhibit A.\n\n"
+        "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "EXHIBIT A\n\nFORM OF SUPPORT AGREEMENT\n\n1. Holders. Each holder named on Schedule A hereto votes its shares.\n\n"
+        "2. Notices. Notices go to the address on Schedule A hereto.\n\nIN WITNESS WHEREOF, the holders have signed.\n\n"
+        "By: ____\n\nSchedule A\n\nName and Address of Holder          Shares\n\n"
+        "EXHIBIT B\n\nFORM OF LETTER\n\n1. Letter. The letter text.\n\n2. Other. More text.\n"
+    )
+    assert [label for label in t if t[label].parent is None] == ["preamble", "1", "2", "signatures", "Exhibit A", "Exhibit B"]
