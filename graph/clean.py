@@ -101,6 +101,7 @@ PROSE_MIN_WORDS = 8
 PROSE_MIN_LOWER_SHARE = 0.3
 # Running headers are short lines repeated after page breaks with a changing number.
 RUNNING_HEADER_MAX_CHARS = 100
+_COLUMNS = re.compile(r"\S {3,}\S")  # fields set apart by runs of spaces: a header's columns
 # Lines shorter than this that end without punctuation are layout (titles, addresses,
 # signature blocks): their line breaks are kept in the clean text.
 SHORT_LINE = 45
@@ -246,26 +247,35 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
 
 
 def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
-    """Short lines right after a page break, repeated with a changing number."""
-    candidates: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    """Short lines right after a page break, repeated with a changing number; and lines laid
+    out in columns right over a page number, repeated as they are ("[INITIALS ILLEGIBLE]
+    [INITIALS ILLEGIBLE]   20.3.98   30.4.98" over "5", "6")."""
+    after_break: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    over_number: dict[str, list[int]] = defaultdict(list)
     for n, (start, end) in enumerate(raw_lines):
         if n in noise:
             continue
         s = source[start:end].strip()
-        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not re.search(r"\d", s):
+        collapsed = " ".join(s.split())
+        if not s or len(collapsed) > RUNNING_HEADER_MAX_CHARS or not re.search(r"\d", s):
             continue
         if _HEADING_LIKE.match(s):
             continue
         prev = _next_content(source, raw_lines, n, {}, step=-1)
-        if prev is None or prev not in page_breaks:
-            continue
-        key = re.sub(r"\d+", "#", s).rstrip(". ")
-        candidates[key].append((n, s))
-    for occurrences in candidates.values():
+        if prev is not None and prev in page_breaks and len(s) <= RUNNING_HEADER_MAX_CHARS:
+            after_break[re.sub(r"\d+", "#", s).rstrip(". ")].append((n, s))
+        nxt = _next_content(source, raw_lines, n, {})
+        if nxt is not None and noise.get(nxt) == "page number" and _COLUMNS.search(s):
+            over_number[collapsed].append(n)
+    for occurrences in after_break.values():
         if len(occurrences) >= 2 and len({s for _, s in occurrences}) >= 2:
             for n, _ in occurrences:
                 noise[n] = "running header"
                 page_breaks.add(n)
+    for lines in over_number.values():
+        if len(lines) >= 2:
+            for n in lines:
+                noise[n] = "running header"
 
 
 def _mark_tables_of_contents(source, raw_lines, noise, contents: set[int]) -> None:

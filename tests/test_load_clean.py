@@ -123,11 +123,26 @@ def test_print_layout_is_noise(doc, noise, absent):
     assert absent not in cleaned.text
 
 
+def test_a_header_in_columns_over_the_page_numbers_is_noise():
+    """"[INITIALS]      [INITIALS]     20.3.98" repeated over each page number (the first at the
+    top of the file) is a running header; a plain line repeated over page numbers is kept."""
+    header = "[INITIALS ILLEGIBLE]            [INITIALS ILLEGIBLE]        20.3.98            30.4.98"
+    source = (
+        f"{header}\n\n                 5\n\n                SCHEDULE 3\n\nThe Publishers: Ian Bannerman, Oxford.\n\n"
+        "(12) changes in applicable accounting regulations\n\n                 6\n\n"
+        f"{header}\n\n                 7\n\n                SCHEDULE 4\n\nThe escrow agreement is annexed.\n\n"
+        "(12) changes in applicable accounting regulations\n\n                 8\n"
+    )
+    cleaned = clean(source)
+    assert "INITIALS" not in cleaned.text
+    assert cleaned.text.count("(12) changes in applicable accounting regulations") == 2
+    assert cleaned.lines[0].text == "SCHEDULE 3"
+
+
 def test_table_of_contents_is_kept_but_makes_no_clauses():
     """The credit agreement's dotted table of contents is recognised; its words stay in the
     text (in the preamble, as the gold conventions say), and no clause starts on it."""
-    from clausegraph.segment import segment
-
+    
     cleaned = clean(load(CORPUS_EXTRA / "credit_agreement_ametek_1994.txt").text)
     assert len(cleaned.contents) > 100
     assert "Loan Commitments" in cleaned.text
