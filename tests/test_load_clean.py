@@ -142,7 +142,8 @@ def test_a_header_in_columns_over_the_page_numbers_is_noise():
 def test_table_of_contents_is_kept_but_makes_no_clauses():
     """The credit agreement's dotted table of contents is recognised; its words stay in the
     text (in the preamble, as the gold conventions say), and no clause starts on it."""
-    
+    from clausegraph.segment import segment
+
     cleaned = clean(load(CORPUS_EXTRA / "credit_agreement_ametek_1994.txt").text)
     assert len(cleaned.contents) > 100
     assert "Loan Commitments" in cleaned.text
