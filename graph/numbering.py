@@ -345,7 +345,10 @@ def _mark_contents_entries(clean: CleanText, cands: list[Candidate]) -> list[Can
         nxt = cands[k + 1].pos if k + 1 < len(cands) else len(clean.source)
         span = clean.source[cand.marker_end : min(nxt, line_end)]
         words = span.split()
-        if 0 < len(words) <= TOC_ENTRY_MAX_WORDS and _PAGE_REF_END.search(words[-1]) and len(words) >= 2:
+        # The entry ends in a page number ("… Affiliate 1"), not in a word ending in "l" nor
+        # in a citation ("… as detailed in Schedule 3").
+        page_ref = len(words) >= 2 and _PAGE_REF_END.fullmatch(words[-1]) and not _REFERENCE_NOUN.fullmatch(words[-2])
+        if 0 < len(words) <= TOC_ENTRY_MAX_WORDS and page_ref:
             cand = Candidate(cand.pos, cand.family, cand.number, cand.written, cand.marker_end, cand.line, cand.mid_line, W_CONTENTS_ENTRY, cand.keyword)
         out.append(cand)
     return out

@@ -485,3 +485,18 @@ def test_a_schedule_of_an_attached_form_stays_in_its_exhibit():
         "EXHIBIT B\n\nFORM OF LETTER\n\n1. Letter. The letter text.\n\n2. Other. More text.\n"
     )
     assert [label for label in t if t[label].parent is None] == ["preamble", "1", "2", "signatures", "Exhibit A", "Exhibit B"]
+
+
+def test_lines_ending_in_a_citation_or_an_l_are_no_contents_entries():
+    """"1.2.3 … as detailed in Schedule 3" ends in a citation, "2.10 … destroy the Material" in
+    a word ending in "l": neither is a table of contents entry with its page number."""
+    t = tree(
+        "1.     Release\n\n1.1 The Licensee may claim the Material.\n\n1.2 The Licensee must deliver:\n\n"
+        "1.2.1 such documentation as NCC shall reasonably require;\n\n1.2.2 a copy of the Licence Agreement; and\n\n"
+        "1.2.3 a signed confidentiality undertaking as detailed in Schedule 3\n\n"
+        "then NCC will release the Material.\n\n2.     Termination\n\n"
+        + "".join(f"2.{n} NCC may terminate this Agreement on notice number {n}.\n\n" for n in range(1, 10))
+        + "2.10 NCC may forthwith terminate this Agreement and destroy the Material\n\n"
+        "if it is unable to trace the Owner.\n\n3.     Arbitration\n\n3.1 Disputes go to a panel.\n"
+    )
+    assert t["1.2.3"].parent == "1.2" and t["2.10"].parent == "2"
