@@ -1119,14 +1119,48 @@ def _ensure_preamble(tree: _Tree, att: _Node, captions_too: bool = False) -> Non
     blocks = [c for c in att.children if c.rank == 1 and c.kind is not ClauseKind.SIGNATURES]
     if not blocks:
         return
+    # "PROCEDURE:" / "i. NCC will check …" … "iv. …" before the attachment's own sections: the
+    # items a caption led into are the attachment's first numbered items, kept under it; the
+    # text after them runs on in the last.
+    items = _list_under_a_caption(blocks) if captions_too else []
+    if items:
+        blocks = [c for c in blocks if c.start < items[0].start] or blocks[:0]
+        for c in [c for c in att.children if c.rank == 1 and c.start > items[0].start and c.kind is not ClauseKind.SIGNATURES]:
+            att.children.remove(c)
+            for gone in [c, *_walk(c)]:
+                tree.labels.discard(gone.label)
+        for item in items:
+            item.parent.children.remove(item)
+            item.parent = att
+        att.children = sorted(att.children + items, key=lambda n: n.start)
     for c in blocks:
         att.children.remove(c)
         for gone in [c, *_walk(c)]:
             tree.labels.discard(gone.label)
+    tree.para_index[att.label] = 0
+    if not blocks:
+        return
     label = tree.unique(f"{att.prefix}preamble")
     att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix, cite="preamble"))
     tree.labels.add(label)
-    tree.para_index[att.label] = 0
+
+
+_RECITALS_LEAD_IN = re.compile(r"(?:^|\n)\s*(?:RECITALS|Recitals|WHEREAS|BACKGROUND|Background|PRELIMINARY|Preliminary)\s*:?\s*$")
+_RECITALS_CAPTION = re.compile(r"^(?:RECITALS|WHEREAS|BACKGROUND|PRELIMINARY|PREAMBLE|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H)\b", re.I)
+
+
+def _list_under_a_caption(blocks: list[_Node]) -> list[_Node]:
+    """The first list of items under a caption block ("PROCEDURE:" / "i." … "iv."), its items
+    in sequence; none under "RECITALS:" (recitals are the preamble's)."""
+    host = next((c for c in blocks if c.caption and any(ch.rank >= 4 and ch.style for ch in c.children)), None)
+    if host is None or _RECITALS_CAPTION.match(host.heading or ""):
+        return []
+    run = [ch for ch in host.children if ch.rank >= 4 and ch.style][:1]
+    for item in host.children[host.children.index(run[0]) + 1 :]:
+        if item.style != run[0].style or item.ordinal != run[-1].ordinal + 1:
+            break
+        run.append(item)
+    return run
 
 
 def _close_items_for(tree: _Tree, line: Line) -> None:
@@ -1410,7 +1444,8 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         markers.append((a + m.start(), m.group("tok"), form))
     if len(markers) < 2:
         return []
-    runs = _runs(markers)
+    # Recitals get no labels: "Preliminary:" / "(A) The Licensee has been granted …".
+    runs = [run for run in _runs(markers) if not _RECITALS_LEAD_IN.search(src[max(a, run[0][0] - 40) : run[0][0]])]
     if not runs:
         return []
     # The outermost run: the one that starts first; others nest inside its items.

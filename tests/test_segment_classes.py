@@ -500,3 +500,28 @@ def test_lines_ending_in_a_citation_or_an_l_are_no_contents_entries():
         "if it is unable to trace the Owner.\n\n3.     Arbitration\n\n3.1 Disputes go to a panel.\n"
     )
     assert t["1.2.3"].parent == "1.2" and t["2.10"].parent == "2"
+
+
+FORM_WITH_A_PROCEDURE = (
+    "AGREEMENT\n\n1. Licence. The Licensor grants a licence.\n\n2. Escrow. The parties sign Schedule 4.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+    "SCHEDULE 4\n\nESCROW AGREEMENT\n\nThis document is to be used where an Owner deposits source code.\n\n"
+    "PROCEDURE:\n\n      The information sheet should be completed and returned to the agent.\n\n"
+    "i.    The agent will check the information and send out copies.\n\n"
+    "ii.   When the parties have signed, all copies go back to the agent.\n\n"
+    "iii.  The Owner should then lodge the Material.\n\n"
+    "NB: Until all parties sign no binding arrangement has been made.\n\n"
+    "Preliminary:\n\n(A)   The Licensee has been granted a licence.\n\n(B)   The Owner keeps the source code.\n\n"
+    "1     Definitions\n\n1.1 \"Material\" means the source code.\n\n2     Deposit\n\n2.1 The Owner shall deliver the Material.\n"
+)
+
+
+def test_a_procedure_before_an_attached_forms_sections():
+    """An attachment numbering its own sections: the "PROCEDURE:" items before them are its
+    items; the text before those is its preamble; the recitals after "Preliminary:" get no labels."""
+    t = tree(FORM_WITH_A_PROCEDURE)
+    assert [label for label in t if t[label].parent == "Schedule 4"] == [
+        "Schedule 4, preamble", "Schedule 4, i", "Schedule 4, ii", "Schedule 4, iii", "Schedule 4, 1", "Schedule 4, 2",
+    ]
+    assert t["Schedule 4, preamble"].text.startswith("This document is to be used")
+    assert not any("(A)" in label for label in t)
