@@ -90,10 +90,14 @@ DANGLING_WORDS = frozenset(
 )
 
 
+_DESIGNATED = re.compile(r"\b(?:Exhibit|Schedule|Annex|Appendix|Article|Section|Part|Class|Series|Tranche)\s+A$", re.I)
+
+
 def dangling(text: str) -> bool:
-    """Does ``text`` stop mid-sentence, on a word that needs a continuation?"""
+    """Does ``text`` stop mid-sentence, on a word that needs a continuation? ("… Exhibit A"
+    ends on a designator, not on the article.)"""
     words = text.split()
-    return bool(words) and words[-1].lower() in DANGLING_WORDS
+    return bool(words) and words[-1].lower() in DANGLING_WORDS and not _DESIGNATED.search(text)
 
 # A "prose" paragraph ends a table of contents: TOC entries are Title Case, running text is
 # mostly lower-case words. Example: "CREDIT AGREEMENT, dated as of March 11, 1994, among ..."

@@ -525,3 +525,15 @@ def test_a_procedure_before_an_attached_forms_sections():
     ]
     assert t["Schedule 4, preamble"].text.startswith("This document is to be used")
     assert not any("(A)" in label for label in t)
+
+
+def test_a_line_ending_in_exhibit_a_does_not_run_on():
+    """"… AGREEMENT Exhibit A" ends on a designator, not on the article "a": the next exhibit's
+    heading starts a paragraph."""
+    t = tree(
+        "AGREEMENT\n\n1. Sale. The Seller sells the Products.\n\n2. Price. The Buyer pays the price.\n\n"
+        "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "  Exhibit A  \"Products\"\n\n\n\n  V3.03/17/10 ALLIANCE AGREEMENT Exhibit A\n\n\n\n"
+        "  Exhibit B  Product Prices\n\n\n\n  V3.03/17/10 ALLIANCE AGREEMENT Exhibit B\n"
+    )
+    assert [label for label in t if t[label].parent is None][-2:] == ["Exhibit A", "Exhibit B"]
