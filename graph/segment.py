@@ -1643,9 +1643,9 @@ def _disjoint(new: list[_Node], other: _Node) -> bool:
 
 
 def _trim_end(src: str, start: int, end: int) -> int:
-    piece = src[start:end]
-    trimmed = re.sub(r"(?:\s+(?:and/or|and|or))?\s*$", "", piece)
-    return start + len(trimmed)
+    """An inline item runs to the next item: its joining "; or" stays with it (CONVENTIONS);
+    only the white space before the next marker is left out."""
+    return start + len(src[start:end].rstrip())
 
 
 # --- output ----------------------------------------------------------------------------------

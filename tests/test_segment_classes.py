@@ -537,3 +537,12 @@ def test_a_line_ending_in_exhibit_a_does_not_run_on():
         "  Exhibit B  Product Prices\n\n\n\n  V3.03/17/10 ALLIANCE AGREEMENT Exhibit B\n"
     )
     assert [label for label in t if t[label].parent is None][-2:] == ["Exhibit A", "Exhibit B"]
+
+
+def test_an_inline_item_keeps_its_joining_or():
+    """An inline item runs to the next item: "(i) three (3) months or" keeps its "or"."""
+    t = tree(
+        "1. Term. The Agreement runs for ten years.\n\n2. Notice. Either party may end it on the shorter of "
+        "(i) three (3) months or (ii) the time left in the term.\n"
+    )
+    assert t["2(i)"].text == "(i) three (3) months or"
