@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import enum
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 
@@ -144,6 +144,7 @@ def clean(source: str) -> CleanText:
     _mark_page_numbers(source, raw_lines, noise, page_breaks)
     _mark_running_headers(source, raw_lines, noise, page_breaks)
     _mark_tables_of_contents(source, raw_lines, noise, contents)
+    header_ends = _running_headers_glued_on(source, raw_lines, noise)
 
     lines: list[Line] = []
     gap = Gap.NONE
@@ -161,7 +162,7 @@ def clean(source: str) -> CleanText:
             continue
         lead = len(raw) - len(raw.lstrip())
         indent = len(raw[:lead].replace("\f", "").expandtabs(8))
-        text_start = start + lead
+        text_start = start + header_ends.get(n, lead)
         text_end = start + len(raw.rstrip())
         text = _SGML_INLINE.sub("", source[text_start:text_end])
         tabular = bool(_TABULAR.search(_LEADING_MARKER.sub("", text.strip())))
@@ -184,6 +185,41 @@ def clean(source: str) -> CleanText:
     return CleanText(
         source, tuple(lines), text, tuple(offsets), tuple(sorted(noise.items())), frozenset(contents)
     )
+
+
+# "CONFIDENTIAL   EXECUTION COPY   (b) Initiate Phase II …": a running header that a page's
+# first line carries before its text, set apart by a layout gap.
+_CAPS_WORD = re.compile(r"[A-Z][A-Z&'’\-]*")
+_LAYOUT_GAP = re.compile(r" {3,}(?=\S)")
+GLUED_HEADER_MIN = 3  # lines that must begin with the same words for them to be a header
+GLUED_HEADER_MAX_WORDS = 6
+
+
+def _running_headers_glued_on(source: str, raw_lines, noise) -> dict[int, int]:
+    """Line number -> where its text starts, for lines that begin with the same words in
+    capitals (two or more, then a layout gap) as at least a few other lines do."""
+    cuts: dict[int, list[tuple[str, int]]] = {}
+    counts: Counter = Counter()
+    for n, (start, end) in enumerate(raw_lines):
+        if n in noise:
+            continue
+        raw = source[start:end]
+        found = []
+        for gap in _LAYOUT_GAP.finditer(raw):
+            head = raw[: gap.start()].split()
+            if not head or len(head) > GLUED_HEADER_MAX_WORDS or not all(_CAPS_WORD.fullmatch(w) for w in head):
+                break
+            if len(head) >= 2:
+                found.append((" ".join(head), gap.end()))
+        if found:
+            cuts[n] = found
+            counts.update({key for key, _ in found})
+    out = {}
+    for n, found in cuts.items():
+        headers = [end for key, end in found if counts[key] >= GLUED_HEADER_MIN]
+        if headers:
+            out[n] = max(headers)
+    return out
 
 
 def _split_lines(source: str) -> list[tuple[int, int]]:

@@ -107,7 +107,8 @@ _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|[ivxlc]{6,8}|\d{1,2})\)|(?:[i
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
 _BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
-_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\s+[\w\"“$(])")
+# The item's text may open with a redaction: "(i) [ * ] after …".
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\s+[\w\"“$(\[])")
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
 # with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
 _HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
@@ -1145,7 +1146,9 @@ def _ensure_preamble(tree: _Tree, att: _Node, captions_too: bool = False) -> Non
     tree.labels.add(label)
 
 
-_RECITALS_LEAD_IN = re.compile(r"(?:^|\n)\s*(?:RECITALS|Recitals|WHEREAS|BACKGROUND|Background|PRELIMINARY|Preliminary)\s*:?\s*$")
+_RECITALS_LEAD_IN = re.compile(
+    r"(?:^|\n)\s*(?:RECITALS|Recitals|WHEREAS|BACKGROUND|Background|PRELIMINARY|Preliminary|BETWEEN|Between|PARTIES|Parties)\s*:?\s*$"
+)
 _RECITALS_CAPTION = re.compile(r"^(?:RECITALS|WHEREAS|BACKGROUND|PRELIMINARY|PREAMBLE|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H)\b", re.I)
 
 
@@ -1444,7 +1447,8 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         markers.append((a + m.start(), m.group("tok"), form))
     if len(markers) < 2:
         return []
-    # Recitals get no labels: "Preliminary:" / "(A) The Licensee has been granted …".
+    # Recitals and a parties block get no labels: "Preliminary:" / "(A) The Licensee has been
+    # granted …", "Between:" / "(1) … ("the Owner")".
     runs = [run for run in _runs(markers) if not _RECITALS_LEAD_IN.search(src[max(a, run[0][0] - 40) : run[0][0]])]
     if not runs:
         return []

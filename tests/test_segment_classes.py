@@ -546,3 +546,18 @@ def test_an_inline_item_keeps_its_joining_or():
         "(i) three (3) months or (ii) the time left in the term.\n"
     )
     assert t["2(i)"].text == "(i) three (3) months or"
+
+
+def test_a_running_header_glued_on_a_pages_first_line():
+    """"CONFIDENTIAL   EXECUTION COPY   (b) Initiate …" at the top of each page: the header is
+    layout; "(b)" starts its part, and "(i) [ * ] after …" (a redaction) is an item."""
+    header = "CONFIDENTIAL   EXECUTION COPY   "
+    t = tree(
+        f"{header}AGREEMENT\n\n1. Development. Astellas shall develop the compound.\n\n"
+        "2. Diligence. Astellas shall:\n\n(a) Initiate Phase I trials within [ * ] of the Effective Date.\n\n   -2-\n\n"
+        f"{header}(b) Initiate Phase II trials within the later of (i) [ * ] after the start of Phase II, "
+        "and (ii) [ * ] after the end of Phase I.\n\n   -3-\n\n"
+        f"{header}(c) Initiate Phase III trials when Phase II ends.\n\n3. Law. New York law governs.\n"
+    )
+    assert [label for label in t if label.startswith("2(")] == ["2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(c)"]
+    assert "CONFIDENTIAL" not in t["2(b)"].text
