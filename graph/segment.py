@@ -1661,16 +1661,47 @@ def _walk(node: _Node):
         yield from _walk(child)
 
 
+_REPEAT = re.compile(r" \[\d+\]$")
+
+
 def _renumber_repeats(tree: _Tree) -> None:
-    """"(i)" and its repeat "(i) [2]" in reading order (the inline pass labels inner lists
-    before outer ones)."""
+    """A list that starts again inside one clause is labelled like the first with " [k]" after
+    each of its labels, k counting the lists before it in the clause that start with the same
+    label ("9.1(i) [2]", "9.1(ii) [2]", "9.1(iii) [2]" even where the first list had no (iii);
+    a first (i) list after two (a) lists is plain). Any label still used twice (items of
+    repeated lists with items of their own) is told apart in reading order."""
+    for parent in [tree.root, *_walk(tree.root)]:
+        started: Counter = Counter()
+        for items in _lists_among(parent.children):
+            first = _REPEAT.sub("", items[0].label)
+            started[first] += 1
+            for item in items:
+                base = _REPEAT.sub("", item.label)
+                item.label = base if started[first] == 1 else f"{base} [{started[first]}]"
     groups: dict[str, list[_Node]] = {}
     for node in _walk(tree.root):
-        groups.setdefault(re.sub(r" \[\d+\]$", "", node.label), []).append(node)
+        groups.setdefault(_REPEAT.sub("", node.label), []).append(node)
     for base, nodes in groups.items():
-        if len(nodes) > 1:
+        if len({n.label for n in nodes}) < len(nodes):
             for n, node in enumerate(sorted(nodes, key=lambda x: x.start), start=1):
                 node.label = base if n == 1 else f"{base} [{n}]"
+
+
+def _lists_among(children: list[_Node]) -> list[list[_Node]]:
+    """The lists the numbered items among ``children`` form, in reading order: an item goes on
+    the latest list of its style whose next value it is, or starts a list."""
+    lists: list[list[_Node]] = []
+    latest: dict[str, list[_Node]] = {}
+    for node in sorted(children, key=lambda c: c.start):
+        if not node.style:
+            continue
+        current = latest.get(node.style)
+        if current is not None and node.ordinal == current[-1].ordinal + 1:
+            current.append(node)
+        else:
+            latest[node.style] = [node]
+            lists.append(latest[node.style])
+    return lists
 
 
 def _flatten(tree: _Tree, clean: CleanText) -> list[Clause]:

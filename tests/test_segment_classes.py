@@ -561,3 +561,16 @@ def test_a_running_header_glued_on_a_pages_first_line():
     )
     assert [label for label in t if label.startswith("2(")] == ["2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(c)"]
     assert "CONFIDENTIAL" not in t["2(b)"].text
+
+
+def test_a_list_that_starts_again_carries_its_number_on_every_item():
+    """A second (i) list in one clause is "(i) [2]", "(ii) [2]" and "(iii) [2]", though the first
+    list stopped at (ii); an (a) list after them is plain."""
+    t = tree(
+        "1. Definitions.\n\n\"Loss\" means (i) any damage or (ii) any cost.\n\n"
+        "\"Tax\" means (i) any levy, (ii) any duty or (iii) any charge of a government.\n\n"
+        "\"Law\" means (a) any statute or (b) any rule.\n\n2. Other. Text.\n"
+    )
+    assert [label for label in t if label.startswith("1(")] == [
+        "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii) [2]", "1(a)", "1(b)",
+    ]
