@@ -75,8 +75,9 @@ _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
 # "(a) The term …", and glued to its text as some filings print it: "(a)The term …",
 # "(i)shall observe …" (a lead-in's item).
-# Roman numerals run to eight letters: "(xxviii)", "(xxxviii)".
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|[ivxlc]{6,8}|[IVXLC]{6,8}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
+# Roman numerals run to eight letters: "(xxviii)", "(xxxviii)"; a typist may space the
+# marker out: "( i )".
+_PAREN = re.compile(r"^\( ?(?P<tok>[A-Za-z]{1,5}|[ivxlc]{6,8}|[IVXLC]{6,8}|\d{1,2}) ?\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|111|1v|lv|v1)\.\s+(?P<rest>\S.*)$")
 _DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").

@@ -574,3 +574,14 @@ def test_a_list_that_starts_again_carries_its_number_on_every_item():
     assert [label for label in t if label.startswith("1(")] == [
         "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii) [2]", "1(a)", "1(b)",
     ]
+
+
+def test_a_marker_spaced_out_inside_its_parentheses():
+    """"( i )  When any person …" then "(ii) The occurrence …": one list, (i) as typed with spaces."""
+    t = tree(
+        "1. Grants. The Board grants options.\n\n2. Change in Control.\n\n"
+        "       (a)    Definition.  A Change in Control means any of the following:\n\n"
+        "       ( i )  When any person becomes the owner of half the shares; or\n\n"
+        "       (ii)   The sale of all or substantially all of the assets.\n\n3. Law. Text.\n"
+    )
+    assert [label for label in t if label.startswith("2(")] == ["2(a)", "2(a)(i)", "2(a)(ii)"]
