@@ -107,7 +107,9 @@ _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}
 _MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|[ivxlc]{6,8}|\d{1,2})\)|(?:[ivxlc]{1,8}|[a-z]|\d{1,2})\.)$")
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
-_BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
+_BULLET = re.compile(r"^(?:(?:-\s*-|[-*·])\s+|•\s*)\S")  # "•If …": the glyph needs no space after it
+# "Actual Payment Amount = [((Actual Result – Threshold) / …) * 50%] * Base Payment Amount"
+_FORMULA = re.compile(r"^[^=.;:]{2,80}\s=\s\S[^.;:]*$")
 # The item's text may open with a redaction: "(i) [ * ] after …".
 _INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\s+[\w\"“$(\[])")
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
@@ -1244,6 +1246,8 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     if top.rank >= 4 or top.kind is ClauseKind.SIGNATURES:
         return  # the paragraph goes on an open item, or is part of the signature block
     text = " ".join(ln.text for ln in paragraph_lines)
+    if _FORMULA.match(text) and top.rank == 1 and top.kind in (ClauseKind.PARAGRAPH, ClauseKind.LIST_ITEM) and _ends_lead_in(tree, top, line):
+        return  # "… pursuant to the formula set forth below:" / the formula: one block
     caption = False
     if numbered:
         container = tree.attachment()
@@ -1307,6 +1311,11 @@ def _table_cell(paragraph_lines: list[Line], text: str) -> bool:
 
 def _is_caption(line: Line) -> bool:
     return bool(_CAPTION.match(line.text)) and line.text.isupper() and len(line.text.split()) <= 10
+
+
+def _ends_lead_in(tree: _Tree, block: _Node, line: Line) -> bool:
+    """Does the text of ``block`` up to ``line`` end with a colon (a lead-in)?"""
+    return tree.clean.source[block.start : line.start].rstrip().endswith(":")
 
 
 TITLE_LINE_MAX_WORDS = 8

@@ -585,3 +585,17 @@ def test_a_marker_spaced_out_inside_its_parentheses():
         "       (ii)   The sale of all or substantially all of the assets.\n\n3. Law. Text.\n"
     )
     assert [label for label in t if label.startswith("2(")] == ["2(a)", "2(a)(i)", "2(a)(ii)"]
+
+
+def test_a_formula_finishes_its_bullet_and_a_glued_bullet_starts_one():
+    """"•If … pursuant to the formula set forth below:" / "Payment = [(Result – Threshold) / …] *
+    Base" is one block; "•If …" right after the formula (no space after the glyph) is the next."""
+    t = tree(
+        "VARIABLE COMPENSATION PLAN\n\nThe Payment for each Participant is determined as follows:\n\n"
+        "•If the Result is less than the Threshold, no Payment is earned.\n\n"
+        "•If the Result exceeds the Threshold, each Participant earns a Payment pursuant to the formula set forth below:\n\n"
+        "Payment = [((Result – Threshold) / (Base – Threshold)) * 50%] * Base Payment\n\n"
+        "•If the Result equals the Base, each Participant earns the Base Payment.\n"
+    )
+    assert list(t) == ["p1", "p2", "p3", "p4", "p5"]
+    assert "Payment = [" in t["p4"].text and t["p5"].text.startswith("•If the Result equals")
