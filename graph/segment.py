@@ -15,6 +15,7 @@ Documents without numbering (powers of attorney, press releases) become paragrap
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import Counter
@@ -183,6 +184,7 @@ class _Tree:
         self.labels: set[str] = set()
         self.para_index: dict[str, int] = {}  # per attachment (or "" for the document): p1, p2, …
         self.displaced: list[tuple[int, int]] = []  # spans of text the file put out of place
+        self.citations: dict[str, list[int]] | None = None  # "schedule a" -> where it is cited
 
     @property
     def top(self) -> _Node:
@@ -718,7 +720,7 @@ def _new_attachment(tree: _Tree, m: re.Match, at: int) -> bool:
     if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
         return False
     body_end = next(c.start for c in tree.root.children if c.rank == 0)
-    if kw != current_kw and _cited_only_inside(tree.clean, f"{kw} {ident}", body_end, current.start, at):
+    if kw != current_kw and _cited_only_inside(tree, f"{kw} {ident}", body_end, current.start, at):
         return False
     # Attachments come in order: a "Schedule 1" after "Schedule 4" is a schedule of the
     # agreement attached as Schedule 4 (an escrow form's own schedules), inside it.
@@ -733,12 +735,19 @@ def _new_attachment(tree: _Tree, m: re.Match, at: int) -> bool:
     ) or not _attachment_ordinals(ident)
 
 
-def _cited_only_inside(clean: CleanText, name: str, body_end: int, opened: int, at: int) -> bool:
-    """Is ``name`` ("Schedule A") cited in the open attachment (from ``opened`` to ``at``) and
-    nowhere in the document's body (before ``body_end``, its first attachment)?"""
-    cite = re.compile(rf"\b{re.escape(name)}(?![\w\-])", re.I)
-    start, end = clean.to_clean(opened), clean.to_clean(at)
-    return bool(cite.search(clean.text, start, end)) and not cite.search(clean.text, 0, clean.to_clean(body_end))
+_ATTACHMENT_CITED = re.compile(r"\b(?:Annex|Schedule|Exhibit|Appendix)\s+[A-Z0-9]{1,4}(?:[.\-]\d{1,2})?(?![\w\-])", re.I)
+
+
+def _cited_only_inside(tree: _Tree, name: str, body_end: int, opened: int, at: int) -> bool:
+    """Is ``name`` ("Schedule A") cited in the open attachment (source offsets ``opened`` to
+    ``at``) and nowhere in the document's body (before ``body_end``, its first attachment)?"""
+    if tree.citations is None:  # every attachment citation of the document, found once
+        tree.citations = {}
+        for m in _ATTACHMENT_CITED.finditer(tree.clean.text):
+            tree.citations.setdefault(" ".join(m.group().split()).casefold(), []).append(tree.clean.offsets[m.start()])
+    places = tree.citations.get(name.casefold(), [])
+    k = bisect.bisect_left(places, opened)
+    return k < len(places) and places[k] < at and not (places and places[0] < body_end)
 
 
 def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
@@ -1347,8 +1356,6 @@ def _close_ends(tree: _Tree, clean: CleanText) -> None:
     doc_end = clean.lines[-1].end
 
     def last_content_end(before: int) -> int:
-        import bisect
-
         k = bisect.bisect_left(line_starts, before) - 1
         return line_ends[k] if k >= 0 else before
 
@@ -1419,8 +1426,6 @@ def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> li
     """``regions`` less the ``holes`` (both sorted spans)."""
     if not holes:
         return regions
-    import bisect
-
     out = []
     for a, b in regions:
         k = max(0, bisect.bisect_left(holes, (a, a)) - 1)
