@@ -367,6 +367,10 @@ def fmt(x: float | None) -> str:
     return "    -" if x is None else f"{x:5.3f}"
 
 
+def _found(score: dict) -> str:
+    return f" ({score['found']})" if score["found"] != score["hits"] else ""
+
+
 def print_table(results: list[DocScores], summary: dict, details: bool) -> None:
     categories = sorted({name for r in results for name in r.scores}, key=CATEGORY_ORDER.index)
     for name in categories:
@@ -378,10 +382,6 @@ def print_table(results: list[DocScores], summary: dict, details: bool) -> None:
         total = summary["overall"][name]
         print(f"  {'ALL':44} {fmt(total['precision'])} {fmt(total['recall'])}   "
               f"{total['hits']}/{total['mine']}/{total['gold']}{_found(total)}")
-
-
-def _found(score: dict) -> str:
-    return f" ({score['found']})" if score["found"] != score["hits"] else ""
     print(f"\nreferences left unresolved (no target, no outside authority): {summary['refs unresolved']} of "
           f"{summary['refs']} ({fmt(summary['refs unresolved share'])})")
     print(f"statute or other-agreement references resolved inside: {summary['statute refs resolved inside']}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import enum
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 
@@ -93,10 +93,14 @@ DANGLING_WORDS = frozenset(
 )
 
 
+_DESIGNATED = re.compile(r"\b(?:Exhibit|Schedule|Annex|Appendix|Article|Section|Part|Class|Series|Tranche)\s+A$", re.I)
+
+
 def dangling(text: str) -> bool:
-    """Does ``text`` stop mid-sentence, on a word that needs a continuation?"""
+    """Does ``text`` stop mid-sentence, on a word that needs a continuation? ("… Exhibit A"
+    ends on a designator, not on the article.)"""
     words = text.split()
-    return bool(words) and words[-1].lower() in DANGLING_WORDS
+    return bool(words) and words[-1].lower() in DANGLING_WORDS and not _DESIGNATED.search(text)
 
 # A "prose" paragraph ends a table of contents: TOC entries are Title Case, running text is
 # mostly lower-case words. Example: "CREDIT AGREEMENT, dated as of March 11, 1994, among ..."
@@ -104,6 +108,7 @@ PROSE_MIN_WORDS = 8
 PROSE_MIN_LOWER_SHARE = 0.3
 # Running headers are short lines repeated after page breaks with a changing number.
 RUNNING_HEADER_MAX_CHARS = 100
+_COLUMNS = re.compile(r"\S {3,}\S")  # fields set apart by runs of spaces: a header's columns
 # Lines shorter than this that end without punctuation are layout (titles, addresses,
 # signature blocks): their line breaks are kept in the clean text.
 SHORT_LINE = 45
@@ -145,6 +150,7 @@ def clean(source: str) -> CleanText:
     _mark_page_numbers(source, raw_lines, noise, page_breaks)
     _mark_running_headers(source, raw_lines, noise, page_breaks)
     _mark_tables_of_contents(source, raw_lines, noise, contents)
+    header_ends = _running_headers_glued_on(source, raw_lines, noise)
 
     lines: list[Line] = []
     gap = Gap.NONE
@@ -162,7 +168,7 @@ def clean(source: str) -> CleanText:
             continue
         lead = len(raw) - len(raw.lstrip())
         indent = len(raw[:lead].replace("\f", "").expandtabs(8))
-        text_start = start + lead
+        text_start = start + header_ends.get(n, lead)
         text_end = start + len(raw.rstrip())
         text = source[text_start:text_end]
         if "<" in text:
@@ -189,6 +195,41 @@ def clean(source: str) -> CleanText:
     return CleanText(
         source, tuple(lines), text, tuple(offsets), tuple(sorted(noise.items())), frozenset(contents)
     )
+
+
+# "CONFIDENTIAL   EXECUTION COPY   (b) Initiate Phase II …": a running header that a page's
+# first line carries before its text, set apart by a layout gap.
+_CAPS_WORD = re.compile(r"[A-Z][A-Z&'’\-]*")
+_LAYOUT_GAP = re.compile(r" {3,}(?=\S)")
+GLUED_HEADER_MIN = 3  # lines that must begin with the same words for them to be a header
+GLUED_HEADER_MAX_WORDS = 6
+
+
+def _running_headers_glued_on(source: str, raw_lines, noise) -> dict[int, int]:
+    """Line number -> where its text starts, for lines that begin with the same words in
+    capitals (two or more, then a layout gap) as at least a few other lines do."""
+    cuts: dict[int, list[tuple[str, int]]] = {}
+    counts: Counter = Counter()
+    for n, (start, end) in enumerate(raw_lines):
+        if n in noise:
+            continue
+        raw = source[start:end]
+        found = []
+        for gap in _LAYOUT_GAP.finditer(raw):
+            head = raw[: gap.start()].split()
+            if not head or len(head) > GLUED_HEADER_MAX_WORDS or not all(_CAPS_WORD.fullmatch(w) for w in head):
+                break
+            if len(head) >= 2:
+                found.append((" ".join(head), gap.end()))
+        if found:
+            cuts[n] = found
+            counts.update({key for key, _ in found})
+    out = {}
+    for n, found in cuts.items():
+        headers = [end for key, end in found if counts[key] >= GLUED_HEADER_MIN]
+        if headers:
+            out[n] = max(headers)
+    return out
 
 
 def _split_lines(source: str) -> list[tuple[int, int]]:
@@ -260,26 +301,35 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
 
 
 def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
-    """Short lines right after a page break, repeated with a changing number."""
-    candidates: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    """Short lines right after a page break, repeated with a changing number; and lines laid
+    out in columns right over a page number, repeated as they are ("[INITIALS ILLEGIBLE]
+    [INITIALS ILLEGIBLE]   20.3.98   30.4.98" over "5", "6")."""
+    after_break: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    over_number: dict[str, list[int]] = defaultdict(list)
     for n, (start, end) in enumerate(raw_lines):
         if n in noise:
             continue
         s = source[start:end].strip()
-        if not s or len(s) > RUNNING_HEADER_MAX_CHARS or not _DIGIT.search(s):
+        collapsed = " ".join(s.split())
+        if not s or len(collapsed) > RUNNING_HEADER_MAX_CHARS or not _DIGIT.search(s):
             continue
         if _HEADING_LIKE.match(s):
             continue
         prev = _next_content(source, raw_lines, n, {}, step=-1)
-        if prev is None or prev not in page_breaks:
-            continue
-        key = re.sub(r"\d+", "#", s).rstrip(". ")
-        candidates[key].append((n, s))
-    for occurrences in candidates.values():
+        if prev is not None and prev in page_breaks and len(s) <= RUNNING_HEADER_MAX_CHARS:
+            after_break[re.sub(r"\d+", "#", s).rstrip(". ")].append((n, s))
+        nxt = _next_content(source, raw_lines, n, {})
+        if nxt is not None and noise.get(nxt) == "page number" and _COLUMNS.search(s):
+            over_number[collapsed].append(n)
+    for occurrences in after_break.values():
         if len(occurrences) >= 2 and len({s for _, s in occurrences}) >= 2:
             for n, _ in occurrences:
                 noise[n] = "running header"
                 page_breaks.add(n)
+    for lines in over_number.values():
+        if len(lines) >= 2:
+            for n in lines:
+                noise[n] = "running header"
 
 
 def _mark_tables_of_contents(source, raw_lines, noise, contents: set[int]) -> None:

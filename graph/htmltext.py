@@ -1,9 +1,11 @@
 """HTML exhibits to plain text with a real HTML parser (lxml).
 
-Every block-level element (paragraph, heading, table cell, list item, ``<br>``) becomes a
-paragraph of its own, separated by a blank line, and white space inside a block collapses to
-single spaces. That is how EDGAR's own text conversions lay out the same exhibits, so the HTML
-and text versions of one exhibit segment alike.
+Every block-level element (paragraph, heading, table cell, list item) becomes a paragraph of
+its own, separated by a blank line, and white space inside a block collapses to single spaces.
+That is how EDGAR's own text conversions lay out the same exhibits, so the HTML and text
+versions of one exhibit segment alike. A ``<br>`` breaks the line inside its block, as a browser
+shows it ("CREDIT SUISSE AG<br>SENIOR MEDIUM-TERM NOTE" is one two-line title), never a new
+paragraph.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ BLOCK_TAGS = {
 }
 SKIP_TAGS = {"head", "script", "style", "title", "noscript", "template"}
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+_LINE_BREAK = "\ue000"  # a <br> while the block's text is gathered (no document holds it)
 
 
 def html_to_text(markup: str) -> str:
@@ -29,7 +32,8 @@ def html_to_text(markup: str) -> str:
     current: list[str] = []
 
     def flush() -> None:
-        text = _SPACE.sub(" ", "".join(current)).strip()
+        lines = (_SPACE.sub(" ", piece).strip() for piece in "".join(current).split(_LINE_BREAK))
+        text = "\n".join(line for line in lines if line)
         if text:
             blocks.append(text)
         current.clear()
@@ -41,7 +45,9 @@ def html_to_text(markup: str) -> str:
             if element.tail:
                 current.append(element.tail)
             return
-        block = tag in BLOCK_TAGS or tag == "br"
+        if tag == "br":
+            current.append(_LINE_BREAK)
+        block = tag in BLOCK_TAGS
         if block:
             flush()
         if element.text and tag:

@@ -112,6 +112,18 @@ _ATTACHMENT_LINE = re.compile(
     r"(?:\s+(?:[A-Z][A-Z0-9 ,&'’/()\-]{2,80}|[\"“][^\"”]{2,60}[\"”]|[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,5}))?$"
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
+# "AMENDMENT #2 TO THE DISTRIBUTION AGREEMENT" after the first instrument's signatures: a
+# second instrument filed with it, attached as its heading names it (numbering restarts).
+INSTRUMENT_HEADING = re.compile(
+    r"^AMENDMENT\s+(?P<id>#\s?\d{1,2}|NO\.\s?\d{1,2})(?:\s+TO\s+[A-Z][A-Z0-9 ,&'’/()\-]{2,80})?$"
+)
+_SIGNED = re.compile(r"\bIN\s+WITNESS\s+WHEREOF\b")
+
+
+def instrument_label(m: re.Match) -> str:
+    """"AMENDMENT #2 TO …" → "Amendment #2"; "AMENDMENT NO. 2" → "Amendment No. 2"."""
+    ident = m.group("id").replace(" ", "")
+    return "Amendment " + (f"No. {ident[3:]}" if ident.startswith("NO.") else ident)
 
 CONTEXT_CHARS = 80  # how far back a candidate looks for the word before it
 AFTER_CHARS = 200  # and how far ahead for its caption
@@ -250,11 +262,13 @@ def candidates(clean: CleanText) -> tuple[list[Candidate], list[int]]:
     lines = clean.lines
     out: list[Candidate] = []
     resets: list[int] = []
+    signed = _SIGNED.search(clean.text)
+    signed_at = clean.offsets[signed.start()] if signed else len(clean.source)
     for i, line in enumerate(lines):
         text = line.text
         if line.contents:
             continue  # a table of contents entry repeats a heading; it is not one
-        if _ATTACHMENT_LINE.match(text):
+        if _ATTACHMENT_LINE.match(text) or line.start > signed_at and INSTRUMENT_HEADING.match(text):
             resets.append(line.start)
             continue
         para = _paragraph_start(lines, i)
@@ -331,7 +345,10 @@ def _mark_contents_entries(clean: CleanText, cands: list[Candidate]) -> list[Can
         nxt = cands[k + 1].pos if k + 1 < len(cands) else len(clean.source)
         span = clean.source[cand.marker_end : min(nxt, line_end)]
         words = span.split()
-        if 0 < len(words) <= TOC_ENTRY_MAX_WORDS and _PAGE_REF_END.search(words[-1]) and len(words) >= 2:
+        # The entry ends in a page number ("… Affiliate 1"), not in a word ending in "l" nor
+        # in a citation ("… as detailed in Schedule 3").
+        page_ref = len(words) >= 2 and _PAGE_REF_END.fullmatch(words[-1]) and not _REFERENCE_NOUN.fullmatch(words[-2])
+        if 0 < len(words) <= TOC_ENTRY_MAX_WORDS and page_ref:
             cand = Candidate(cand.pos, cand.family, cand.number, cand.written, cand.marker_end, cand.line, cand.mid_line, W_CONTENTS_ENTRY, cand.keyword)
         out.append(cand)
     return out
@@ -678,12 +695,28 @@ _ATTACHMENT_END = re.compile(
 )
 
 
+# "SCHEDULE A COMPLIANCE WITH UNITED STATES SECURITIES LAWS As used in this Schedule …": a
+# paragraph that opens with an attachment's heading and its all-capitals title, its text run on.
+_ATTACHMENT_RUN_IN = re.compile(
+    r"^(?:ANNEX|SCHEDULE|EXHIBIT|APPENDIX)\s+[\"“]?[A-Z0-9]{1,4}(?:[.\-]\d{1,2})?[\"”]?"
+    r"(?:\s+[A-Z][A-Z0-9,&'’/()\-]*){2,12}\s+(?=[A-Z][a-z])"
+)
+
+
 def attachments_inside_lines(clean: CleanText) -> list[tuple[int, int]]:
     """(line index, source offset) of an all-capitals attachment heading that ends a line
-    after a layout gap, behind an all-capitals running header."""
+    after a layout gap, behind an all-capitals running header; and of the text run on after
+    a heading and title that open a paragraph (cut after the title)."""
     out = []
     for i, line in enumerate(clean.lines):
-        if line.contents or len(line.text) > 200 or not line.text.isupper():
+        if line.contents:
+            continue
+        if (i == 0 or line.gap is not Gap.NONE) and (m := _ATTACHMENT_RUN_IN.match(line.text)):
+            offsets = _line_offsets(clean, line)
+            if offsets is not None:
+                out.append((i, offsets[m.end()]))
+            continue
+        if len(line.text) > 200 or not line.text.isupper():
             continue  # (what a match leaves before it must be in capitals, and so is the match)
         m = _ATTACHMENT_END.search(line.text)
         if not m or not line.text[: m.start()].isupper():

@@ -15,6 +15,7 @@ Documents without numbering (powers of attorney, press releases) become paragrap
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import Counter
@@ -48,17 +49,19 @@ def interpretations(token: str) -> list[tuple[str, int]]:
     out = []
     if token.isdigit():
         return [("digit", int(token))]
+    # Every letter repeated is a doubled letter too: "(cc)" after "(bb)", "(ii)" after "(hh)";
+    # the sequence tells which reading holds.
     if token.islower():
         r, a = roman_value(token), alpha_value(token)
         if r is not None:
             out.append(("roman", r))
-        if a is not None and (r is None or len(token) == 1):
+        if a is not None:
             out.append(("alpha", a))
     elif token.isupper():
         r, a = roman_value(token), alpha_value(token)
         if r is not None:
             out.append(("ROMAN", r))
-        if a is not None and (r is None or len(token) == 1):
+        if a is not None:
             out.append(("ALPHA", a))
     return out
 
@@ -73,7 +76,9 @@ _BARE_SECTION = re.compile(r"^(?P<num>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _DOTTED_SECTION = re.compile(r"^(?P<num>\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\.?\s+(?P<rest>\S.*)$")
 # "(a) The term …", and glued to its text as some filings print it: "(a)The term …",
 # "(i)shall observe …" (a lead-in's item).
-_PAREN = re.compile(r"^\((?P<tok>[A-Za-z]{1,5}|\d{1,2})\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
+# Roman numerals run to eight letters: "(xxviii)", "(xxxviii)"; a typist may space the
+# marker out: "( i )".
+_PAREN = re.compile(r"^\( ?(?P<tok>[A-Za-z]{1,5}|[ivxlc]{6,8}|[IVXLC]{6,8}|\d{1,2}) ?\)(?:\s+(?P<rest>.*)|(?=[A-Z\"“]|[a-z]{3})(?P<glued>.+))?$")
 _DOTTED_ITEM = re.compile(r"^(?P<tok>[ivxlc]{1,6}|[IVXLC]{1,6}|[a-zA-Z]|\d{1,2}|111|1v|lv|v1)\.\s+(?P<rest>\S.*)$")
 _DOTTED_ALONE = re.compile(r"^(?P<tok>[A-Za-z0-9]{1,5})\.(?P<rest>)$")  # "h." ending a line, its text on the next
 # "ANNEX I" on its line, or with its all-capitals title beside it ("EXHIBIT C   ADDENDUM TO LEASE").
@@ -95,13 +100,19 @@ _CLOSING = re.compile(
 )
 _TERMINATED = re.compile(r"(?:[.;:!?][\"')\]”’]*|[;,]\s*(?:and|or|and/or))$")
 _CAPTION = re.compile(r"^[A-Z][A-Z0-9 ,&'’/()\-]{2,80}:?$")
+_HEADING_BEFORE_PART = re.compile(
+    r"^(?P<heading>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|and|or|the|to|for|in|on|&)){0,7})\s+(?P<rest>\((?:a|A|1|i)\)\s+\S.*)$"
+)
 _HEADING_TEXT = re.compile(r"^(?P<heading>[A-Z][^.:]{1,90}?)\.(?:\s+(?P<rest>\S.*))?$")
 _LEADING_NUMBER = re.compile(r"^(?:(?:SECTION|Section)\s+)?(?:\([A-Za-z0-9]{1,5}\)|\d+(?:\.\d+)*\.?|[ivxlc]{1,6}\.)\s+")
-_MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|\d{1,2})\)|(?:[ivxlc]{1,6}|[a-z]|\d{1,2})\.)$")
+_MARKER_ONLY = re.compile(r"^(?:\((?:[A-Za-z]{1,5}|[ivxlc]{6,8}|\d{1,2})\)|(?:[ivxlc]{1,8}|[a-z]|\d{1,2})\.)$")
 _MARKER_START = re.compile(r"^(?:\([A-Za-z0-9]{1,5}\)|[A-Za-z0-9]{1,6}\.\s)")
 _LIST_BULLET = re.compile(r"^(?:[•·▪●◦]|[-*]\s)")
-_BULLET = re.compile(r"^(?:-\s*-|[-•*·])\s+\S")
-_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,6}|[A-Z]|[IVXLC]{2,6}|\d{1,2})\)(?=\s+[\w\"“$(])")
+_BULLET = re.compile(r"^(?:(?:-\s*-|[-*·])\s+|•\s*)\S")  # "•If …": the glyph needs no space after it
+# "Actual Payment Amount = [((Actual Result – Threshold) / …) * 50%] * Base Payment Amount"
+_FORMULA = re.compile(r"^[^=.;:]{2,80}\s=\s\S[^.;:]*$")
+# The item's text may open with a redaction: "(i) [ * ] after …".
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\s+[\w\"“$(\[])")
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
 # with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
 _HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")
@@ -173,6 +184,7 @@ class _Tree:
         self.labels: set[str] = set()
         self.para_index: dict[str, int] = {}  # per attachment (or "" for the document): p1, p2, …
         self.displaced: list[tuple[int, int]] = []  # spans of text the file put out of place
+        self.citations: dict[str, list[int]] | None = None  # "schedule a" -> where it is cited
 
     @property
     def top(self) -> _Node:
@@ -355,7 +367,8 @@ def _structural(
     ) if numbered else Counter()
     displaced = _displaced_items(lines) if numbered else set()
     tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
-    after_orphan = False
+    after_orphan = moved_list = False
+    last_paragraph: int | None = None  # the latest line that starts a paragraph
     body_started = False
     sections: dict[tuple[int, ...], _Node] = {}  # accepted section numbers, for parents
     prev: Line | None = None
@@ -397,7 +410,7 @@ def _structural(
             tree.open(label, ClauseKind.SIGNATURES, line.start, 1, prefix=att.prefix if att else "")
             handled = True
         elif (
-            starts and (m := _ATTACHMENT.match(text)) and numbered and _new_attachment(tree, m)
+            starts and (m := _ATTACHMENT.match(text)) and numbered and _new_attachment(tree, m, line.start)
             and (
                 body_started or _has_signatures(tree) or tree.attachment() is not None
                 or i < OPENING_LINES and "." not in m.group("id")
@@ -424,6 +437,17 @@ def _structural(
             sections = {}
             handled = True
         elif (
+            starts and numbered and (m := numbering.INSTRUMENT_HEADING.match(text))
+            and _has_signatures(tree) and tree.attachment() is None
+        ):
+            # "AMENDMENT #2 TO THE DISTRIBUTION AGREEMENT" after the signatures: a second
+            # instrument filed in the same document, attached under its own name.
+            label = numbering.instrument_label(m)
+            node = tree.open(label, ClauseKind.APPENDIX, line.start, 0, prefix=f"{label}, ")
+            node.heading = text.title()
+            sections = {}
+            handled = True
+        elif (
             numbered and line.gap is not Gap.NONE and (att := tree.attachment()) is not None
             and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(att, sub, cited_parts)
         ):
@@ -440,9 +464,10 @@ def _structural(
         if not handled and line.gap is not Gap.NONE:
             marked = _capitalised_item(text)
             after_orphan = after_orphan and marked
-            if i in displaced or after_orphan:
+            moved_list = moved_list and bool(_PAREN.match(text))
+            if i in displaced or after_orphan or moved_list:
                 handled = True  # no labels for text the file has put out of place
-                if after_orphan:
+                if after_orphan or moved_list:
                     tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
             handled = _list_item(tree, line, prev, numbered)
@@ -455,27 +480,65 @@ def _structural(
             )
             if after_orphan:
                 tree.displaced.append((line.start, paragraph_lines[-1].end))
+            # "… and all" / page break / "month, (i) …; and (ii) …;" / "(b) promptly …" / "(c) …" /
+            # "other regulatory filings …": items that go on with the list an earlier section
+            # left at "(a)", after a page break, are that section's text the file moved here
+            # (with the lower-case words before them that end its last item).
+            moved_list = (
+                not handled and numbered and body_started and line.gap is not Gap.NONE
+                and (paren := _PAREN.match(text)) is not None and _continues_an_earlier_section(tree, paren.group("tok"))
+                and (line.gap is Gap.PAGE or last_paragraph is not None and lines[last_paragraph].gap is Gap.PAGE
+                     and lines[last_paragraph].text[:1].islower())
+            )
+            if moved_list:
+                if line.gap is not Gap.PAGE:
+                    tree.displaced.append((lines[last_paragraph].start, prev.end))
+                tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and starts and line.gap is not Gap.NONE and not numbered and tree.top.kind is ClauseKind.SIGNATURES:
             # A form's signature block, then its reverse side: prose after the signatures (or
-            # a heading over prose) is the document going on, not part of the signing.
-            if _prose(paragraph_lines) or _heading_like(text) and _prose(_paragraph_lines(lines, _next_paragraph(lines, i))):
+            # headings over prose: "REVERSE OF NOTE" / "CREDIT SUISSE AG" "SENIOR … NOTE" /
+            # "This Note is one of …") is the document going on, not part of the signing.
+            if _prose(paragraph_lines) or _headings_over_prose(lines, i):
                 tree.pop_to(tree.root)
         if not handled and starts and line.gap is not Gap.NONE:
             _unmarked_paragraph(tree, line, numbered, paragraph_lines, _next_list_item(tree, lines, i, heads))
+        if line.gap is not Gap.NONE:
+            last_paragraph = i
         prev = line
         i += 1
     tree.displaced.sort()
     return tree
 
 
+def _continues_an_earlier_section(tree: _Tree, token: str) -> bool:
+    """Does the marker go on with the list that a section before the open ones ended with
+    ("(b)" when 6.2 ended at "(a)"), and with no open list of its own?"""
+    options = interpretations(token)
+    if any(o == 1 for _, o in options) or tree.top.rank >= 4:
+        return False
+    for node in tree.stack:
+        if node.parent is None or node.rank not in (1, 2, 3):
+            continue
+        siblings = node.parent.children
+        k = siblings.index(node)
+        last = siblings[k - 1] if k > 0 else None
+        while last is not None:
+            if last.rank >= 4 and any(last.style == s and o == last.ordinal + 1 for s, o in options):
+                return True
+            last = last.children[-1] if last.children else None
+    return False
+
+
 _ROLE_CAPTIONS = re.compile(r"^(?:[A-Z][A-Z&,.\- ]{2,30}:\s*){1,3}$")  # "FRANCHISOR:     FRANCHISEE:"
+# "INGRAM MICRO INC.      NETGEAR, INC. 1600 East St. …": the parties' names over their blocks.
+_PARTY_NAMES = re.compile(r"^[A-Z][A-Z&,.\- ]{1,40}?\b(?:INC|LLC|L\.L\.C|CORP|CORPORATION|COMPANY|LTD|LIMITED|L\.P|LP|PLC)\.?(?=\s|,|$)")
 _SIGNATURE_LINE = re.compile(r"^(?:By|BY)\b:?")
 
 
 def _signature_block(lines: tuple[Line, ...], i: int) -> bool:
     """A signature block with no closing line: the parties' role captions ("FRANCHISOR:
-    FRANCHISEE:"), then, within two paragraphs, a "By" line."""
-    if not _ROLE_CAPTIONS.match(lines[i].text):
+    FRANCHISEE:") or names ("INGRAM MICRO INC."), then, within two paragraphs, a "By" line."""
+    if not (_ROLE_CAPTIONS.match(lines[i].text) or _PARTY_NAMES.match(lines[i].text)):
         return False
     seen = 0
     for k in range(i + 1, len(lines)):
@@ -512,6 +575,43 @@ def _displaced_items(lines: tuple[Line, ...]) -> set[int]:
             ):
                 out.update(starts[k:run_end])
         k = max(run_end, k + 1)
+    return out | _lists_moved_after_a_lead_in(lines, starts)
+
+
+MOVED_LIST_REACH = 6  # paragraphs from a lead-in left without its list to the list moved on
+
+
+def _lists_moved_after_a_lead_in(lines: tuple[Line, ...], starts: list[int]) -> set[int]:
+    """"3.2 … upon any of the following:" / "If any of the above occurs …" (the lead-in's list
+    is gone) and then "3.3 … any of the following:" / "(a) …" "(b) …" "(c) …" "(a) …": the list
+    starting again with no words between is the one the file moved from the lead-in before;
+    the first run is that list, out of place (its items get no labels)."""
+    out: set[int] = set()
+    orphan_at = None  # the paragraph index of the latest lead-in left without its list
+    k = 0
+    while k < len(starts):
+        text = lines[starts[k]].text
+        last_line = _paragraph_lines(lines, starts[k])[-1].text
+        if (
+            k + 1 < len(starts) and last_line.rstrip().endswith(":") and not _PAREN.match(text)
+            and not _PAREN.match(lines[starts[k + 1]].text) and lines[starts[k + 1]].text[:1].isupper()
+        ):
+            orphan_at = k
+            k += 1
+            continue
+        first = _PAREN.match(text)
+        if orphan_at is None or not first or k - orphan_at > MOVED_LIST_REACH:
+            k += 1
+            continue
+        style = _first_style(first.group("tok"))
+        run_end = k + 1
+        while run_end < len(starts) and (m := _PAREN.match(lines[starts[run_end]].text)):
+            if style[1] == 1 and (style[0], 1) in interpretations(m.group("tok")):
+                out.update(starts[k:run_end])  # the list before its restart is the moved one
+                orphan_at = None
+                break
+            run_end += 1
+        k = run_end
     return out
 
 
@@ -550,6 +650,29 @@ def _prose(paragraph: list[Line]) -> bool:
     return len(words) >= PROSE_MIN_WORDS and lower >= 0.5 * len(words) and any(w.endswith(".") for w in words)
 
 
+HEADINGS_OVER_PROSE = 3  # heading paragraphs looked through before the prose they stand over
+
+
+def _headings_over_prose(lines: tuple[Line, ...], i: int) -> bool:
+    """Does the heading paragraph at ``lines[i]`` stand over prose, directly or over a few more
+    headings? Only titles in capitals stack ("REVERSE OF NOTE" / "CREDIT SUISSE AG" …);
+    "Authorized Signatory" over a title is still the signature block."""
+    paragraph = _paragraph_lines(lines, i)
+    if not all(_heading_like(ln.text) for ln in paragraph):
+        return False
+    for _ in range(HEADINGS_OVER_PROSE):
+        nxt = _next_paragraph(lines, i)
+        if nxt <= i:
+            return False
+        if _prose(_paragraph_lines(lines, nxt)):
+            return True
+        following = _paragraph_lines(lines, nxt)
+        if not all(ln.text.isupper() for ln in paragraph + following) or not all(_heading_like(ln.text) for ln in following):
+            return False
+        paragraph, i = following, nxt
+    return False
+
+
 def _next_paragraph(lines: tuple[Line, ...], i: int) -> int:
     j = i + 1
     while j < len(lines) and lines[j].gap is Gap.NONE:
@@ -562,7 +685,7 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
     for line in lines[i + 1 :]:
         if line.gap is Gap.NONE:
             continue
-        if _ATTACHMENT.match(line.text):
+        if _ATTACHMENT.match(line.text) or numbering.INSTRUMENT_HEADING.match(line.text):
             return False
         if _ARTICLE.match(line.text) or (
             (m := _SECTION_KW.match(line.text)) and (m.group("rest") or "X")[:1].isupper()
@@ -576,10 +699,12 @@ def _numbering_follows(lines: tuple[Line, ...], i: int) -> bool:
 OPENING_LINES = 3
 
 
-def _new_attachment(tree: _Tree, m: re.Match) -> bool:
+def _new_attachment(tree: _Tree, m: re.Match, at: int) -> bool:
     """Does this heading open an attachment of the document? Not when it names the open one
     again ("Exhibit A Final Form" over the attached form), nor when it is that attachment's
-    page label ("Exhibit A-1", "Annex I-3")."""
+    page label ("Exhibit A-1", "Annex I-3"), nor when it is the open attachment's own schedule
+    ("Schedule A" of a form attached as Exhibit A, which cites "Schedule A hereto" and which
+    the document before it never cites)."""
     kw, ident = m.group("kw").capitalize(), m.group("id")
     if m.group("glued") is not None:
         # "EXHIBITD Rentable Square Feet" (a scan lost the space): only as the next
@@ -593,6 +718,9 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
     current_kw, current_id = current.label.split(" ", 1)
     if kw == current_kw and (ident == current_id or ident.startswith(current_id + "-")):
         return False
+    body_end = next(c.start for c in tree.root.children if c.rank == 0)
+    if kw != current_kw and _cited_only_inside(tree, f"{kw} {ident}", body_end, current.start, at):
+        return False
     # Attachments come in order: a "Schedule 1" after "Schedule 4" is a schedule of the
     # agreement attached as Schedule 4 (an escrow form's own schedules), inside it.
     seen = [
@@ -604,6 +732,21 @@ def _new_attachment(tree: _Tree, m: re.Match) -> bool:
         all(value > v for earlier in seen for st, v in earlier if st == style)
         for style, value in _attachment_ordinals(ident)
     ) or not _attachment_ordinals(ident)
+
+
+_ATTACHMENT_CITED = re.compile(r"\b(?:Annex|Schedule|Exhibit|Appendix)\s+[A-Z0-9]{1,4}(?:[.\-]\d{1,2})?(?![\w\-])", re.I)
+
+
+def _cited_only_inside(tree: _Tree, name: str, body_end: int, opened: int, at: int) -> bool:
+    """Is ``name`` ("Schedule A") cited in the open attachment (source offsets ``opened`` to
+    ``at``) and nowhere in the document's body (before ``body_end``, its first attachment)?"""
+    if tree.citations is None:  # every attachment citation of the document, found once
+        tree.citations = {}
+        for m in _ATTACHMENT_CITED.finditer(tree.clean.text):
+            tree.citations.setdefault(" ".join(m.group().split()).casefold(), []).append(tree.clean.offsets[m.start()])
+    places = tree.citations.get(name.casefold(), [])
+    k = bisect.bisect_left(places, opened)
+    return k < len(places) and places[k] < at and not (places and places[0] < body_end)
 
 
 def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
@@ -770,11 +913,30 @@ def _same_line_item(tree: _Tree, section: _Node, line: Line, remainder: str | No
     if at < 0:
         return
     style, ordinal = _first_style(token)
+    if _runs_on_in_line(line.text, line.text.rfind(remainder)):
+        return  # "10. Termination (a) … (b) …": the list runs on in the line; the inline pass reads it whole
     tree.open(
         f"{section.prefix}{section.cite}({token})", ClauseKind.SUBSECTION, line.start + at, 4,
         cite=f"{section.cite}({token})", prefix=section.prefix, style=style, ordinal=ordinal,
         marker_indent=line.indent,
     )
+
+
+def _number_written_twice(before: str, marked: str) -> bool:
+    """"One (1) variable air volume box": the number in words, then in figures — no item."""
+    token = marked[1 : marked.index(")")]
+    return token.isdigit() and numbering.word_number(before.rsplit(None, 1)[-1]) == int(token)
+
+
+def _runs_on_in_line(text: str, start: int) -> bool:
+    """Does the list whose first marker stands at ``text[start]`` go on inside ``text`` (its
+    "(b)" in the same line, not cited as "paragraph (b) below", not an inner list's)?"""
+    markers = []
+    for m in _INLINE_MARKER.finditer(text, start):
+        ref = _REFERENCE_BEFORE.search(text[max(0, m.start() - 60) : m.start()].rstrip())
+        if not (ref and _cited(ref.group(), m.group("tok"))):
+            markers.append((m.start(), m.group("tok"), "paren"))
+    return any(run[0][0] == start for run in _runs(markers))
 
 
 def _split_heading(rest: str | None, alone: bool = False) -> tuple[str | None, str | None]:
@@ -786,6 +948,10 @@ def _split_heading(rest: str | None, alone: bool = False) -> tuple[str | None, s
         return None, None
     if alone and len(rest) <= 120:
         heading, remainder = rest.rstrip(". "), None
+    elif (m := _HEADING_BEFORE_PART.match(rest)) and not _number_written_twice(m.group("heading"), m.group("rest")):
+        # "11. Indemnity (a) Rights of Indemnity (1) The Corporation …": a caption with no full
+        # stop, then the section's first part on the same line.
+        heading, remainder = m.group("heading"), m.group("rest")
     else:
         m = _HEADING_TEXT.match(rest)
         if not m:
@@ -852,6 +1018,16 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     elif first:
         style, ordinal = first
         parent = tree.top
+        if abs(line.indent - parent.marker_indent) <= 2 and (
+            parent.rank >= 4 and parent.style == style + suffix
+            or parent.rank == 2 and parent.prefix and parent.cite.isdigit() and style + suffix == "digit."
+        ):
+            # "12. …" then "… of the Agents …: 1. The Offered Shares …": a list of the same
+            # style starting again at the same indent is a second list beside the first, not
+            # one inside its last item (an attachment's "12." is an item of the attachment).
+            tree.pop_to(parent)
+            tree.stack.pop()
+            parent = tree.top
         att = tree.attachment()
         numbered_section = suffix and style == "digit"  # "1. REMODELING AND DECOR." under "AGREEMENT:"
         if numbered and att is not None and parent.rank == 1 and (not parent.caption or numbered_section):
@@ -974,14 +1150,50 @@ def _ensure_preamble(tree: _Tree, att: _Node, captions_too: bool = False) -> Non
     blocks = [c for c in att.children if c.rank == 1 and c.kind is not ClauseKind.SIGNATURES]
     if not blocks:
         return
+    # "PROCEDURE:" / "i. NCC will check …" … "iv. …" before the attachment's own sections: the
+    # items a caption led into are the attachment's first numbered items, kept under it; the
+    # text after them runs on in the last.
+    items = _list_under_a_caption(blocks) if captions_too else []
+    if items:
+        blocks = [c for c in blocks if c.start < items[0].start] or blocks[:0]
+        for c in [c for c in att.children if c.rank == 1 and c.start > items[0].start and c.kind is not ClauseKind.SIGNATURES]:
+            att.children.remove(c)
+            for gone in [c, *_walk(c)]:
+                tree.labels.discard(gone.label)
+        for item in items:
+            item.parent.children.remove(item)
+            item.parent = att
+        att.children = sorted(att.children + items, key=lambda n: n.start)
     for c in blocks:
         att.children.remove(c)
         for gone in [c, *_walk(c)]:
             tree.labels.discard(gone.label)
+    tree.para_index[att.label] = 0
+    if not blocks:
+        return
     label = tree.unique(f"{att.prefix}preamble")
     att.children.insert(0, _Node(label, ClauseKind.PREAMBLE, blocks[0].start, 1, att, prefix=att.prefix, cite="preamble"))
     tree.labels.add(label)
-    tree.para_index[att.label] = 0
+
+
+_RECITALS_LEAD_IN = re.compile(
+    r"(?:^|\n)\s*(?:RECITALS|Recitals|WHEREAS|BACKGROUND|Background|PRELIMINARY|Preliminary|BETWEEN|Between|PARTIES|Parties)\s*:?\s*$"
+)
+_RECITALS_CAPTION = re.compile(r"^(?:RECITALS|WHEREAS|BACKGROUND|PRELIMINARY|PREAMBLE|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H)\b", re.I)
+
+
+def _list_under_a_caption(blocks: list[_Node]) -> list[_Node]:
+    """The first list of items under a caption block ("PROCEDURE:" / "i." … "iv."), its items
+    in sequence; none under "RECITALS:" (recitals are the preamble's)."""
+    host = next((c for c in blocks if c.caption and any(ch.rank >= 4 and ch.style for ch in c.children)), None)
+    if host is None or _RECITALS_CAPTION.match(host.heading or ""):
+        return []
+    run = [ch for ch in host.children if ch.rank >= 4 and ch.style][:1]
+    for item in host.children[host.children.index(run[0]) + 1 :]:
+        if item.style != run[0].style or item.ordinal != run[-1].ordinal + 1:
+            break
+        run.append(item)
+    return run
 
 
 def _close_items_for(tree: _Tree, line: Line) -> None:
@@ -1061,15 +1273,25 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
     if top.rank >= 4 or top.kind is ClauseKind.SIGNATURES:
         return  # the paragraph goes on an open item, or is part of the signature block
     text = " ".join(ln.text for ln in paragraph_lines)
+    if _FORMULA.match(text) and top.rank == 1 and top.kind in (ClauseKind.PARAGRAPH, ClauseKind.LIST_ITEM) and _ends_lead_in(tree, top, line):
+        return  # "… pursuant to the formula set forth below:" / the formula: one block
     caption = False
     if numbered:
         container = tree.attachment()
-        if container is None or top.rank in (2, 3):
+        if top.rank in (2, 3) and _cites_as_above(text, top):
+            # "… the conditions noted in subparagraph (j) above …" after the last item: a clause
+            # does not cite itself as "above"; the paragraph is a block of the level above.
+            tree.pop_to(top.parent)
+            top = tree.top
+        elif container is None or top.rank in (2, 3):
             return  # in the main body or a section, a paragraph belongs to the clause it follows
-        if top.caption and not _is_caption(line):
+        if container is None:
+            key, prefix = "", ""
+        elif top.caption and not _is_caption(line):
             return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
-        caption = _is_caption(line)
-        key, prefix = container.label, container.prefix
+        else:
+            caption = _is_caption(line)
+            key, prefix = container.label, container.prefix
     else:
         key, prefix = "", ""
     kind = ClauseKind.PARAGRAPH if caption else _block_kind(paragraph_lines, text)
@@ -1092,6 +1314,17 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
         node.heading = line.text.rstrip(":").strip()
 
 
+def _cites_as_above(text: str, clause: _Node) -> bool:
+    """Does ``text`` cite ``clause`` by its own number as something before it ("subparagraph
+    (j) above", "Section 2 above")?"""
+    if not clause.cite:
+        return False
+    return bool(re.search(
+        rf"\b(?:sub)?(?:section|paragraph|clause|article)s?\s+{re.escape(clause.cite)}(?![\w(.])\s*,?\s*(?:above|hereof above)\b",
+        text, re.I,
+    ))
+
+
 TABLE_CELL_MAX_WORDS = 8
 
 
@@ -1107,13 +1340,26 @@ def _is_caption(line: Line) -> bool:
     return bool(_CAPTION.match(line.text)) and line.text.isupper() and len(line.text.split()) <= 10
 
 
+def _ends_lead_in(tree: _Tree, block: _Node, line: Line) -> bool:
+    """Does the text of ``block`` up to ``line`` end with a colon (a lead-in)?"""
+    return tree.clean.source[block.start : line.start].rstrip().endswith(":")
+
+
+TITLE_LINE_MAX_WORDS = 8
+
+
 def _block_kind(lines: list[Line], text: str) -> ClauseKind:
     if any(ln.tabular for ln in lines):
         return ClauseKind.TABLE
     if _BULLET.match(text):
         return ClauseKind.LIST_ITEM
     words = text.split()
-    if text.isupper() and len(words) <= 14 or len(words) <= 6 and not _terminated(text):
+    # A title of a few short lines ("Power of Attorney" / "for Executing Forms 3, 4 and 5" under
+    # one <H2> with a <BR>) is a heading as its first line alone would be.
+    title_lines = len(lines) > 1 and len(words) <= 14 and all(
+        len(ln.text.split()) <= TITLE_LINE_MAX_WORDS and not _terminated(ln.text) for ln in lines
+    )
+    if text.isupper() and len(words) <= 14 or len(words) <= 6 and not _terminated(text) or title_lines:
         return ClauseKind.HEADING
     return ClauseKind.PARAGRAPH
 
@@ -1128,8 +1374,6 @@ def _close_ends(tree: _Tree, clean: CleanText) -> None:
     doc_end = clean.lines[-1].end
 
     def last_content_end(before: int) -> int:
-        import bisect
-
         k = bisect.bisect_left(line_starts, before) - 1
         return line_ends[k] if k >= 0 else before
 
@@ -1159,6 +1403,9 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
     def visit(node: _Node) -> None:
         for child in list(node.children):
             visit(child)
+        if node.kind is ClauseKind.PREAMBLE and node.parent is not None and node.parent.rank == 0:
+            _attachment_list_in_preamble(node, src, labels)
+            return
         if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING, ClauseKind.PREAMBLE):
             return  # a preamble's recitals and cross-reference tables get no labels of their own
         regions, cursor = [], node.start
@@ -1176,12 +1423,27 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
     visit(tree.root)
 
 
+def _attachment_list_in_preamble(preamble: _Node, src: str, labels: set[str]) -> None:
+    """"SCHEDULE A … As used in this Schedule, the following terms shall have the meanings
+    indicated: (a) "Accredited Investors" means …; (b) …": a list that the attachment's
+    opening paragraph leads into (after a colon) is the attachment's own list of items; its
+    preamble ends where the list begins. Recitals after "Preliminary:" further on stay in it."""
+    if preamble.children:
+        return
+    att = preamble.parent
+    items = _enumerations(src, preamble.start, preamble.end, att, labels)
+    lead_in = src[preamble.start : items[0].start] if items else ""
+    if not lead_in.rstrip().endswith(":") or "\n\n" in lead_in.strip():  # in its opening paragraph only
+        labels.difference_update(n.label for item in items for n in [item, *_walk(item)])
+        return
+    preamble.end = _trim_end(src, preamble.start, items[0].start)
+    att.children = sorted(att.children + items, key=lambda n: n.start)
+
+
 def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``regions`` less the ``holes`` (both sorted spans)."""
     if not holes:
         return regions
-    import bisect
-
     out = []
     for a, b in regions:
         k = max(0, bisect.bisect_left(holes, (a, a)) - 1)
@@ -1218,7 +1480,9 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         markers.append((a + m.start(), m.group("tok"), form))
     if len(markers) < 2:
         return []
-    runs = _runs(markers)
+    # Recitals and a parties block get no labels: "Preliminary:" / "(A) The Licensee has been
+    # granted …", "Between:" / "(1) … ("the Owner")".
+    runs = [run for run in _runs(markers) if not _RECITALS_LEAD_IN.search(src[max(a, run[0][0] - 40) : run[0][0]])]
     if not runs:
         return []
     # The outermost run: the one that starts first; others nest inside its items.
@@ -1264,38 +1528,52 @@ def _half_markers(text: str) -> list[tuple[re.Match, str]]:
     return out
 
 
+MAX_OPEN_INLINE_RUNS = 8  # enumerations nest a few deep; each marker looks at all open ones
+
+
 def _runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
     """Sequences (a),(b),(c) / (i),(ii) / 1), 2) in order, each starting at its first value, each
-    of one marker form."""
+    of one marker form. The runs nest as the items do: a marker continues the innermost open run
+    it can (closing the runs opened inside it) or opens a run at its first value, so in "(a) …
+    (1) … (a) … (e) (2) … (b) Notification …" the second "(b)" goes on the outer letters after
+    the inner ones and the numbers."""
+    open_runs: list[tuple[str, str, list]] = []  # (style, form, markers so far)
     runs: list[list[tuple[int, str, str]]] = []
-    used: set[int] = set()
-    for idx, (pos, tok, form) in enumerate(markers):
-        if idx in used:
+
+    def close(from_index: int) -> None:
+        runs.extend(run for _, _, run in open_runs[from_index:] if len(run) >= 2)
+        del open_runs[from_index:]
+
+    for pos, tok, form in markers:
+        readings = interpretations(tok)
+        going_on = next(
+            (
+                (k, style) for k in range(len(open_runs) - 1, -1, -1)
+                for style, ordinal in readings
+                if open_runs[k][1] == form and open_runs[k][0] == style and ordinal == len(open_runs[k][2]) + _first_ordinal(open_runs[k])
+            ),
+            None,
+        )
+        if going_on:
+            k, style = going_on
+            close(k + 1)
+            open_runs[k][2].append((pos, tok, style))
             continue
-        for style, ordinal in interpretations(tok):
-            # A list starts at its first value; drafters also run "(x) … (y) … (z)".
-            if ordinal != 1 and not (style == "alpha" and tok == "x"):
-                continue
-            run = [(pos, tok, style)]
-            expect = ordinal + 1
-            taken = [idx]
-            for jdx in range(idx + 1, len(markers)):
-                if jdx in used:
-                    continue
-                p2, t2, form2 = markers[jdx]
-                if form2 != form:
-                    continue
-                if any(s == style and o == expect for s, o in interpretations(t2)):
-                    run.append((p2, t2, style))
-                    taken.append(jdx)
-                    expect += 1
-                elif any(s == style and o == 1 for s, o in interpretations(t2)):
-                    break  # a new list of the same style begins
-            if len(run) >= 2:
-                runs.append(run)
-                used.update(taken)
-                break
-    return runs
+        # A list starts at its first value; drafters also run "(x) … (y) … (z)".
+        style = next((s for s, o in readings if o == 1 or s == "alpha" and tok == "x"), None)
+        if style is None:
+            continue
+        open_runs.append((style, form, [(pos, tok, style)]))
+        if len(open_runs) > MAX_OPEN_INLINE_RUNS:
+            runs.extend(run for _, _, run in open_runs[:1] if len(run) >= 2)
+            del open_runs[:1]
+    close(0)
+    return sorted(runs, key=lambda run: run[0][0])
+
+
+def _first_ordinal(open_run: tuple[str, str, list]) -> int:
+    style, _, run = open_run
+    return dict(interpretations(run[0][1]))[style]
 
 
 _SENTENCE_STOP = re.compile(r"\.(?=[\"”’)]*\s+[A-Z(\"“])|\.(?=[\"”’)]*\s*$)")
@@ -1402,9 +1680,9 @@ def _disjoint(new: list[_Node], other: _Node) -> bool:
 
 
 def _trim_end(src: str, start: int, end: int) -> int:
-    piece = src[start:end]
-    trimmed = re.sub(r"(?:\s+(?:and/or|and|or))?\s*$", "", piece)
-    return start + len(trimmed)
+    """An inline item runs to the next item: its joining "; or" stays with it (CONVENTIONS);
+    only the white space before the next marker is left out."""
+    return start + len(src[start:end].rstrip())
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -1416,16 +1694,47 @@ def _walk(node: _Node):
         yield from _walk(child)
 
 
+_REPEAT = re.compile(r" \[\d+\]$")
+
+
 def _renumber_repeats(tree: _Tree) -> None:
-    """"(i)" and its repeat "(i) [2]" in reading order (the inline pass labels inner lists
-    before outer ones)."""
+    """A list that starts again inside one clause is labelled like the first with " [k]" after
+    each of its labels, k counting the lists before it in the clause that start with the same
+    label ("9.1(i) [2]", "9.1(ii) [2]", "9.1(iii) [2]" even where the first list had no (iii);
+    a first (i) list after two (a) lists is plain). Any label still used twice (items of
+    repeated lists with items of their own) is told apart in reading order."""
+    for parent in [tree.root, *_walk(tree.root)]:
+        started: Counter = Counter()
+        for items in _lists_among(parent.children):
+            first = _REPEAT.sub("", items[0].label)
+            started[first] += 1
+            for item in items:
+                base = _REPEAT.sub("", item.label)
+                item.label = base if started[first] == 1 else f"{base} [{started[first]}]"
     groups: dict[str, list[_Node]] = {}
     for node in _walk(tree.root):
-        groups.setdefault(re.sub(r" \[\d+\]$", "", node.label), []).append(node)
+        groups.setdefault(_REPEAT.sub("", node.label), []).append(node)
     for base, nodes in groups.items():
-        if len(nodes) > 1:
+        if len({n.label for n in nodes}) < len(nodes):
             for n, node in enumerate(sorted(nodes, key=lambda x: x.start), start=1):
                 node.label = base if n == 1 else f"{base} [{n}]"
+
+
+def _lists_among(children: list[_Node]) -> list[list[_Node]]:
+    """The lists the numbered items among ``children`` form, in reading order: an item goes on
+    the latest list of its style whose next value it is, or starts a list."""
+    lists: list[list[_Node]] = []
+    latest: dict[str, list[_Node]] = {}
+    for node in sorted(children, key=lambda c: c.start):
+        if not node.style:
+            continue
+        current = latest.get(node.style)
+        if current is not None and node.ordinal == current[-1].ordinal + 1:
+            current.append(node)
+        else:
+            latest[node.style] = [node]
+            lists.append(latest[node.style])
+    return lists
 
 
 def _flatten(tree: _Tree, clean: CleanText) -> list[Clause]:

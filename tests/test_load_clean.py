@@ -74,6 +74,18 @@ def test_edgar_sgml_wrapper(tmp_path):
     assert body[by_label["1"].start : by_label["1"].end] == "1. The Borrower shall pay."
 
 
+def test_a_line_break_inside_an_html_paragraph_is_no_new_block(tmp_path):
+    """"<P>CREDIT SUISSE AG<BR>SENIOR MEDIUM-TERM NOTE</P>" is one two-line title: one block."""
+    path = tmp_path / "note.htm"
+    path.write_text(
+        "<html><body><P>MASTER NOTE</P><P>CREDIT SUISSE AG<BR>SENIOR MEDIUM-TERM NOTE</P>"
+        "<P>This Note is a master note which evidences obligations of the Company.<br></P></body></html>",
+        encoding="utf-8",
+    )
+    assert load(path).text == "MASTER NOTE\n\nCREDIT SUISSE AG\nSENIOR MEDIUM-TERM NOTE\n\nThis Note is a master note which evidences obligations of the Company.\n"
+    assert [c.label for c in process_document(path).clauses] == ["p1", "p2", "p3"]
+
+
 def test_html_and_text_versions_give_the_same_clauses():
     """The AAR power of attorney as filed (HTML) and as text: same labels, same clause text."""
     html = process_document(CORPUS_EXTRA / "poa_aar_garascia_2023.htm")
@@ -109,6 +121,22 @@ def test_print_layout_is_noise(doc, noise, absent):
     cleaned = clean(read_source(CORPUS / f"{doc}.txt"))
     assert noise in {why for _, why in cleaned.noise}
     assert absent not in cleaned.text
+
+
+def test_a_header_in_columns_over_the_page_numbers_is_noise():
+    """"[INITIALS]      [INITIALS]     20.3.98" repeated over each page number (the first at the
+    top of the file) is a running header; a plain line repeated over page numbers is kept."""
+    header = "[INITIALS ILLEGIBLE]            [INITIALS ILLEGIBLE]        20.3.98            30.4.98"
+    source = (
+        f"{header}\n\n                 5\n\n                SCHEDULE 3\n\nThe Publishers: Ian Bannerman, Oxford.\n\n"
+        "(12) changes in applicable accounting regulations\n\n                 6\n\n"
+        f"{header}\n\n                 7\n\n                SCHEDULE 4\n\nThe escrow agreement is annexed.\n\n"
+        "(12) changes in applicable accounting regulations\n\n                 8\n"
+    )
+    cleaned = clean(source)
+    assert "INITIALS" not in cleaned.text
+    assert cleaned.text.count("(12) changes in applicable accounting regulations") == 2
+    assert cleaned.lines[0].text == "SCHEDULE 3"
 
 
 def test_table_of_contents_is_kept_but_makes_no_clauses():

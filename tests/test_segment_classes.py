@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from clausegraph.clean import clean
+from clausegraph.numbering import to_roman
 from clausegraph.segment import segment
 
 
@@ -297,3 +298,304 @@ def test_parts_of_an_attachment_named_by_their_own_labels():
     assert t["Exhibit C-1"].parent == "Exhibit C" and t["Exhibit C-2"].parent == "Exhibit C"
     assert t["Exhibit C, p1"].text.startswith("[Floorplan attached]")
     assert "Exhibit A-1" not in t
+
+
+def test_inline_lists_nest_and_the_outer_list_goes_on_after_them():
+    """"(a) … (1) … (a) … (b) … (2) … (b) Notification …" in one line: the second "(b)" goes
+    on the outer letters once the numbers and the inner letters are closed."""
+    t = tree(
+        "1. Sale. The Seller sells the Shares.\n\n"
+        "2. Indemnity (a) Rights of Indemnity (1) The Seller shall indemnify the Buyer against "
+        "losses arising by reason of: (a) any breach of this Agreement; or (b) any claim of a "
+        "third party. (2) The Buyer shall give notice of any claim. (b) Notification of Claims "
+        "The Buyer shall notify the Seller promptly.\n\n3. Law. The law of New York governs.\n"
+    )
+    assert [label for label in t if label.startswith("2(")] == [
+        "2(a)", "2(a)(1)", "2(a)(1)(a)", "2(a)(1)(b)", "2(a)(2)", "2(b)",
+    ]
+    assert t["2(b)"].text.startswith("(b) Notification of Claims")
+
+
+def test_a_caption_without_a_stop_then_the_first_part_on_the_section_line():
+    """"2. Indemnity (a) Rights of Indemnity (1) …" and, after a page break, "(b) Notification
+    of Claims …": the section's own "(a)" opens its list; (b) is not read back to an inner
+    "(a)" nearer to it. "4. One (1) box …" is a number written twice, no part."""
+    t = tree(
+        "1. Sale. The Seller sells the Shares.\n\n"
+        "2. Indemnity (a) Rights of Indemnity (1) The Seller shall indemnify the Buyer against "
+        "losses, unless: (a) the Buyer consented to the loss; or (b) the loss is small. (2) The Buyer "
+        "shall mitigate its losses, unless: (a) it cannot; or\n\n\f"
+        "(b) Notification of Claims The Buyer shall notify the Seller promptly.\n\n"
+        "3. Law. The law of New York governs.\n\n4. One (1) box is installed per office.\n"
+    )
+    assert t["2(a)"].text.startswith("(a) Rights of Indemnity")
+    assert t["2(b)"].parent == "2" and t["2(a)(1)"].parent == "2(a)" and t["2(a)(1)(b)"].parent == "2(a)(1)"
+    assert not any(label.startswith("4(") for label in t)
+
+
+def test_doubled_letters_that_read_as_roman_numerals():
+    """"(cc)" after "(bb)" and "(ii)" after "(hh)" are letters, not roman 200 and 2."""
+    letters = "a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg hh ii jj".split()
+    body = " ".join(f"({x}) the Company holds licence {n};" for n, x in enumerate(letters))
+    t = tree(f"1. Sale. The Seller sells the Shares.\n\n2. Warranties. The Seller warrants that: {body} and so on.\n")
+    assert [label for label in t if label.startswith("2(")] == [f"2({x})" for x in letters]
+
+
+SCHEDULE_RUN_IN = (
+    "AGREEMENT\n\n1. Sale. The Seller sells the Shares.\n\n2. Price. The Buyer pays the price.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed this Agreement.\n\nBy: ____\n\n"
+    "SCHEDULE A COMPLIANCE WITH SECURITIES LAWS As used in this Schedule, the following terms "
+    "have the meanings indicated: (a) \"Buyer Affiliate\" means an affiliate of the Buyer; and "
+    "(b) \"Rule\" means a rule of the Commission. Covenants of the Seller The Seller represents "
+    "that: 1. The Seller is a foreign issuer. 2. The Seller has made no general solicitation. "
+    "Covenants of the Buyer The Buyer represents that: 1. The Buyer is an accredited investor. "
+    "2. The Buyer buys for its own account. 3. The Buyer will not resell the Shares.\n"
+)
+
+
+def test_a_schedule_heading_run_into_its_text():
+    """"SCHEDULE A <TITLE> As used …" opens the schedule; the definitions its opening words lead
+    into are its items; a second numbered list starting again at "1." is beside the first."""
+    t = tree(SCHEDULE_RUN_IN)
+    assert t["Schedule A"].heading == "Compliance With Securities Laws"
+    assert t["Schedule A, preamble"].text.startswith("As used in this Schedule")
+    assert t["Schedule A, preamble"].text.endswith("indicated:")
+    assert [label for label in t if t[label].parent == "Schedule A"] == [
+        "Schedule A, preamble", "Schedule A, (a)", "Schedule A, (b)", "Schedule A, 1", "Schedule A, 2",
+        "Schedule A, 1 [2]", "Schedule A, 2 [2]", "Schedule A, 3",
+    ]
+
+
+MOVED_ACROSS_SECTIONS = (
+    "1. Records. The Operator keeps complete books of account for the Owner.\n\n"
+    "2. Statements.\n\n     The Operator shall deliver to the Owner its financial statements as follows:\n\n"
+    "13\n\n  (a)   promptly upon availability, and in any event within 30 days after the end of each\n\n\n\n"
+    "3. Taxes.\n\n     3.1 Income Tax Returns. The Operator shall provide the data for the returns.\n\n"
+    "     3.2 Other Tax Returns. Unless the Owner instructs otherwise, the Operator shall prepare and file all\n\n"
+    "14\n\n      month, (i) a balance sheet as of the end of such month; and (ii) a statement of income for the month;\n\n"
+    "  (b)   promptly upon availability, and within 45 days after each quarter, a quarterly balance sheet;\n\n"
+    "  (c)   promptly upon availability, and within 90 days after each year, the annual statements.\n\n\n\n"
+    "other filings required of the Owner by law, no later than they are due.\n\n"
+    "4. Banking. The Operator keeps the Owner's accounts.\n\n5. Notices. Notices are in writing.\n"
+)
+
+
+def test_items_that_go_on_with_an_earlier_sections_list_are_out_of_place():
+    """2's list stops at "(a) … the end of each"; after a page break inside 3.2's sentence come
+    "month, (i) … (ii) …", "(b)", "(c)" and 3.2 resumes in lower case: the moved items get no
+    labels, neither as 3.2's items nor as inline (i)/(ii) of 3.2."""
+    t = tree(MOVED_ACROSS_SECTIONS)
+    assert [label for label in t if label.startswith(("2(", "3.2"))] == ["2(a)", "3.2"]
+    assert "(b) promptly" in t["3.2"].text and "other filings" in t["3.2"].text
+
+
+LEAD_IN_WITHOUT_ITS_LIST = (
+    "1. Term. This Agreement runs for ten years.\n\n"
+    "2. Owner Default.\n\n     The Operator may terminate this Agreement upon any of the following:\n\n"
+    "If any of the above occurs, the Operator may give notice of termination to the Owner.\n\n"
+    "3. Operator Default.\n\n     The Owner may terminate this Agreement upon any of the following:\n\n"
+    "  (a)   the dissolution or bankruptcy of the Owner;\n\n  (b)   the Owner fails to pay when due any amount;\n\n"
+    "  (c)   the Owner breaches any other term of this Agreement;\n\n"
+    "  (a)   the dissolution or bankruptcy of the Operator;\n\n"
+    "If any of the above occurs, the Owner may give notice of termination to the Operator.\n\n"
+    "4. Notices. Notices are in writing.\n"
+)
+
+
+def test_a_list_moved_after_the_next_lead_in():
+    """2's lead-in is followed by no list; 3's "(a) (b) (c)" then "(a)" again with no words
+    between: the first run is 2's list the file moved, so 3's own list starts at the second (a)."""
+    t = tree(LEAD_IN_WITHOUT_ITS_LIST)
+    assert [label for label in t if label.startswith(("2(", "3("))] == ["3(a)"]
+    assert t["3(a)"].text.startswith("(a) the dissolution or bankruptcy of the Operator")
+
+
+SECOND_INSTRUMENT = (
+    "This Amendment is entered into by the Vendor and the Distributor.\n\n"
+    "1.       The Territory is amended to be the United States.\n\n"
+    "2.       All other terms of the Agreement remain in force.\n\n"
+    "IN WITNESS WHEREOF, the parties have executed this Amendment.\n\nVENDOR:        DISTRIBUTOR:\n\n"
+    "By: /s/ A. Smith        By: /s/ B. Jones\n\n"
+    "                 AMENDMENT #2 TO THE                 DISTRIBUTION AGREEMENT\n\n"
+    "THIS AMENDMENT is entered into this 15th day of July by the Distributor and the Vendor.\n\n"
+    "1.       Section 2, TERRITORY, is amended to be Canada.\n\n"
+    "2.       This Amendment remains in effect for the current term.\n\n"
+    "DISTRIBUTOR INC.                          VENDOR, INC. 1600 Main Street\n\n"
+    "By: /s/ C. Brown                          By: /s/ D. White\n"
+)
+
+
+def test_a_second_instrument_after_the_signatures():
+    """"AMENDMENT #2 TO THE … AGREEMENT" after the first amendment's signatures is attached
+    under its own name, numbering its own sections; its parties' names over "By" lines are its
+    signatures."""
+    t = tree(SECOND_INSTRUMENT)
+    assert [label for label in t if t[label].parent is None] == ["preamble", "1", "2", "signatures", "Amendment #2"]
+    assert [label for label in t if t[label].parent == "Amendment #2"] == [
+        "Amendment #2, preamble", "Amendment #2, 1", "Amendment #2, 2", "Amendment #2, signatures",
+    ]
+
+
+def test_a_paragraph_that_cites_the_last_item_as_above_is_not_in_it():
+    """After the letter's last item "(c)", "… the conditions noted in subparagraph (c) above …"
+    is a block of its own, not more of (c)."""
+    t = tree(
+        "Dear Mr. Smith:\n\nYou will be compensated as follows:\n\n"
+        "(a)  Base Salary. You will receive a base salary of $100 a year.\n\n"
+        "(b)  Annual Bonus. You will take part in the bonus plan.\n\n"
+        "(c)  Other Interests. You agree to resign from the board of any other company.\n\n"
+        "It is anticipated that you will begin working once the conditions noted in subparagraph (c) "
+        "above have been satisfied.\n\nIf this letter accurately reflects our agreement, please sign it.\n\nBy: ____\n"
+    )
+    assert [label for label in t if t[label].parent is None] == ["preamble", "(a)", "(b)", "(c)", "p1", "signatures"]
+    assert t["p1"].text.startswith("It is anticipated")
+
+
+def test_titles_over_the_reverse_side_after_the_signatures():
+    """A note's face ends in its signatures ("By:" / "Authorized Signatory"); "REVERSE OF NOTE"
+    over a two-line title over prose is the note going on, not more of the signing."""
+    t = tree(
+        "MASTER NOTE\n\nThis Note evidences the obligations of the Company to the Holder under the Indenture.\n\n"
+        "IN WITNESS WHEREOF, the Company has caused this Note to be duly executed.\n\nACME BANK AG\n\n"
+        "By:\n\nAuthorized Signatory\n\nREVERSE OF NOTE\n\nACME BANK AG\nSENIOR MEDIUM-TERM NOTE\n\n"
+        "This Note is one of a duly authorized issue of notes of the Company, issued and to be issued in one "
+        "or more series under the Indenture, to which reference is made for the rights of the Holders.\n"
+    )
+    assert list(t) == ["p1", "p2", "signatures", "p3", "p4", "p5"]
+    assert t["p3"].text == "REVERSE OF NOTE" and t["p4"].text.startswith("ACME BANK AG")
+
+
+def test_long_roman_markers_continue_their_list():
+    """"(xxviii)" has six letters: it still follows "(xxvii)"."""
+    items = "".join(f"({to_roman(n)}) \"Term {n}\" means the {n}th thing.\n\n" for n in range(1, 31))
+    t = tree(f"1. Sale. The Seller sells the Shares.\n\n2. Definitions. In this Agreement:\n\n{items}3. Law. New York law governs.\n")
+    assert [label for label in t if label.startswith("2(")][-3:] == ["2(xxviii)", "2(xxix)", "2(xxx)"]
+    assert "3" in t
+
+
+def test_a_schedule_of_an_attached_form_stays_in_its_exhibit():
+    """The form attached as Exhibit A cites "Schedule A hereto" and the agreement never does:
+    its "Schedule A" is part of Exhibit A, not an attachment of the agreement."""
+    t = tree(
+        "AGREEMENT\n\n1. Merger. The Company merges into the Buyer.\n\n2. Support. Each Holder signs Exhibit A.\n\n"
+        "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "EXHIBIT A\n\nFORM OF SUPPORT AGREEMENT\n\n1. Holders. Each holder named on Schedule A hereto votes its shares.\n\n"
+        "2. Notices. Notices go to the address on Schedule A hereto.\n\nIN WITNESS WHEREOF, the holders have signed.\n\n"
+        "By: ____\n\nSchedule A\n\nName and Address of Holder          Shares\n\n"
+        "EXHIBIT B\n\nFORM OF LETTER\n\n1. Letter. The letter text.\n\n2. Other. More text.\n"
+    )
+    assert [label for label in t if t[label].parent is None] == ["preamble", "1", "2", "signatures", "Exhibit A", "Exhibit B"]
+
+
+def test_lines_ending_in_a_citation_or_an_l_are_no_contents_entries():
+    """"1.2.3 … as detailed in Schedule 3" ends in a citation, "2.10 … destroy the Material" in
+    a word ending in "l": neither is a table of contents entry with its page number."""
+    t = tree(
+        "1.     Release\n\n1.1 The Licensee may claim the Material.\n\n1.2 The Licensee must deliver:\n\n"
+        "1.2.1 such documentation as NCC shall reasonably require;\n\n1.2.2 a copy of the Licence Agreement; and\n\n"
+        "1.2.3 a signed confidentiality undertaking as detailed in Schedule 3\n\n"
+        "then NCC will release the Material.\n\n2.     Termination\n\n"
+        + "".join(f"2.{n} NCC may terminate this Agreement on notice number {n}.\n\n" for n in range(1, 10))
+        + "2.10 NCC may forthwith terminate this Agreement and destroy the Material\n\n"
+        "if it is unable to trace the Owner.\n\n3.     Arbitration\n\n3.1 Disputes go to a panel.\n"
+    )
+    assert t["1.2.3"].parent == "1.2" and t["2.10"].parent == "2"
+
+
+FORM_WITH_A_PROCEDURE = (
+    "AGREEMENT\n\n1. Licence. The Licensor grants a licence.\n\n2. Escrow. The parties sign Schedule 4.\n\n"
+    "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+    "SCHEDULE 4\n\nESCROW AGREEMENT\n\nThis document is to be used where an Owner deposits source code.\n\n"
+    "PROCEDURE:\n\n      The information sheet should be completed and returned to the agent.\n\n"
+    "i.    The agent will check the information and send out copies.\n\n"
+    "ii.   When the parties have signed, all copies go back to the agent.\n\n"
+    "iii.  The Owner should then lodge the Material.\n\n"
+    "NB: Until all parties sign no binding arrangement has been made.\n\n"
+    "Preliminary:\n\n(A)   The Licensee has been granted a licence.\n\n(B)   The Owner keeps the source code.\n\n"
+    "1     Definitions\n\n1.1 \"Material\" means the source code.\n\n2     Deposit\n\n2.1 The Owner shall deliver the Material.\n"
+)
+
+
+def test_a_procedure_before_an_attached_forms_sections():
+    """An attachment numbering its own sections: the "PROCEDURE:" items before them are its
+    items; the text before those is its preamble; the recitals after "Preliminary:" get no labels."""
+    t = tree(FORM_WITH_A_PROCEDURE)
+    assert [label for label in t if t[label].parent == "Schedule 4"] == [
+        "Schedule 4, preamble", "Schedule 4, i", "Schedule 4, ii", "Schedule 4, iii", "Schedule 4, 1", "Schedule 4, 2",
+    ]
+    assert t["Schedule 4, preamble"].text.startswith("This document is to be used")
+    assert not any("(A)" in label for label in t)
+
+
+def test_a_line_ending_in_exhibit_a_does_not_run_on():
+    """"… AGREEMENT Exhibit A" ends on a designator, not on the article "a": the next exhibit's
+    heading starts a paragraph."""
+    t = tree(
+        "AGREEMENT\n\n1. Sale. The Seller sells the Products.\n\n2. Price. The Buyer pays the price.\n\n"
+        "IN WITNESS WHEREOF, the parties have signed.\n\nBy: ____\n\n"
+        "  Exhibit A  \"Products\"\n\n\n\n  V3.03/17/10 ALLIANCE AGREEMENT Exhibit A\n\n\n\n"
+        "  Exhibit B  Product Prices\n\n\n\n  V3.03/17/10 ALLIANCE AGREEMENT Exhibit B\n"
+    )
+    assert [label for label in t if t[label].parent is None][-2:] == ["Exhibit A", "Exhibit B"]
+
+
+def test_an_inline_item_keeps_its_joining_or():
+    """An inline item runs to the next item: "(i) three (3) months or" keeps its "or"."""
+    t = tree(
+        "1. Term. The Agreement runs for ten years.\n\n2. Notice. Either party may end it on the shorter of "
+        "(i) three (3) months or (ii) the time left in the term.\n"
+    )
+    assert t["2(i)"].text == "(i) three (3) months or"
+
+
+def test_a_running_header_glued_on_a_pages_first_line():
+    """"CONFIDENTIAL   EXECUTION COPY   (b) Initiate …" at the top of each page: the header is
+    layout; "(b)" starts its part, and "(i) [ * ] after …" (a redaction) is an item."""
+    header = "CONFIDENTIAL   EXECUTION COPY   "
+    t = tree(
+        f"{header}AGREEMENT\n\n1. Development. Astellas shall develop the compound.\n\n"
+        "2. Diligence. Astellas shall:\n\n(a) Initiate Phase I trials within [ * ] of the Effective Date.\n\n   -2-\n\n"
+        f"{header}(b) Initiate Phase II trials within the later of (i) [ * ] after the start of Phase II, "
+        "and (ii) [ * ] after the end of Phase I.\n\n   -3-\n\n"
+        f"{header}(c) Initiate Phase III trials when Phase II ends.\n\n3. Law. New York law governs.\n"
+    )
+    assert [label for label in t if label.startswith("2(")] == ["2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(c)"]
+    assert "CONFIDENTIAL" not in t["2(b)"].text
+
+
+def test_a_list_that_starts_again_carries_its_number_on_every_item():
+    """A second (i) list in one clause is "(i) [2]", "(ii) [2]" and "(iii) [2]", though the first
+    list stopped at (ii); an (a) list after them is plain."""
+    t = tree(
+        "1. Definitions.\n\n\"Loss\" means (i) any damage or (ii) any cost.\n\n"
+        "\"Tax\" means (i) any levy, (ii) any duty or (iii) any charge of a government.\n\n"
+        "\"Law\" means (a) any statute or (b) any rule.\n\n2. Other. Text.\n"
+    )
+    assert [label for label in t if label.startswith("1(")] == [
+        "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii) [2]", "1(a)", "1(b)",
+    ]
+
+
+def test_a_marker_spaced_out_inside_its_parentheses():
+    """"( i )  When any person …" then "(ii) The occurrence …": one list, (i) as typed with spaces."""
+    t = tree(
+        "1. Grants. The Board grants options.\n\n2. Change in Control.\n\n"
+        "       (a)    Definition.  A Change in Control means any of the following:\n\n"
+        "       ( i )  When any person becomes the owner of half the shares; or\n\n"
+        "       (ii)   The sale of all or substantially all of the assets.\n\n3. Law. Text.\n"
+    )
+    assert [label for label in t if label.startswith("2(")] == ["2(a)", "2(a)(i)", "2(a)(ii)"]
+
+
+def test_a_formula_finishes_its_bullet_and_a_glued_bullet_starts_one():
+    """"•If … pursuant to the formula set forth below:" / "Payment = [(Result – Threshold) / …] *
+    Base" is one block; "•If …" right after the formula (no space after the glyph) is the next."""
+    t = tree(
+        "VARIABLE COMPENSATION PLAN\n\nThe Payment for each Participant is determined as follows:\n\n"
+        "•If the Result is less than the Threshold, no Payment is earned.\n\n"
+        "•If the Result exceeds the Threshold, each Participant earns a Payment pursuant to the formula set forth below:\n\n"
+        "Payment = [((Result – Threshold) / (Base – Threshold)) * 50%] * Base Payment\n\n"
+        "•If the Result equals the Base, each Participant earns the Base Payment.\n"
+    )
+    assert list(t) == ["p1", "p2", "p3", "p4", "p5"]
+    assert "Payment = [" in t["p4"].text and t["p5"].text.startswith("•If the Result equals")
