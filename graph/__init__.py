@@ -147,7 +147,9 @@ def query(name_or_sparql: str, store: PathLike = "outputs", /, **bindings: Any) 
     if missing:
         raise QueryError(f"{name_or_sparql if not is_text else 'the query'} needs {', '.join('?' + m for m in missing)}")
     try:
-        return open_store(Path(store)).select(text, bindings)
+        opened = open_store(Path(store))
+        # a named query about one document runs over that document's graphs (GraphStore.graphs_for)
+        return opened.select(text, bindings, None if is_text else opened.graphs_for(name_or_sparql, bindings))
     except QueryError as exc:
         raise QueryError(short_syntax_error(str(exc))) from exc
 

@@ -191,19 +191,22 @@ def to_term(value: Any):
 
 
 NUMERIC_TYPES = {XSD + t for t in ("integer", "nonNegativeInteger", "int", "long", "positiveInteger")}
+# The same datatypes as terms: a row's cells are compared with them without making strings.
+_INTEGER_DATATYPES = frozenset(ox.NamedNode(t) for t in NUMERIC_TYPES)
+_BOOLEAN_DATATYPE = ox.NamedNode(XSD + "boolean")
+_STRING_DATATYPE = ox.NamedNode(XSD + "string")
 
 
 def to_python(term) -> Any:
     """A pyoxigraph term as plain Python: IRIs and strings as str, integers as int, booleans as bool."""
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value if term.datatype is not None else ""
-        if datatype in NUMERIC_TYPES:
+    if type(term) is ox.Literal:
+        datatype = term.datatype
+        if datatype in _INTEGER_DATATYPES:
             return int(term.value)
-        if datatype == XSD + "boolean":
+        if datatype == _BOOLEAN_DATATYPE:
             return term.value in ("true", "1")
-        return term.value
     return term.value
 
 
@@ -452,14 +455,47 @@ class GraphStore:
     def select(self, sparql: str, bindings: dict[str, Any] | None = None,
                graphs: list[str] | None = None) -> list[dict[str, Any]]:
         """SELECT rows as dicts of plain Python values (unbound → None)."""
-        result = self.query(sparql, bindings, graphs)
-        if not isinstance(result, ox.QuerySolutions):
+        return self.select_table(sparql, bindings, graphs)[1]
+
+    def select_table(self, sparql: str, bindings: dict[str, Any] | None = None,
+                     graphs: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        """SELECT as (variable names, rows of plain Python values), in the query's order."""
+        answer = self.answer(sparql, bindings, graphs)
+        if not isinstance(answer, tuple):
             raise QueryError("expected a SELECT query")
+        return answer
+
+    def answer(self, sparql: str, bindings: dict[str, Any] | None = None, graphs: list[str] | None = None):
+        """A SELECT's (variable names, rows of plain Python values), in the query's order; an
+        ASK's or CONSTRUCT's result as ``query`` gives it.
+
+        A trailing ORDER BY of plain variables that the query returns is applied here, to the
+        rows: Oxigraph compares terms by decoding them, looking each long string up again on
+        every comparison, so that ordering a few thousand rows costs more than finding them.
+        """
+        unordered, keys = split_order_by(sparql)
+        if keys and not {k for k, _ in keys} <= projected_variables(unordered):
+            unordered, keys = sparql, []
+        result = self.query(unordered, bindings, graphs)
+        if not isinstance(result, ox.QuerySolutions):
+            return self.query(sparql, bindings, graphs) if keys else result
         names = [v.value for v in result.variables]
-        return [{n: to_python(row[n]) for n in names} for row in result]
+        terms = [tuple(row) for row in result]
+        if keys and not ({k for k, _ in keys} <= set(names)
+                         and _orders_as_python(terms, [names.index(k) for k, _ in keys])):
+            # A key the query does not return after all, or a key column Python would order
+            # otherwise than SPARQL (a language tag, a date, numbers beside strings): Oxigraph orders.
+            terms, keys = [tuple(row) for row in self.query(sparql, bindings, graphs)], []
+        rows = [dict(zip(names, map(to_python, row))) for row in terms]
+        return names, ordered_rows(rows, keys)
 
     def run(self, name: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """A named query from ontology/queries/ (``obligations-by-party``) as rows.
+        """A named query from ontology/queries/ (``obligations-by-party``) as rows, over the
+        graphs it needs (``graphs_for``)."""
+        return self.select(load_query(name), bindings, self.graphs_for(name, bindings))
+
+    def graphs_for(self, name: str, bindings: dict[str, Any] | None) -> list[str] | None:
+        """The graphs the named query ``name`` needs with these bindings; None: every graph.
 
         A query about one document (``DOCUMENT_QUERIES``, with ``doc`` bound) runs over that
         document's graph and the graphs its nodes point into, not over the union of every
@@ -467,8 +503,13 @@ class GraphStore:
         """
         doc = (bindings or {}).get("doc")
         if name in DOCUMENT_QUERIES and isinstance(doc, str) and doc:
-            return self.select(load_query(name), bindings, self.graphs_around(doc))
-        return self.select(load_query(name), bindings)
+            return self.graphs_around(doc)
+        return None
+
+    def has_document(self, doc: str) -> bool:
+        """Was a document with this id built? (One index lookup, not the list of documents.)"""
+        found = self.store.quads_for_pattern(None, ox.NamedNode(CG_IRI + "documentId"), ox.Literal(doc), None)
+        return next(iter(found), None) is not None
 
     def graphs_around(self, doc: str) -> list[str]:
         """The document's graph, the corpus and ontology graphs, and the graph of every other
@@ -511,15 +552,81 @@ class GraphStore:
 # --- named queries ---------------------------------------------------------------------------------
 
 # Named queries whose answer, for a bound ?doc, is made of that document's nodes (and what they
-# point to one step away): run over those graphs only (``GraphStore.run``). Not here: queries
-# that look at other documents (refs-to, refs-transitive-in), or follow chains across
-# documents (refs-transitive), or range over the corpus (obligations-by-party, parties, and
-# parties-in-document, which lists the other documents each party appears in).
+# point to one step away: entities and authorities in the corpus graph, target clauses): run
+# over those graphs only (``GraphStore.graphs_for``). Not here: queries that look at other
+# documents (refs-to, refs-transitive-in), or follow chains across documents (refs-transitive),
+# or range over the corpus (parties, and parties-in-document, which lists the other documents
+# each party appears in).
 DOCUMENT_QUERIES = frozenset({
     "clauses", "refs", "refs-from", "terms", "term-uses", "conditions", "conditions-of-clause",
-    "obligations", "obligations-with-conditions", "lint", "unused-terms",
-    "broken-references",
+    "obligations", "obligations-by-party", "obligations-with-conditions", "lint", "unused-terms",
+    "broken-references", "authorities", "clauses-citing",
 })
+
+
+# --- ordering rows ---------------------------------------------------------------------------------
+
+# A query's last clause "ORDER BY ?a DESC(?b) ..." of plain variables (no expressions, no LIMIT).
+TRAILING_ORDER_BY = re.compile(
+    r"\bORDER\s+BY((?:\s*(?:(?:ASC|DESC)\s*\(\s*[?$][A-Za-z_]\w*\s*\)|[?$][A-Za-z_]\w*))+)\s*$", re.I)
+ORDER_KEY = re.compile(r"(?:(ASC|DESC)\s*\(\s*)?[?$]([A-Za-z_]\w*)", re.I)
+
+
+def split_order_by(sparql: str) -> tuple[str, list[tuple[str, bool]]]:
+    """The query without its trailing ORDER BY of plain variables, and the keys as (variable,
+    descending); the query itself and [] when it ends otherwise."""
+    found = TRAILING_ORDER_BY.search(sparql)
+    if not found:
+        return sparql, []
+    keys = [(name, (way or "").upper() == "DESC") for way, name in ORDER_KEY.findall(found.group(1))]
+    return sparql[:found.start()], keys
+
+
+SELECT_CLAUSE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?P<projection>.*?)\s*(?:\bWHERE\b|\{)", re.I | re.S)
+COMMENT = re.compile(r"(?m)^\s*#.*$")
+
+
+def projected_variables(sparql: str) -> set[str]:
+    """The variables the outermost SELECT returns, as far as the text shows ("*": every name in
+    the text); a guess, checked against the result before its order is relied on."""
+    found = SELECT_CLAUSE.search(COMMENT.sub("", sparql))
+    if not found:
+        return set()
+    projection = found["projection"]
+    names = projection if projection.strip() != "*" else sparql
+    return set(re.findall(r"[?$]([A-Za-z_]\w*)", names))
+
+
+def _order_kind(term) -> str | None:
+    """The kind of value SPARQL orders the way Python orders its plain value; None for others."""
+    if type(term) is ox.NamedNode:
+        return "iri"
+    if type(term) is ox.Literal and not term.language:
+        if term.datatype == _STRING_DATATYPE:
+            return "string"
+        if term.datatype in _INTEGER_DATATYPES:
+            return "integer"
+        if term.datatype == _BOOLEAN_DATATYPE:
+            return "boolean"
+    return None
+
+
+def _orders_as_python(rows: list[tuple], columns: list[int]) -> bool:
+    """Does each key column hold a single kind of value that Python orders as SPARQL does?"""
+    for column in columns:
+        kinds = {_order_kind(row[column]) for row in rows if row[column] is not None}
+        if len(kinds) > 1 or None in kinds:
+            return False
+    return True
+
+
+def ordered_rows(rows: list[dict[str, Any]], keys: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+    """Rows in SPARQL's ORDER BY order for ``keys`` (each of one kind, ``_orders_as_python``):
+    unbound first, then by value (code point order for strings); DESC reverses one key. Rows
+    equal on every key keep the order they came in (the standard leaves it open)."""
+    for name, descending in reversed(keys):  # stable sorts, from the last key to the first
+        rows.sort(key=lambda row: (row[name] is not None, row[name]), reverse=descending)
+    return rows
 
 
 # A query that selects statements by party takes ?partyKey, a normalised name; a user binds
