@@ -7,21 +7,21 @@ from .model import Corpus, Document, Finding
 
 def lint(corpus: Corpus) -> list[Finding]:
     names = entity_names(corpus.entities)
-    return sorted((f for d in corpus.documents for f in document_findings(d, names)), key=_order)
+    return sorted((f for d in corpus.documents for f in document_findings(d, names)), key=finding_order)
 
 
 def document_findings(document: Document, names: dict[str, str]) -> list[Finding]:
     """One document's findings, in the order ``lint`` gives them. ``names``: entity key → name
     (``entity_names``; only the entities the document mentions are looked up)."""
     findings = _reference_findings(document) + _term_findings(document) + _name_variant_findings(document, names)
-    return sorted(findings, key=_order)
+    return sorted(findings, key=finding_order)
 
 
 def entity_names(entities) -> dict[str, str]:
     return {e.key: e.name for e in entities}
 
 
-def _order(finding: Finding):
+def finding_order(finding: Finding):
     return finding.doc, finding.start if finding.start is not None else -1, finding.kind
 
 

@@ -24,13 +24,13 @@ TEXTS = {
 def processed(monkeypatch):
     """The files the per-document stage actually processed (cache misses), in order."""
     seen: list[str] = []
-    real = build_module.process_to_bytes
+    real = build_module.process_document
 
-    def counting(path, content=None):
-        seen.append(path.rsplit("/", 1)[-1])
-        return real(path, content)
+    def counting(path):
+        seen.append(path.name)
+        return real(path)
 
-    monkeypatch.setattr(build_module, "process_to_bytes", counting)
+    monkeypatch.setattr(build_module, "process_document", counting)
     return seen
 
 
