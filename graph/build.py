@@ -64,6 +64,7 @@ class DocumentEntry:
 
     key: str  # the document's cache key (its content and clausegraph's code)
     stored: str  # path of the pickled Document
+    size: int  # of the pickle: a cached entry whose pickle is not the one written is not used
     manifest: dict  # its row of manifest.json
     words: int
     facts: DocumentFacts  # ``capitalised`` left on disk
@@ -406,6 +407,8 @@ def _run_all(files: list[Path], *, progress: bool, executor: str | None, store: 
     for path, entry, _ in results.values():
         bar.step(path, entry)
     for path, entry, error in _execute(todo, workers=workers, executor=executor, store=store):
+        if entry is not None:
+            store.used.add(entry.key)
         results[path] = (path, entry, error)
         bar.step(path, entry)
     bar.done()
@@ -501,7 +504,8 @@ def _store_document(document: Document, folder: Path, key: str, data: bytes | No
     from .render.reader import reference_anchors
 
     stored = folder / f"{key}{DOCUMENT_SUFFIX}"
-    _write_atomically(stored, data if data is not None else pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+    data = data if data is not None else pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+    _write_atomically(stored, data)
     facts = document_facts(document)
     anchors = reference_anchors(document)
     eids = clause_eids(document)
@@ -509,11 +513,22 @@ def _store_document(document: Document, folder: Path, key: str, data: bytes | No
     for clause in document.clauses:
         clauses.setdefault(clause.label, (eids[clause.label], clause.heading, " ".join(clause.text.split()[:14])))
     entry = DocumentEntry(
-        key=key, stored=str(stored), manifest=_manifest_row(document), words=len(document.source.split()),
+        key=key, stored=str(stored), size=len(data), manifest=_manifest_row(document), words=len(document.source.split()),
         facts=facts, citing={i: (document.references[i].source, anchors[i]) for i, _, _ in facts.citations},
     )
     _write_atomically(folder / f"{key}{ENTRY_SUFFIX}", pickle.dumps((entry, Outline(clauses)), protocol=pickle.HIGHEST_PROTOCOL))
     return dataclasses.replace(entry, facts=dataclasses.replace(facts, capitalised=None))
+
+
+def _intact(stored: Path, size: int) -> bool:
+    """The stored pickle is whole (its size, its first and last opcodes), without reading it all."""
+    try:
+        with open(stored, "rb") as f:
+            head = f.read(2)
+            f.seek(-1, os.SEEK_END)
+            return os.fstat(f.fileno()).st_size == size and head[:1] == pickle.PROTO and f.read(1) == pickle.STOP
+    except OSError:
+        return False
 
 
 def _read_stored(stored: str) -> Document:
@@ -601,7 +616,7 @@ class DocumentCache:
         stored = self.folder / f"{key}{DOCUMENT_SUFFIX}"
         try:
             entry, _ = _read_entry_file(str(stored))
-            if not stored.is_file() or not isinstance(entry, DocumentEntry) or entry.key != key:
+            if not isinstance(entry, DocumentEntry) or entry.key != key or not _intact(stored, entry.size):
                 return None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None  # process again

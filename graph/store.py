@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import lru_cache
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
@@ -393,15 +394,15 @@ def dataset_blocks(graph_iri: str, nquads: str, formats: Iterable[str]) -> dict[
     blocks: dict[str, bytes] = {}
     if not formats & {"trig", "jsonld"}:
         return blocks
-    quads = list(ox.parse(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    graph = ox.Store()  # in memory: Oxigraph's own serializers, as for the whole store
+    graph.load(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     if "trig" in formats:
-        text = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        text = graph.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         while text.startswith(b"@prefix "):  # the directives, in an order of Oxigraph's: trig_head's instead
             text = text[text.index(b"\n") + 1:]
         blocks["trig"] = text
     if "jsonld" in formats:
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+        expanded = json.loads(graph.dump(format=ox.RdfFormat.JSON_LD, from_graph=ox.NamedNode(graph_iri)) or b"[]")
         block = {"@id": _compact_iri(graph_iri), "@graph": [_compact(node) for node in expanded]}
         blocks["jsonld"] = json.dumps(block, ensure_ascii=False).encode("utf-8")
     return blocks
@@ -460,6 +461,7 @@ def _write_jsonld(store: "ox.Store", path: Path) -> None:
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
+@lru_cache(maxsize=1 << 16)  # the same predicates and classes, over and over
 def _compact_iri(iri: str) -> str:
     for prefix, base in _PREFIX_ORDER:
         if iri.startswith(base):
@@ -475,6 +477,8 @@ def _compact(value):
         return [_compact(v) for v in value]
     if not isinstance(value, dict):
         return value
+    if len(value) == 1 and "@value" in value:
+        return value  # a plain string: nothing to compact (most values)
     out = {}
     for key, item in value.items():
         if key in ("@id", "@type") and isinstance(item, (str, list)):
