@@ -1,7 +1,18 @@
 """Orchestration: documents in, outputs/ out — each document on its own, failures contained.
 
-``build`` runs every input through load → clean → segment (and the later stages), then
-writes everything into a build folder of its own under ``outputs/builds/`` and shows it by
+``build`` runs two parallel stages with corpus-wide resolution between them:
+
+1. every input through load → clean → segment → tag, in worker processes; each tagged Document
+   is stored on disk (the build cache) and the main process keeps only its facts (titles,
+   mentions, citations: ``resolve.DocumentFacts``), so it never holds the documents;
+2. corpus-wide resolution on those facts (entities, references into other documents);
+3. each document's outputs (records, named graph, dataset blocks, pages) made in the workers
+   from its stored Document and what resolution gave it (``DocumentTask``), while the store
+   fills with the graphs as they come; a document whose task is the one it had in the
+   previous build keeps that build's outputs;
+4. the corpus-wide files: the entities' graph, the dataset files, the index, the corpus network.
+
+Everything is written into a build folder of its own under ``outputs/builds/``, shown by
 replacing one link, so a crash or a bad document never leaves half-written files behind and a
 build that produces nothing leaves the previous one as it was. A document that fails is
 reported in one line and left out; the others are built.
