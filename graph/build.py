@@ -954,7 +954,7 @@ def _tasks(report: BuildReport, blocks: tuple[str, ...]) -> list[DocumentTask]:
             manifest=entry.manifest,
             resolution=changes,
             context=here,
-            entities=tuple(sorted(here.entities.values(), key=lambda e: e.key)),
+            entities=tuple(sorted(here.entities.values(), key=lambda e: e.key)),  # as seen from the document
             incoming=tuple((m < n, source, clause, anchor, label) for m, source, clause, anchor, label in incoming[doc]),
             targets=tuple((t, label, *report.outlines[t].clauses[label][1:]) for t, label in dict.fromkeys(targets[doc])),
             blocks=blocks,

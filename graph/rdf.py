@@ -19,6 +19,7 @@ IRI scheme (under ``https://w3id.org/clausegraph/id/``):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -233,11 +234,11 @@ class CorpusContext:
         """The part of the context one document's graph reads. ``bearer_keys``: the entity keys
         its statements carry; ``targets``: the (document, label) its references point at;
         ``findings``: its lint findings (by default those the context holds)."""
-        here = tuple(self.entities_of_doc.get(doc, ()))
+        here = tuple(seen_from(e, doc) for e in self.entities_of_doc.get(doc, ()))
         named = {e.key: e for e in here}
         for key in sorted(set(bearer_keys)):
             if key in self.entities:
-                named.setdefault(key, self.entities[key])
+                named.setdefault(key, seen_from(self.entities[key], doc))
         target_eids = {}
         for target_doc, label in targets:
             if target_doc != doc and target_doc in self.built and label is not None:
@@ -252,6 +253,14 @@ class CorpusContext:
             findings=tuple(self.findings_of_doc.get(doc, ()) if findings is None else findings),
             target_eids=target_eids,
         )
+
+
+def seen_from(entity: Entity, doc: str) -> Entity:
+    """The entity as one document's graph and pages see it: its roles, party and presence in
+    that document only (another document naming it does not change this one's outputs)."""
+    return dataclasses.replace(entity, roles=tuple(r for r in entity.roles if r[0] == doc),
+                               parties_in=(doc,) if doc in entity.parties_in else (),
+                               docs=(doc,) if doc in entity.docs else ())
 
 
 def document_context(document: Document, context: "CorpusContext | DocumentContext") -> DocumentContext:

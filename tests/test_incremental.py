@@ -3,6 +3,8 @@ again; a removed document's named graph and pages go; the outputs equal a build 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import clausegraph.build as build_module
@@ -225,3 +227,34 @@ def test_an_incremental_rebuild_gives_what_a_clean_build_gives(tmp_path, process
     for name in ("dataset.nq", "dataset.trig", "dataset.jsonld"):
         assert dataset_quads(out, name) == dataset_quads(clean, name), name
     assert store_lines(out) == store_lines(clean)
+
+
+def test_a_new_document_naming_a_known_entity_leaves_the_others_outputs(tmp_path, processed):
+    """A document added that names Beta Bank, N.A. as the others do: the entity now appears in
+    one more document, which changes nothing in the others' graphs and pages — they are kept
+    (hard links to the previous build's files), and the build is that of a clean one."""
+    import os
+
+    from clausegraph.store import current_build
+
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, LINKED)
+    build([corpus], out, jobs=1)
+    previous = current_build(out)
+    escrow = ("ESCROW AGREEMENT\n\n1. Escrow. Beta Bank, N.A. holds the deposit.\n\n"
+              "2. Release. Beta Bank, N.A. shall release the deposit under Section 1.\n")
+    write_corpus(corpus, dict(LINKED, escrow=escrow))
+    processed.clear()
+    build([corpus], out, jobs=1)
+    assert processed == ["escrow.txt"]
+    entities = json.loads((out / "entities.json").read_text())
+    bank = next(e for e in entities if e["name"].startswith("Beta Bank"))
+    assert {"credit", "escrow"} <= set(bank["docs"])
+    for doc in ("credit", "guaranty", "lease"):
+        for page in ("reader.html", "network.html"):
+            assert os.stat(previous / "docs" / doc / page).st_ino == os.stat(out / "docs" / doc / page).st_ino, doc
+
+    clean = tmp_path / "clean"
+    assert build([corpus], clean, jobs=1, cache=False).ok
+    assert build_files(out) == build_files(clean)
+    assert dataset_quads(out, "dataset.nq") == dataset_quads(clean, "dataset.nq")
