@@ -1002,7 +1002,7 @@ def write_document_outputs(task: DocumentTask, stored: str, folder: str, number:
     """One document's outputs, in a worker: read the stored Document back, apply resolution, lint
     it, write its graph (and its blocks of the dataset files) into the build's pieces folder and
     its records and pages under docs/; the Document is dropped when it returns."""
-    from .render.outputs import DocOutputs, Outputs, _load_document
+    from .render.outputs import DocOutputs, Outputs, load_document
     from .render.reader import Incoming, incoming_references
 
     build = Path(folder)
@@ -1021,7 +1021,7 @@ def write_document_outputs(task: DocumentTask, stored: str, folder: str, number:
     del document
 
     # The pages read the records just written, as ``write_pages`` does from a build folder.
-    doc = _load_document(docs, task.manifest)
+    doc = load_document(docs, task.manifest)
     others = {}
     for target, label, heading, words in task.targets:
         others.setdefault(target, []).append(Clause(label=label, kind=ClauseKind.SECTION, parent=None, start=0, end=0,
