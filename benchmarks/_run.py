@@ -18,8 +18,8 @@ report = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=int(sys.argv[3]) if 
                cache=sys.argv[4] == "cache")
 seconds = time.perf_counter() - started
 print(json.dumps({
-    "seconds": seconds, "documents": len(report.documents), "errors": len(report.errors),
-    "words": sum(len(d.source.split()) for d in report.documents), "timings": report.timings,
+    "seconds": seconds, "documents": len(report.entries), "errors": len(report.errors),
+    "words": sum(e.words for e in report.entries), "timings": report.timings, "cpu": report.cpu,
     "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))

@@ -131,7 +131,7 @@ def _cmd_build(args) -> int:
         kept = "previous outputs kept" if args.out.exists() else "no outputs written"
         print(f"clausegraph: nothing built ({len(report.errors)} failed); {kept} in {args.out}/", file=sys.stderr)
         return 2
-    clauses = sum(len(d.clauses) for d in report.documents)
+    clauses = sum(entry.manifest["clauses"] for entry in report.entries)
     print_summary = print if not args.quiet else lambda *a, **k: None
     print_summary(
         f"built {len(report.documents)} document{'s' * (len(report.documents) != 1)} "

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from .model import Corpus, Finding
+from .model import Corpus, Document, Finding
 
 
 def lint(corpus: Corpus) -> list[Finding]:
-    findings: list[Finding] = []
-    findings += reference_findings(corpus)
-    findings += term_findings(corpus)
-    findings += name_variant_findings(corpus)
-    return sorted(findings, key=lambda f: (f.doc, f.start if f.start is not None else -1, f.kind))
+    names = entity_names(corpus.entities)
+    return sorted((f for d in corpus.documents for f in document_findings(d, names)), key=finding_order)
+
+
+def document_findings(document: Document, names: dict[str, str]) -> list[Finding]:
+    """One document's findings, in the order ``lint`` gives them. ``names``: entity key → name
+    (``entity_names``; only the entities the document mentions are looked up)."""
+    findings = _reference_findings(document) + _term_findings(document) + _name_variant_findings(document, names)
+    return sorted(findings, key=finding_order)
+
+
+def entity_names(entities) -> dict[str, str]:
+    return {e.key: e.name for e in entities}
+
+
+def finding_order(finding: Finding):
+    return finding.doc, finding.start if finding.start is not None else -1, finding.kind
 
 
 # --- owned by the cross-reference / defined-term work ----------------------------------------
@@ -18,33 +30,40 @@ def lint(corpus: Corpus) -> list[Finding]:
 
 def reference_findings(corpus: Corpus) -> list[Finding]:
     """A reference that should resolve inside the corpus and does not."""
+    return [f for document in corpus.documents for f in _reference_findings(document)]
+
+
+def _reference_findings(document: Document) -> list[Finding]:
     findings: list[Finding] = []
-    for document in corpus.documents:
-        seen: set[tuple[int, int, str | None]] = set()
-        for ref in document.references:
-            if ref.target is not None or ref.external is not None:
-                continue
-            key = (ref.start, ref.end, ref.designator)
-            if key in seen:
-                continue
-            seen.add(key)
-            cited = f"{ref.kind} {ref.designator}" if ref.designator else f"the {ref.kind} around it"
-            findings.append(
-                Finding(
-                    doc=document.doc_id,
-                    kind="broken reference",
-                    clause=ref.source,
-                    start=ref.start,
-                    end=ref.end,
-                    text=" ".join(ref.text.split()),
-                    message=f"cites {cited}, but this document has no such part",
-                )
+    seen: set[tuple[int, int, str | None]] = set()
+    for ref in document.references:
+        if ref.target is not None or ref.external is not None:
+            continue
+        key = (ref.start, ref.end, ref.designator)
+        if key in seen:
+            continue
+        seen.add(key)
+        cited = f"{ref.kind} {ref.designator}" if ref.designator else f"the {ref.kind} around it"
+        findings.append(
+            Finding(
+                doc=document.doc_id,
+                kind="broken reference",
+                clause=ref.source,
+                start=ref.start,
+                end=ref.end,
+                text=" ".join(ref.text.split()),
+                message=f"cites {cited}, but this document has no such part",
             )
+        )
     return findings
 
 
 def term_findings(corpus: Corpus) -> list[Finding]:
     """Capitalised terms used but never defined; definitions never used."""
+    return [f for document in corpus.documents for f in _term_findings(document)]
+
+
+def _term_findings(document: Document) -> list[Finding]:
     import re
 
     from .tagging.terms import term_forms  # the same singular/plural forms the tagger links
@@ -69,54 +88,53 @@ def term_findings(corpus: Corpus) -> list[Finding]:
     place_starts = {"United", "New", "Hong", "City", "State", "European", "Federal", "Republic"}
     min_uses = 2
     findings: list[Finding] = []
-    for document in corpus.documents:
-        if not document.terms:
-            continue  # a press release defines nothing; its capitalised phrases are names
-        defined = set()
-        for term in document.terms:
-            defined |= term_forms(term.term)
-        for term in document.terms:
-            if not term.uses:
-                findings.append(
-                    Finding(
-                        doc=document.doc_id,
-                        kind="unused definition",
-                        clause=term.defined_in,
-                        start=term.start,
-                        end=term.end,
-                        text=" ".join(term.term.split()),
-                        message=f"{' '.join(term.term.split())!r} is defined in {term.defined_in} but never used",
-                    )
-                )
-        candidates: dict[str, list[tuple[int, int]]] = {}
-        for m in used_like_term.finditer(document.clean):
-            phrase = m.group(1)
-            words = phrase.split()
-            key = phrase.casefold()
-            if words[-1] in name_heads or words[0] in place_starts:
-                continue
-            if any(" ".join(words[i:]).casefold() in defined for i in range(len(words))):
-                continue  # "the applicable Pricing Agreement", "the Designated Securities"
-            if any(" ".join(words[:i]).casefold() in defined for i in range(1, len(words))):
-                continue  # "the Prospectus Supplement" starts with a term: a compound of it
-            candidates.setdefault(key, []).append(m.span(1))
-        for key, spans in candidates.items():
-            if len(spans) < min_uses:
-                continue
-            start, end = document.source_span(*spans[0])
-            clause = document.clause_at(start)
-            text = " ".join(document.source[start:end].split())
+    if not document.terms:
+        return findings  # a press release defines nothing; its capitalised phrases are names
+    defined = set()
+    for term in document.terms:
+        defined |= term_forms(term.term)
+    for term in document.terms:
+        if not term.uses:
             findings.append(
                 Finding(
                     doc=document.doc_id,
-                    kind="undefined term",
-                    clause=clause.label if clause else None,
-                    start=start,
-                    end=end,
-                    text=text,
-                    message=f"{text!r} is used {len(spans)} times like a defined term but never defined",
+                    kind="unused definition",
+                    clause=term.defined_in,
+                    start=term.start,
+                    end=term.end,
+                    text=" ".join(term.term.split()),
+                    message=f"{' '.join(term.term.split())!r} is defined in {term.defined_in} but never used",
                 )
             )
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for m in used_like_term.finditer(document.clean):
+        phrase = m.group(1)
+        words = phrase.split()
+        key = phrase.casefold()
+        if words[-1] in name_heads or words[0] in place_starts:
+            continue
+        if any(" ".join(words[i:]).casefold() in defined for i in range(len(words))):
+            continue  # "the applicable Pricing Agreement", "the Designated Securities"
+        if any(" ".join(words[:i]).casefold() in defined for i in range(1, len(words))):
+            continue  # "the Prospectus Supplement" starts with a term: a compound of it
+        candidates.setdefault(key, []).append(m.span(1))
+    for key, spans in candidates.items():
+        if len(spans) < min_uses:
+            continue
+        start, end = document.source_span(*spans[0])
+        clause = document.clause_at(start)
+        text = " ".join(document.source[start:end].split())
+        findings.append(
+            Finding(
+                doc=document.doc_id,
+                kind="undefined term",
+                clause=clause.label if clause else None,
+                start=start,
+                end=end,
+                text=text,
+                message=f"{text!r} is used {len(spans)} times like a defined term but never defined",
+            )
+        )
     return findings
 
 
@@ -129,24 +147,27 @@ def name_variant_findings(corpus: Corpus) -> list[Finding]:
     Case, spacing, punctuation and a leading "The" do not make a variant; another spelling
     does. One finding per document and spelling, at its first occurrence.
     """
+    names = entity_names(corpus.entities)
+    return [f for d in corpus.documents for f in _name_variant_findings(d, names)]
+
+
+def _name_variant_findings(d: Document, names: dict[str, str]) -> list[Finding]:
     import re
 
     def norm(name: str) -> str:
         text = re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).strip()
         return re.sub(r"^the\s+", "", text)
 
-    names = {e.key: e.name for e in corpus.entities}
     findings: list[Finding] = []
-    for d in corpus.documents:
-        seen: set[str] = set()
-        for m in d.mentions:
-            name = names.get(m.entity)
-            if name is None or m.form != "name" or norm(m.name) == norm(name) or norm(m.name) in seen:
-                continue
-            seen.add(norm(m.name))
-            text = " ".join(m.text.split())
-            findings.append(
-                Finding(doc=d.doc_id, kind="name variant", clause=m.clause or None, start=m.start, end=m.end, text=text,
-                        message=f'"{text}" names the same entity as "{name}", spelled differently')
-            )
+    seen: set[str] = set()
+    for m in d.mentions:
+        name = names.get(m.entity)
+        if name is None or m.form != "name" or norm(m.name) == norm(name) or norm(m.name) in seen:
+            continue
+        seen.add(norm(m.name))
+        text = " ".join(m.text.split())
+        findings.append(
+            Finding(doc=d.doc_id, kind="name variant", clause=m.clause or None, start=m.start, end=m.end, text=text,
+                    message=f'"{text}" names the same entity as "{name}", spelled differently')
+        )
     return findings

@@ -19,6 +19,7 @@ IRI scheme (under ``https://w3id.org/clausegraph/id/``):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from rdflib.namespace import DefinedNamespace, Namespace
 
 from . import __version__
 from .model import ClauseKind, ConditionKind, Corpus, Document, Entity, Modality
+from .resolve import term_facts
 from .namespace import CG as _CG
 from .store import (
     ENTITIES_GRAPH,
@@ -175,37 +177,98 @@ class GraphParts:
 
 
 @dataclass
+class DocumentContext:
+    """What one document's graph needs from the rest of the corpus (and nothing more, so that
+    a build can tell whether a document's graph changed from this and the document alone)."""
+
+    term_keys: dict[str, str]  # defined term → the key of the entity it stands for
+    entities: dict[str, Entity]  # the entities the graph names, by key
+    entities_here: tuple[Entity, ...]  # those the document names or is between, in corpus order
+    match_keys: dict[str, tuple[str, ...]]  # of each of ``entities``
+    findings: tuple  # the document's lint findings
+    target_eids: dict[tuple[str, str], str]  # (other document, label) → eid, for references into it
+
+
+@dataclass
 class CorpusContext:
     """What a document's graph needs from the rest of the corpus, indexed once per build, so
     that making one document's triples costs the same in a corpus of ten or of ten thousand."""
 
     built: set[str]
-    term_keys: dict[tuple[str, str], str]
+    term_keys: dict[str, dict[str, str]]  # document → defined term → entity key
     entities: dict[str, Entity]
     entities_of_doc: dict[str, list[Entity]]
     match_keys: dict[str, list[str]]
     findings_of_doc: dict[str, list]
-    eids_of_doc: dict[str, dict[str, str]]
+    eids_of_doc: dict[str, dict[str, str]]  # of the documents references point into
 
     @classmethod
     def of(cls, corpus: Corpus) -> "CorpusContext":
-        term_keys = _terms_standing_for_entities(corpus)
+        context = cls.index(corpus.entities, [(d.doc_id, d.mentions, term_facts(d)) for d in corpus.documents],
+                            {d.doc_id: clause_eids(d) for d in corpus.documents})
+        for finding in corpus.findings:
+            context.findings_of_doc[finding.doc].append(finding)
+        return context
+
+    @classmethod
+    def index(cls, entities, documents, eids_of_doc: dict[str, dict[str, str]]) -> "CorpusContext":
+        """From the entities and, per document in corpus order, (doc id, its resolved mentions,
+        its ``term_facts``): what the whole corpus's graphs need, without the documents."""
+        documents = list(documents)
+        term_keys = _terms_standing_for_entities(entities, documents)
         entities_of_doc: dict[str, list[Entity]] = defaultdict(list)
-        for entity in corpus.entities:
+        for entity in entities:
             for doc in dict.fromkeys([*entity.docs, *entity.parties_in, *(d for d, _ in entity.roles)]):
                 entities_of_doc[doc].append(entity)
-        findings_of_doc: dict[str, list] = defaultdict(list)
-        for finding in corpus.findings:
-            findings_of_doc[finding.doc].append(finding)
         return cls(
-            built={d.doc_id for d in corpus.documents},
+            built={doc for doc, _, _ in documents},
             term_keys=term_keys,
-            entities={e.key: e for e in corpus.entities},
+            entities={e.key: e for e in entities},
             entities_of_doc=entities_of_doc,
-            match_keys=_all_entity_keys(corpus, term_keys),
-            findings_of_doc=findings_of_doc,
-            eids_of_doc={d.doc_id: clause_eids(d) for d in corpus.documents},
+            match_keys=_all_entity_keys(entities, documents, term_keys),
+            findings_of_doc=defaultdict(list),
+            eids_of_doc=eids_of_doc,
         )
+
+    def for_document(self, doc: str, bearer_keys, targets, findings=None) -> DocumentContext:
+        """The part of the context one document's graph reads. ``bearer_keys``: the entity keys
+        its statements carry; ``targets``: the (document, label) its references point at;
+        ``findings``: its lint findings (by default those the context holds)."""
+        here = tuple(seen_from(e, doc) for e in self.entities_of_doc.get(doc, ()))
+        named = {e.key: e for e in here}
+        for key in sorted(set(bearer_keys)):
+            if key in self.entities:
+                named.setdefault(key, seen_from(self.entities[key], doc))
+        target_eids = {}
+        for target_doc, label in targets:
+            if target_doc != doc and target_doc in self.built and label is not None:
+                eid = self.eids_of_doc[target_doc].get(label)
+                if eid:
+                    target_eids[(target_doc, label)] = eid
+        return DocumentContext(
+            term_keys=self.term_keys.get(doc, {}),
+            entities=named,
+            entities_here=here,
+            match_keys={key: tuple(self.match_keys[key]) for key in named},
+            findings=tuple(self.findings_of_doc.get(doc, ()) if findings is None else findings),
+            target_eids=target_eids,
+        )
+
+
+def seen_from(entity: Entity, doc: str) -> Entity:
+    """The entity as one document's graph and pages see it: its roles, party and presence in
+    that document only (another document naming it does not change this one's outputs)."""
+    return dataclasses.replace(entity, roles=tuple(r for r in entity.roles if r[0] == doc),
+                               parties_in=(doc,) if doc in entity.parties_in else (),
+                               docs=(doc,) if doc in entity.docs else ())
+
+
+def document_context(document: Document, context: "CorpusContext | DocumentContext") -> DocumentContext:
+    if isinstance(context, DocumentContext):
+        return context
+    bearers = [k for d in document.deontics for k in (d.bearer_entity, d.counterparty_entity) if k]
+    targets = [(r.target_doc, r.target) for r in document.references if r.target and r.target_doc]
+    return context.for_document(document.doc_id, bearers, targets)
 
 
 def corpus_graphs(corpus: Corpus, *, with_ontology: bool = True) -> GraphParts:
@@ -214,7 +277,7 @@ def corpus_graphs(corpus: Corpus, *, with_ontology: bool = True) -> GraphParts:
     if with_ontology:
         parts.graphs[ONTOLOGY_GRAPH] = list(ontology_graph())
     context = CorpusContext.of(corpus)
-    parts.graphs[ENTITIES_GRAPH] = [_rdflib_triple(t) for t in _corpus_triples(corpus, context)]
+    parts.graphs[ENTITIES_GRAPH] = [_rdflib_triple(t) for t in _corpus_triples(corpus.entities, corpus_citations(corpus), context)]
     for document in corpus.documents:
         parts.graphs[document_graph_iri(document.doc_id)] = [
             _rdflib_triple(t) for t in _document_triples(document, context)
@@ -232,14 +295,44 @@ def corpus_dataset(corpus: Corpus, *, with_ontology: bool = True) -> Dataset:
     return dataset
 
 
-def document_nquads(document: Document, context: CorpusContext) -> str:
+def document_nquads(document: Document, context: "CorpusContext | DocumentContext") -> str:
     """One document's named graph as N-Quads text."""
     return _nquads(_document_triples(document, context), document_graph_iri(document.doc_id))
 
 
 def corpus_nquads(corpus: Corpus, context: CorpusContext) -> str:
     """The corpus graph (entities, outside authorities) as N-Quads text."""
-    return _nquads(_corpus_triples(corpus, context), ENTITIES_GRAPH)
+    return entities_nquads(corpus.entities, corpus_citations(corpus), context)
+
+
+def entities_nquads(entities, citations: "Citations", context: CorpusContext) -> str:
+    """The corpus graph from the entities and what the documents cite outside the corpus."""
+    return _nquads(_corpus_triples(entities, citations, context), ENTITIES_GRAPH)
+
+
+@dataclass
+class Citations:
+    """The outside authorities documents cite: act names, and provisions by name (the last one
+    seen of each name, as a corpus-wide dict would keep it)."""
+
+    authorities: set[str] = field(default_factory=set)
+    provisions: dict[str, "Provision"] = field(default_factory=dict)
+
+    def add(self, other: "Citations") -> None:
+        self.authorities |= other.authorities
+        self.provisions.update(other.provisions)
+
+
+def document_citations(document: Document) -> Citations:
+    return Citations(authorities={r.external for r in document.references if r.external},
+                     provisions={p.name: p for r in document.references for p in authority_provisions(r)})
+
+
+def corpus_citations(corpus: Corpus) -> Citations:
+    citations = Citations()
+    for document in corpus.documents:
+        citations.add(document_citations(document))
+    return citations
 
 
 def ontology_nquads() -> str:
@@ -361,7 +454,8 @@ class _Names:
         return iri
 
 
-def _document_triples(document: Document, context: CorpusContext) -> list[Triple]:
+def _document_triples(document: Document, context: "CorpusContext | DocumentContext") -> list[Triple]:
+    context = document_context(document, context)
     out = _Emitter()
     doc = document.doc_id
     doc_node = document_iri(doc)
@@ -375,9 +469,7 @@ def _document_triples(document: Document, context: CorpusContext) -> list[Triple
             return None
         if target_doc == doc:
             return clause_node.get(label)
-        if target_doc not in context.built:
-            return None
-        eid = context.eids_of_doc[target_doc].get(label)
+        eid = context.target_eids.get((target_doc, label))
         return document_iri(target_doc) + "/" + eid if eid else None
 
     # the graph itself: where it came from and what made it
@@ -436,7 +528,7 @@ def _document_triples(document: Document, context: CorpusContext) -> list[Triple
         out.add(node, CG.termText, _text(label))
         out.anchor(node, document, term.start, term.end)
         out.add(node, CG.definedIn, clause_node.get(term.defined_in))
-        entity = context.term_keys.get((doc, term.term))
+        entity = context.term_keys.get(term.term)
         if entity:
             out.add(node, CG.standsFor, entity_iri(entity))
         if term.definition_end > term.definition_start:
@@ -499,7 +591,7 @@ def _document_triples(document: Document, context: CorpusContext) -> list[Triple
             out.add(node, CG.matchKey, _text(match))
         return node
 
-    for entity in context.entities_of_doc.get(doc, ()):
+    for entity in context.entities_here:
         party_role(entity.key, entity.name)
 
     # obligations, prohibitions, permissions, rights, representations
@@ -563,7 +655,7 @@ def _document_triples(document: Document, context: CorpusContext) -> list[Triple
                     out.add(source, CG.citesAuthority, provision_node)
 
     # lint findings
-    for number, finding in enumerate(context.findings_of_doc.get(doc, ()), start=1):
+    for number, finding in enumerate(context.findings, start=1):
         node = names.mint(f"finding/{number}")
         out.add(node, RDF.type, CG.Finding)
         out.add(node, CG.inDocument, doc_node)
@@ -579,7 +671,7 @@ def _document_triples(document: Document, context: CorpusContext) -> list[Triple
     return out.triples
 
 
-def _corpus_triples(corpus: Corpus, context: CorpusContext) -> list[Triple]:
+def _corpus_triples(entities, citations: Citations, context: CorpusContext) -> list[Triple]:
     """Entities and outside authorities: one node each across the whole corpus."""
     out = _Emitter()
     graph_node = ENTITIES_GRAPH
@@ -587,7 +679,7 @@ def _corpus_triples(corpus: Corpus, context: CorpusContext) -> list[Triple]:
     out.add(graph_node, PROV.wasAttributedTo, AGENT)
     out.add(AGENT, RDF.type, PROV.SoftwareAgent)
     out.add(AGENT, RDFS.label, _text(f"clausegraph {__version__}"))
-    for entity in corpus.entities:
+    for entity in entities:
         node = entity_iri(entity.key)
         out.add(node, RDF.type, CG.Entity)
         out.add(node, CG.name, _text(entity.name))
@@ -602,13 +694,12 @@ def _corpus_triples(corpus: Corpus, context: CorpusContext) -> list[Triple]:
                 out.add(node, CG.appearsIn, document_iri(doc))
         for key in context.match_keys[entity.key]:
             out.add(node, CG.matchKey, _text(key))
-    authorities = sorted({r.external for d in corpus.documents for r in d.references if r.external})
-    for name in authorities:
+    for name in sorted(citations.authorities):
         node = authority_iri(name)
         out.add(node, RDF.type, CG.ExternalAuthority)
         out.add(node, CG.name, _text(name))
         out.add(node, RDFS.label, _text(name))
-    provisions = {p.name: p for d in corpus.documents for r in d.references for p in authority_provisions(r)}
+    provisions = citations.provisions
     for name in sorted(provisions):
         provision = provisions[name]
         node = authority_iri(name)
@@ -660,19 +751,20 @@ def authority_provisions(reference) -> list[Provision]:
     return list(out.values())
 
 
-def _all_entity_keys(corpus: Corpus, term_keys: dict[tuple[str, str], str]) -> dict[str, list[str]]:
+def _all_entity_keys(entities, documents, term_keys: dict[str, dict[str, str]]) -> dict[str, list[str]]:
     """Every match key of every entity: name, aliases, the words of its mentions, its defined terms."""
-    names: dict[str, list[str]] = {e.key: [e.name, *e.aliases] for e in corpus.entities}
-    for (_, term), key in term_keys.items():
-        names.setdefault(key, []).append(term)
-    for document in corpus.documents:
-        for mention in document.mentions:
+    names: dict[str, list[str]] = {e.key: [e.name, *e.aliases] for e in entities}
+    for terms in term_keys.values():
+        for term, key in terms.items():
+            names.setdefault(key, []).append(term)
+    for _, mentions, _ in documents:
+        for mention in mentions:
             names.setdefault(mention.entity, []).append(mention.text)
     return {key: sorted({k for k in map(match_key, words) if k}) for key, words in names.items()}
 
 
-def _terms_standing_for_entities(corpus: Corpus) -> dict[tuple[str, str], str]:
-    """(doc, term) → Entity.key for a defined term that names one entity of that document.
+def _terms_standing_for_entities(entities, documents) -> dict[str, dict[str, str]]:
+    """doc → term → Entity.key for a defined term that names one entity of that document.
 
     A term stands for an entity when the term is one of the entity's aliases (or the words of
     its mentions), or when its definition begins with the entity's name ("COMPANY": "The
@@ -680,24 +772,22 @@ def _terms_standing_for_entities(corpus: Corpus) -> dict[tuple[str, str], str]:
     for nothing: a missing edge is better than a wrong one.
     """
     mention_words: dict[str, set[str]] = defaultdict(set)
-    for document in corpus.documents:
-        for mention in document.mentions:
+    for _, mentions, _ in documents:
+        for mention in mentions:
             mention_words[mention.entity].add(match_key(mention.text))
     here_of: dict[str, list[Entity]] = defaultdict(list)
-    for entity in corpus.entities:
+    for entity in entities:
         for doc in dict.fromkeys([*entity.docs, *entity.parties_in]):
             here_of[doc].append(entity)
-    alias_keys = {e.key: {match_key(a) for a in (e.name, *e.aliases)} | mention_words[e.key] for e in corpus.entities}
-    name_keys = {e.key: match_key(e.name) for e in corpus.entities}
-    found: dict[tuple[str, str], str] = {}
-    for document in corpus.documents:
-        here = here_of.get(document.doc_id, [])
-        for term in document.terms:
-            key = match_key(term.term)
+    alias_keys = {e.key: {match_key(a) for a in (e.name, *e.aliases)} | mention_words[e.key] for e in entities}
+    name_keys = {e.key: match_key(e.name) for e in entities}
+    found: dict[str, dict[str, str]] = {}
+    for doc, _, terms in documents:
+        here = here_of.get(doc, [])
+        for term, key, definition in terms:
             by_alias = {e.key for e in here if key in alias_keys[e.key]}
-            definition = match_key(term.definition) + " "
             by_definition = {e.key for e in here if name_keys[e.key] and definition.startswith(name_keys[e.key] + " ")}
             candidates = by_alias or by_definition
             if len(candidates) == 1:
-                found[(document.doc_id, term.term)] = candidates.pop()
+                found.setdefault(doc, {})[term] = candidates.pop()
     return found

@@ -2,19 +2,135 @@
 
 Runs after every document is tagged, because a reference may point into another document
 and the same company is named in all four documents of the first corpus.
+
+Resolution works on each document's ``DocumentFacts`` (titles, mentions, the references that
+may cite another document: what is small), so that a build of thousands of documents keeps
+only these in memory; the few documents whose text is needed again (to find an entity's short
+form in them) are read back one at a time. Its result, a ``Resolution``, holds the entities
+and what changes in each document (``apply_resolution``), which the build applies as it
+writes each document.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
 
-from .model import Corpus, Document, Entity
+from .model import Corpus, Document, Entity, EntityKind, Mention
+from .store import match_key
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What corpus-wide resolution (and the corpus-wide indexes of ``rdf``) need of one document."""
+
+    doc_id: str
+    title: str | None
+    mentions: tuple[Mention, ...]
+    principals: frozenset[str]  # who the document is between (see _principals)
+    # (index in references, the cited instrument's name normalised, designator) of each
+    # reference that the tagger left without a target and that names what it cites
+    citations: tuple[tuple[int, str, str], ...]
+    bearer_keys: tuple[str, ...]  # the entity keys its statements' bearers and counterparties carry
+    # (term, its match key, the match key of its definition + " "), for terms standing for entities
+    terms: tuple[tuple[str, str, str], ...]
+    # Words that may end an entity's short form ("The Hartford", "CNA"): the only words of the
+    # text resolution looks at. Large, so the build keeps them on disk (None in memory).
+    capitalised: frozenset[str] | None = field(default=None, compare=False)
+
+
+def _title_key(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def document_facts(document: Document) -> DocumentFacts:
+    citations = tuple((index, _title_key(ref.external), ref.designator)
+                      for index, ref in enumerate(document.references) if ref.target is None and ref.designator)
+    bearers = {k for d in document.deontics for k in (d.bearer_entity, d.counterparty_entity) if k}
+    return DocumentFacts(
+        doc_id=document.doc_id,
+        title=document.title,
+        mentions=document.mentions,
+        principals=frozenset(_principals(document)),
+        citations=citations,
+        bearer_keys=tuple(sorted(bearers)),
+        terms=term_facts(document),
+        capitalised=frozenset(w for w in re.findall(r"[\w&]+", document.clean) if w[:1].isupper()),
+    )
+
+
+def term_facts(document: Document) -> tuple[tuple[str, str, str], ...]:
+    """(term, its match key, the match key of its definition + " ") of each defined term."""
+    return tuple((t.term, match_key(t.term), match_key(t.definition) + " ") for t in document.terms)
+
+
+@dataclass(frozen=True)
+class DocumentResolution:
+    """What resolution changes in one document."""
+
+    retargeted: tuple[tuple[int, str, str], ...] = ()  # (index in references, target label, target doc)
+    added: tuple[Mention, ...] = ()  # short forms of entities named elsewhere, found in its text
+    keys: tuple[tuple[str, str], ...] = ()  # document-level entity key → the corpus's
+
+
+@dataclass
+class Resolution:
+    entities: tuple[Entity, ...]
+    documents: dict[str, DocumentResolution]
+    mentions: dict[str, tuple[Mention, ...]]  # each document's mentions, resolved (added ones in place)
+
+
+def apply_resolution(document: Document, resolution: DocumentResolution) -> Document:
+    """The document as resolution leaves it: references retargeted, short forms added, keys final."""
+    references = list(document.references)
+    for index, target, target_doc in resolution.retargeted:
+        references[index] = dataclasses.replace(references[index], target=target, target_doc=target_doc, external=None)
+    mentions = document.mentions
+    if resolution.added:
+        mentions = tuple(sorted(mentions + resolution.added, key=lambda m: m.start))
+    final = dict(resolution.keys)
+
+    def to_final(local: str | None) -> str | None:
+        return final.get(local, local) if local else local
+
+    return dataclasses.replace(
+        document,
+        references=tuple(references),
+        mentions=tuple(dataclasses.replace(m, entity=to_final(m.entity)) for m in mentions),
+        deontics=tuple(
+            dataclasses.replace(x, bearer_entity=to_final(x.bearer_entity), counterparty_entity=to_final(x.counterparty_entity))
+            for x in document.deontics
+        ),
+    )
 
 
 def resolve_corpus(documents: list[Document]) -> Corpus:
-    documents = resolve_references(documents)
-    documents, entities = resolve_entities(documents)
-    return Corpus(documents=tuple(documents), entities=tuple(entities))
+    """The documents resolved together, in memory."""
+    facts = [document_facts(d) for d in documents]
+    by_id = {d.doc_id: d for d in documents}
+    resolution = resolve(facts, clause_labels=lambda doc: {c.label for c in by_id[doc].clauses},
+                         document=by_id.__getitem__)
+    return Corpus(documents=tuple(apply_resolution(d, resolution.documents[d.doc_id]) for d in documents),
+                  entities=resolution.entities)
+
+
+def resolve(facts: list[DocumentFacts], *, clause_labels: Callable[[str], set[str]],
+            document: Callable[[str], Document], capitalised: Callable[[str], frozenset[str]] | None = None) -> Resolution:
+    """Resolve the corpus from its documents' facts. ``clause_labels(doc)``: the labels of a
+    document's clauses (asked only of documents another one cites by title); ``document(doc)``:
+    the document itself (asked only of those where an entity's short form may occur);
+    ``capitalised(doc)``: its ``DocumentFacts.capitalised`` where the facts do not hold them."""
+    retargeted = _retarget_references(facts, clause_labels)
+    entities, added, keys, mentions = _resolve_entities(facts, document, capitalised)
+    return Resolution(
+        entities=tuple(entities),
+        documents={f.doc_id: DocumentResolution(retargeted.get(f.doc_id, ()), added.get(f.doc_id, ()), keys[f.doc_id])
+                   for f in facts},
+        mentions=mentions,
+    )
 
 
 # --- references (owned by the cross-reference work) -----------------------------------------
@@ -27,31 +143,41 @@ def resolve_references(documents: list[Document]) -> list[Document]:
     Agreement") with that instrument's name in ``external``. When a document of the corpus has
     that title and a clause with the cited label, the reference points there instead.
     """
-    by_title: dict[str, Document] = {}
-    for document in documents:
-        if document.title:
-            by_title.setdefault(" ".join(document.title.split()).casefold(), document)
+    by_id = {d.doc_id: d for d in documents}
+    retargeted = _retarget_references([document_facts(d) for d in documents],
+                                      lambda doc: {c.label for c in by_id[doc].clauses})
+    return [apply_resolution(d, DocumentResolution(retargeted=retargeted.get(d.doc_id, ()))) for d in documents]
+
+
+def _retarget_references(facts: list[DocumentFacts], clause_labels: Callable[[str], set[str]]) -> dict[str, tuple]:
+    """``resolve_references`` on the documents' facts: per document, (index in its references,
+    target label, target document) of each reference that points into another document."""
+    by_title: dict[str, str] = {}
+    for f in facts:
+        if f.title:
+            by_title.setdefault(_title_key(f.title), f.doc_id)
     if not by_title:
-        return list(documents)
+        return {}
     # A title names a kind of instrument ("Indenture"), not one instrument: the other document
     # must also be between a party this document names, or a Credit Suisse note's "Section 2.02
     # of the Indenture" would land in another issuer's indenture.
-    parties = {d.doc_id: _principals(d) for d in documents}
-    named = {d.doc_id: {m.entity for m in d.mentions} for d in documents}
-    resolved = []
-    for document in documents:
-        references = []
-        for ref in document.references:
-            other = by_title.get(" ".join((ref.external or "").split()).casefold())
-            label = ref.designator
-            if other is not None and not parties[other.doc_id] & named[document.doc_id]:
-                other = None
-            if ref.target is None and other is not None and other.doc_id != document.doc_id and label:
-                if other.clause(label) is not None:
-                    ref = dataclasses.replace(ref, target=label, target_doc=other.doc_id, external=None)
-            references.append(ref)
-        resolved.append(dataclasses.replace(document, references=tuple(references)))
-    return resolved
+    parties = {f.doc_id: f.principals for f in facts}
+    labels: dict[str, set[str]] = {}  # read once per cited document
+    retargeted: dict[str, tuple] = {}
+    for f in facts:
+        named = {m.entity for m in f.mentions}
+        found = []
+        for index, cited, label in f.citations:
+            other = by_title.get(cited)
+            if other is None or other == f.doc_id or not parties[other] & named:
+                continue
+            if other not in labels:
+                labels[other] = clause_labels(other)
+            if label in labels[other]:
+                found.append((index, label, other))
+        if found:
+            retargeted[f.doc_id] = tuple(found)
+    return retargeted
 
 
 def _principals(document: Document) -> set[str]:
@@ -65,6 +191,17 @@ def _principals(document: Document) -> set[str]:
 
 
 def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[Entity]]:
+    """One Entity per real-world organisation or person across all documents (see
+    ``_resolve_entities``); the documents with their mentions and bearers rewritten."""
+    by_id = {d.doc_id: d for d in documents}
+    entities, added, keys, _ = _resolve_entities([document_facts(d) for d in documents], by_id.__getitem__)
+    resolved = [apply_resolution(d, DocumentResolution(added=added.get(d.doc_id, ()), keys=keys[d.doc_id]))
+                for d in documents]
+    return resolved, entities
+
+
+def _resolve_entities(facts: list[DocumentFacts], document: Callable[[str], Document],
+                      capitalised: Callable[[str], frozenset[str]] | None = None):
     """One Entity per real-world organisation or person across all documents.
 
     Mentions arrive keyed by their document-level name key (``tagging.entities``). Here the
@@ -74,11 +211,10 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
     forms ("The Hartford", "CNA") of an entity named elsewhere are linked in every document.
     The entity's ``name`` is its most frequent spelling (mixed case preferred); mentions
     and obligation bearers are rewritten to the final keys.
-    """
-    import re
-    from collections import Counter
 
-    from .model import EntityKind, Mention
+    Returns the entities (sorted by key) and, per document, the short-form mentions added,
+    the map of its keys to the final ones, and its resolved mentions.
+    """
 
     def norm(name: str) -> str:  # the same key as tagging.entities.normalise_name
         text = name.lower().replace("&", " and ")
@@ -111,7 +247,7 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
         return k
 
     kinds: dict[str, Counter] = {}
-    for d in documents:
+    for d in facts:
         for m in d.mentions:
             find(m.entity)
             kinds.setdefault(m.entity, Counter())[m.kind] += 1
@@ -137,7 +273,7 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
 
     # Distinctive short forms of organisations, linked in documents that do not name them.
     shorts: dict[str, set[str]] = {}
-    for d in documents:
+    for d in facts:
         for m in d.mentions:
             if m.kind is EntityKind.PERSON or m.form != "name":
                 continue
@@ -153,24 +289,27 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
     # word that must occur in a document for the form to occur: each document is then searched
     # for the forms its own words allow, not for every form of the corpus.
     first_mention: dict[str, Mention] = {}
-    for d in documents:
+    for d in facts:
         for m in d.mentions:
             first_mention.setdefault(find(m.entity), m)
     forms_by_word: dict[str, list[str]] = {}
     for form, owners in shorts.items():
         if len(owners) == 1:
             forms_by_word.setdefault(form.split()[-1], []).append(form)
-    documents = list(documents)
-    for index, d in enumerate(documents):
-        present = {find(m.entity) for m in d.mentions}
+    added_of: dict[str, tuple[Mention, ...]] = {}
+    mentions_of: dict[str, tuple[Mention, ...]] = {d.doc_id: d.mentions for d in facts}
+    for f in facts if forms_by_word else ():
+        present = {find(m.entity) for m in f.mentions}
+        words = f.capitalised if f.capitalised is not None else capitalised(f.doc_id)
+        forms = [form for word in words & forms_by_word.keys() for form in forms_by_word[word]
+                 if next(iter(shorts[form])) not in present]
+        if not forms:
+            continue
+        d = document(f.doc_id)  # read back only where a short form may occur
         taken = [(m.start, m.end) for m in d.mentions]
         added = []
-        words_here = set(re.findall(r"[\w&]+", d.clean)) & forms_by_word.keys()
-        for form in sorted(f for word in words_here for f in forms_by_word[word]):
-            owners = shorts[form]
-            if next(iter(owners)) in present:
-                continue
-            owner = next(iter(owners))
+        for form in sorted(forms):
+            owner = next(iter(shorts[form]))
             sample = first_mention[owner]
             for hit in re.finditer(r"(?<![\w&])" + re.escape(form) + r"(?![\w&])(?!\s+[A-Z][a-z])", d.clean):
                 start, end = d.source_span(hit.start(), hit.end())
@@ -181,13 +320,15 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
                     Mention(entity=owner, doc=d.doc_id, clause=clause.label if clause else "", start=start, end=end,
                             text=d.source[start:end], name=sample.name, kind=sample.kind, form="short")
                 )
+        del d
         if added:
-            documents[index] = dataclasses.replace(d, mentions=tuple(sorted(d.mentions + tuple(added), key=lambda m: m.start)))
+            added_of[f.doc_id] = tuple(added)
+            mentions_of[f.doc_id] = tuple(sorted(f.mentions + tuple(added), key=lambda m: m.start))
 
     # The entity's name: the spelling used most (compared without case), written in mixed case.
     spellings: dict[str, Counter] = {}
-    for d in documents:
-        for m in d.mentions:
+    for mentions in mentions_of.values():
+        for m in mentions:
             if m.form == "name":
                 spellings.setdefault(find(m.entity), Counter())[m.name] += 1
     final_key: dict[str, str] = {}
@@ -206,8 +347,8 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
         final_key[root] = norm(names[root])
 
     entities: dict[str, dict] = {}
-    for d in documents:
-        for m in d.mentions:
+    for doc, mentions in mentions_of.items():
+        for m in mentions:
             key = final_key[find(m.entity)]
             # aliases, roles and titles in first-seen order, each once (dicts as ordered sets)
             e = entities.setdefault(key, {"kinds": Counter(), "aliases": {}, "roles": {}, "parties": set(), "docs": set(), "titles": {}})
@@ -216,10 +357,10 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
             if text != names[find(m.entity)]:
                 e["aliases"].setdefault(text)
             for role in m.roles:
-                e["roles"].setdefault((d.doc_id, role))
+                e["roles"].setdefault((doc, role))
             if m.party:
-                e["parties"].add(d.doc_id)
-            e["docs"].add(d.doc_id)
+                e["parties"].add(doc)
+            e["docs"].add(doc)
             for title in m.titles:
                 e["titles"].setdefault(title)
     root_of_key: dict[str, str] = {}
@@ -239,18 +380,15 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
         for key, e in entities.items()
     ]
 
-    rewritten = []
-    for d in documents:
-        def to_final(local: str | None) -> str | None:
-            return final_key[find(local)] if local and local in parent else local
-
-        mentions = tuple(dataclasses.replace(m, entity=to_final(m.entity)) for m in d.mentions)
-        deontics = tuple(
-            dataclasses.replace(x, bearer_entity=to_final(x.bearer_entity), counterparty_entity=to_final(x.counterparty_entity))
-            for x in d.deontics
-        )
-        rewritten.append(dataclasses.replace(d, mentions=mentions, deontics=deontics))
-    return rewritten, sorted(result, key=lambda e: e.key)
+    keys: dict[str, tuple[tuple[str, str], ...]] = {}
+    resolved: dict[str, tuple[Mention, ...]] = {}
+    for f in facts:
+        local = {m.entity for m in mentions_of[f.doc_id]} | set(f.bearer_keys)
+        final = {k: final_key[find(k)] for k in sorted(local) if k in parent}
+        keys[f.doc_id] = tuple(final.items())
+        resolved[f.doc_id] = tuple(dataclasses.replace(m, entity=final[m.entity]) for m in mentions_of[f.doc_id])
+    return sorted(result, key=lambda e: e.key), added_of, keys, resolved
 
 
-__all__ = ["resolve_corpus", "dataclasses"]
+__all__ = ["DocumentFacts", "DocumentResolution", "Resolution", "apply_resolution", "document_facts", "resolve",
+           "resolve_corpus", "resolve_entities", "resolve_references", "term_facts"]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import lru_cache
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
@@ -317,6 +318,99 @@ def update_store(folder: Path, previous: Path, stale: Iterable[str], added: Iter
         del store
 
 
+class BulkLoader:
+    """A new ``folder/store`` filled from N-Quads as a build writes them, one graph at a time, in
+    a thread of its own (Oxigraph releases the GIL while it loads), so that loading overlaps
+    with making the next graphs. ``add`` takes a file's path or N-Quads text; ``finish`` waits,
+    compacts the store and writes the formats asked for, like ``load_store``."""
+
+    def __init__(self, folder: Path):
+        import queue
+        import threading
+
+        store_path = folder / STORE_DIR
+        if store_path.exists():
+            shutil.rmtree(store_path)
+        self.store = ox.Store(str(store_path))
+        self.queue: "queue.Queue[Path | str | None]" = queue.Queue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="clausegraph-store", daemon=True)
+        self.thread.start()
+
+    def add(self, source: "Path | str") -> None:
+        self.queue.put(source)
+
+    def wait(self) -> None:
+        """Every graph added so far is in the store (their files may be removed)."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _load(self) -> None:
+        while (source := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                if isinstance(source, Path):
+                    self.store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+                else:
+                    self.store.bulk_load(input=source.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            except BaseException as exc:  # raised again by wait(), in the build's thread
+                self.error = exc
+
+    def finish(self, folder: Path, formats: Iterable[str]) -> int:
+        if self.thread.is_alive():
+            self.wait()
+        try:
+            self.store.flush()
+            self.store.optimize()
+            return _finish_store(self.store, folder, formats)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the store (RocksDB's files), finished or not."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        self.store = None
+
+
+# TriG and JSON-LD of one named graph at a time, so that a build writes these files from the
+# graphs it keeps or makes (``dataset_blocks``) rather than serialising the whole store again.
+JSONLD_HEAD = '{"@context": ' + __import__("json").dumps(dict(PREFIXES)) + ',\n "@graph": ['
+JSONLD_SEPARATOR, JSONLD_FIRST, JSONLD_TAIL = ",\n  ", "\n  ", "\n ]}\n"
+
+
+def trig_head() -> bytes:
+    """The prefixes that open dataset.trig (each graph's block is written without them)."""
+    return "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in PREFIXES.items()).encode("utf-8")
+
+
+def dataset_blocks(graph_iri: str, nquads: str, formats: Iterable[str]) -> dict[str, bytes]:
+    """One graph's block of dataset.trig (``"trig"``) and of dataset.jsonld (``"jsonld"``), as
+    ``formats`` asks, from its N-Quads: the files are their blocks joined (``JSONLD_*``)."""
+    import json
+
+    formats = set(formats)
+    blocks: dict[str, bytes] = {}
+    if not formats & {"trig", "jsonld"}:
+        return blocks
+    graph = ox.Store()  # in memory: Oxigraph's own serializers, as for the whole store
+    graph.load(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    if "trig" in formats:
+        text = graph.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        while text.startswith(b"@prefix "):  # the directives, in an order of Oxigraph's: trig_head's instead
+            text = text[text.index(b"\n") + 1:]
+        blocks["trig"] = text
+    if "jsonld" in formats:
+        expanded = json.loads(graph.dump(format=ox.RdfFormat.JSON_LD, from_graph=ox.NamedNode(graph_iri)) or b"[]")
+        block = {"@id": _compact_iri(graph_iri), "@graph": [_compact(node) for node in expanded]}
+        blocks["jsonld"] = json.dumps(block, ensure_ascii=False).encode("utf-8")
+    return blocks
+
+
 def _finish_store(store: "ox.Store", folder: Path, formats: Iterable[str]) -> int:
     """The number of quads, and the dataset files ``formats`` asks for besides dataset.nq."""
     count = len(store)
@@ -370,6 +464,7 @@ def _write_jsonld(store: "ox.Store", path: Path) -> None:
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
+@lru_cache(maxsize=1 << 16)  # the same predicates and classes, over and over
 def _compact_iri(iri: str) -> str:
     for prefix, base in _PREFIX_ORDER:
         if iri.startswith(base):
@@ -385,6 +480,8 @@ def _compact(value):
         return [_compact(v) for v in value]
     if not isinstance(value, dict):
         return value
+    if len(value) == 1 and "@value" in value:
+        return value  # a plain string: nothing to compact (most values)
     out = {}
     for key, item in value.items():
         if key in ("@id", "@type") and isinstance(item, (str, list)):

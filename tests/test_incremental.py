@@ -3,6 +3,8 @@ again; a removed document's named graph and pages go; the outputs equal a build 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import clausegraph.build as build_module
@@ -24,13 +26,13 @@ TEXTS = {
 def processed(monkeypatch):
     """The files the per-document stage actually processed (cache misses), in order."""
     seen: list[str] = []
-    real = build_module.process_to_bytes
+    real = build_module.process_document
 
-    def counting(path, content=None):
-        seen.append(path.rsplit("/", 1)[-1])
-        return real(path, content)
+    def counting(path):
+        seen.append(path.name)
+        return real(path)
 
-    monkeypatch.setattr(build_module, "process_to_bytes", counting)
+    monkeypatch.setattr(build_module, "process_document", counting)
     return seen
 
 
@@ -151,3 +153,108 @@ def test_progress_bar_counts_documents_words_and_time_left(tmp_path, capsys):
     build([corpus], out, jobs=1, progress=True)
     drawn = capsys.readouterr().err
     assert "3/3 documents" in drawn and "words/s" in drawn and "left]" in drawn
+
+
+# A corpus whose documents depend on each other: "credit" cites Section 2 of "pledge" (the
+# reference, its tip in the reader and pledge's "referred to by" come from the other document),
+# and both name Acme Holdings, Inc.
+LINKED = dict(
+    TEXTS,
+    pledge='PLEDGE AGREEMENT\n\nThis Pledge Agreement is made by Acme Holdings, Inc. (the "Pledgor").\n\n'
+           "1. Pledge. Acme Holdings, Inc. pledges the shares.\n\n2. Delivery. The Pledgor shall deliver the shares.\n",
+    credit='CREDIT AGREEMENT\n\nThis Credit Agreement is made between Acme Holdings, Inc. (the "Borrower") and '
+           'Beta Bank, N.A. (the "Lender").\n\n1. Loan. The Lender shall lend the Borrower the Amount.\n\n'
+           "2. Shares. The Borrower shall deliver the shares under Section 2 of the Pledge Agreement.\n",
+    guaranty="GUARANTY\n\n1. Address. Notices to Beta Bank, N.A. go to its office.\n\n2. Copies. The Lender may "
+           "ask for copies under Section 1.\n",
+)
+
+
+def build_files(out) -> dict[str, bytes]:
+    """Every file of the build ``out`` shows (pages, records), but the store and dataset files."""
+    from clausegraph.store import current_build
+
+    root = current_build(out)
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.parts[len(root.parts)] != "store" and not p.name.startswith(("dataset.", "pieces."))}
+
+
+def dataset_quads(out, name: str) -> set[str]:
+    """The quads of one dataset file, the ontology graph left out (its blank nodes differ per build)."""
+    import pyoxigraph as ox
+
+    from clausegraph.store import current_build
+
+    formats = {"dataset.nq": ox.RdfFormat.N_QUADS, "dataset.trig": ox.RdfFormat.TRIG, "dataset.jsonld": ox.RdfFormat.JSON_LD}
+    return {str(q) for q in ox.parse(path=str(current_build(out) / name), format=formats[name])
+            if q.graph_name.value != "https://w3id.org/clausegraph/ontology"}
+
+
+def test_an_incremental_rebuild_gives_what_a_clean_build_gives(tmp_path, processed):
+    """Change the cited document: only it is processed again; the citing one's outputs are made
+    again (its page shows the cited clause's words), the others are kept from the previous build
+    (hard links), which stays as it was; and every page, record and quad is that of a clean build
+    (made here in worker processes)."""
+    import os
+
+    from clausegraph.store import current_build
+
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, LINKED)
+    build([corpus], out, jobs=1)
+    previous = current_build(out)
+    assert "refers to pledge: 2: Delivery" in (out / "docs" / "credit" / "reader.html").read_text()
+    before = build_files(out)
+
+    write_corpus(corpus, dict(LINKED, pledge=LINKED["pledge"].replace("2. Delivery.", "2. Delivery of Shares.")))
+    processed.clear()
+    build([corpus], out, jobs=1)
+    assert processed == ["pledge.txt"]
+    assert current_build(out) != previous
+    assert {str(p.relative_to(previous)): p.read_bytes() for p in sorted(previous.rglob("*")) if p.is_file()
+            and p.parts[len(previous.parts)] != "store" and not p.name.startswith(("dataset.", "pieces."))} == before
+    assert "refers to pledge: 2: Delivery of Shares" in (out / "docs" / "credit" / "reader.html").read_text()
+
+    def same_file(doc: str) -> bool:
+        return os.stat(previous / "docs" / doc / "reader.html").st_ino == os.stat(out / "docs" / doc / "reader.html").st_ino
+
+    assert same_file("lease") and same_file("services") and same_file("guaranty")
+    assert not same_file("credit") and not same_file("pledge")
+
+    clean = tmp_path / "clean"
+    assert build([corpus], clean, jobs=2, cache=False).ok
+    assert build_files(out) == build_files(clean)
+    for name in ("dataset.nq", "dataset.trig", "dataset.jsonld"):
+        assert dataset_quads(out, name) == dataset_quads(clean, name), name
+    assert store_lines(out) == store_lines(clean)
+
+
+def test_a_new_document_naming_a_known_entity_leaves_the_others_outputs(tmp_path, processed):
+    """A document added that names Beta Bank, N.A. as the others do: the entity now appears in
+    one more document, which changes nothing in the others' graphs and pages — they are kept
+    (hard links to the previous build's files), and the build is that of a clean one."""
+    import os
+
+    from clausegraph.store import current_build
+
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    write_corpus(corpus, LINKED)
+    build([corpus], out, jobs=1)
+    previous = current_build(out)
+    escrow = ("ESCROW AGREEMENT\n\n1. Escrow. Beta Bank, N.A. holds the deposit.\n\n"
+              "2. Release. Beta Bank, N.A. shall release the deposit under Section 1.\n")
+    write_corpus(corpus, dict(LINKED, escrow=escrow))
+    processed.clear()
+    build([corpus], out, jobs=1)
+    assert processed == ["escrow.txt"]
+    entities = json.loads((out / "entities.json").read_text())
+    bank = next(e for e in entities if e["name"].startswith("Beta Bank"))
+    assert {"credit", "escrow"} <= set(bank["docs"])
+    for doc in ("credit", "guaranty", "lease"):
+        for page in ("reader.html", "network.html"):
+            assert os.stat(previous / "docs" / doc / page).st_ino == os.stat(out / "docs" / doc / page).st_ino, doc
+
+    clean = tmp_path / "clean"
+    assert build([corpus], clean, jobs=1, cache=False).ok
+    assert build_files(out) == build_files(clean)
+    assert dataset_quads(out, "dataset.nq") == dataset_quads(clean, "dataset.nq")

@@ -289,23 +289,37 @@ def _add_conditions(graph: Graph, doc: DocOutputs, cid) -> None:
 
 def corpus_graph(outputs: Outputs) -> Graph:
     """Every document, one node per section; parties and authorities shared across documents."""
+    return merge_parts([(doc.doc, doc.title, doc.kind) for doc in outputs.documents],
+                       [corpus_part(outputs, doc) for doc in outputs.documents])
+
+
+def corpus_part(outputs: Outputs, doc: DocOutputs) -> Graph:
+    """One document's share of the corpus network: its sections, parties and authorities
+    (``outputs`` needs only this document and its entities)."""
+    reader = doc_page(doc.doc, READER, from_doc=None)
+    part = aggregate(document_graph(outputs, doc, prefix=f"{doc.doc}/", reader=reader), keep_terms=False,
+                     by_heading=True)
+    for node in part.nodes.values():
+        if node.type == "clause" and node.parent is None:
+            node.parent = f"d:{doc.doc}"
+    return part
+
+
+def merge_parts(documents: list[tuple[str, str | None, str]], parts: list[Graph]) -> Graph:
+    """The corpus network from each document's (id, title, kind) and ``corpus_part``, in corpus
+    order: a node that several documents share (a party) is the first document's."""
     graph = Graph(title="Corpus")
-    for doc in outputs.documents:
-        graph.add_node(Node(id=f"d:{doc.doc}", type="document", label=doc.doc,
-                            title=f"{doc.title or doc.doc} ({doc.kind})", text=f"{doc.title or ''}\n{doc.kind}",
-                            reader=doc_page(doc.doc, READER, from_doc=None), meta={"doc": doc.doc}))
-        reader = doc_page(doc.doc, READER, from_doc=None)
-        part = aggregate(document_graph(outputs, doc, prefix=f"{doc.doc}/", reader=reader), keep_terms=False,
-                         by_heading=True)
+    for (doc, title, kind), part in zip(documents, parts):
+        graph.add_node(Node(id=f"d:{doc}", type="document", label=doc,
+                            title=f"{title or doc} ({kind})", text=f"{title or ''}\n{kind}",
+                            reader=doc_page(doc, READER, from_doc=None), meta={"doc": doc}))
         for node in part.nodes.values():
-            if node.type == "clause" and node.parent is None:
-                node.parent = f"d:{doc.doc}"
             graph.add_node(node)
         for edge in part.edges.values():
             graph.add_edge(edge.source, edge.target, edge.type, edge.count)
         for node in part.nodes.values():
-            if node.parent == f"d:{doc.doc}":
-                graph.add_edge(f"d:{doc.doc}", node.id, "contains")
+            if node.parent == f"d:{doc}":
+                graph.add_edge(f"d:{doc}", node.id, "contains")
     graph.aggregated = True
     return graph
 

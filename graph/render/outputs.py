@@ -83,13 +83,14 @@ def load_outputs(folder: Path) -> Outputs:
     if not manifest_path.exists():
         raise StoreError(f"{folder}: no manifest.json: run `clausegraph build` first")
     manifest = _read_json(manifest_path)
-    documents = tuple(_load_document(folder / "docs" / row["doc"], row) for row in manifest.get("documents", []))
+    documents = tuple(load_document(folder / "docs" / row["doc"], row) for row in manifest.get("documents", []))
     entities = tuple(_record(Entity, row) for row in _read_json_or_empty(folder / "entities.json"))
     findings = tuple(_record(Finding, row) for row in _read_json_or_empty(folder / "lint.json"))
     return Outputs(folder=folder, documents=documents, entities=entities, findings=findings)
 
 
-def _load_document(folder: Path, row: dict) -> DocOutputs:
+def load_document(folder: Path, row: dict) -> DocOutputs:
+    """One document's folder under docs/, with its row of manifest.json."""
     source_path = folder / "source.txt"
     if not source_path.exists():
         raise StoreError(f"{source_path}: missing: the outputs are incomplete, rebuild them")
