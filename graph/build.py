@@ -496,17 +496,28 @@ def _execute_dask(todo: list[tuple[Path, str | None]], address: str):
     except (OSError, TimeoutError) as exc:
         raise ClauseGraphError(f"--executor dask://{address}: cannot reach the Dask scheduler ({exc})") from exc
     try:
-        futures = {}
-        for path, key in todo:
-            future = client.submit(process_to_bytes, str(path), path.read_bytes(), pure=False)
-            futures[future] = (path, key)
-        for future in dask_completed(list(futures)):
-            path, key = futures[future]
+        # A bounded window of tasks in flight, each result released once taken: the files' bytes
+        # and the pickled Documents on the cluster stay a few documents' worth, not the corpus.
+        window = 2 * max(1, sum(client.nthreads().values()))
+        waiting, running, owners = iter(todo), dask_completed(), {}
+
+        def submit_next() -> None:
+            for path, key in waiting:
+                future = client.submit(process_to_bytes, str(path), path.read_bytes(), pure=False)
+                owners[future.key] = (path, key)
+                running.add(future)
+                return
+
+        for _ in range(window):
+            submit_next()
+        for future in running:
+            path, key = owners.pop(future.key)
             _, data, error = future.result()
+            future.release()
+            submit_next()
             yield path, key, data, error
     finally:
         client.close()
-
 
 
 def _store_document(document: Document, folder: Path, key: str, data: bytes | None = None) -> DocumentEntry:

@@ -57,3 +57,24 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path):
     write_corpus(corpus, {"loan": TEXTS["loan"]})
     with pytest.raises(ClauseGraphError, match="cannot reach the Dask scheduler"):
         build([corpus], tmp_path / "out", executor="dask://127.0.0.1:9", cache=False)
+
+
+def test_the_cluster_holds_a_bounded_window_of_documents(tmp_path, cluster):
+    """Tasks go out a few at a time and each result is released once taken: the cluster holds a
+    window of documents (2 per worker thread), not the corpus."""
+    from clausegraph.build import _execute_dask
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for n in range(12):
+        (corpus / f"doc{n}.txt").write_text(TEXTS["loan"].replace("Borrower", f"Borrower{n}"), encoding="utf-8")
+    todo = [(path, None) for path in sorted(corpus.iterdir())]
+    window = 2 * 2  # two workers of one thread each
+    with distributed.Client(cluster.scheduler_address) as observer:
+        held = []
+        results = _execute_dask(todo, cluster.scheduler_address)
+        for path, key, data, error in results:
+            assert error is None and data is not None
+            held.append(observer.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)))
+    assert len(held) == 12
+    assert max(held) <= window, held
