@@ -292,9 +292,10 @@ def evaluate(only: list[str] | None = None) -> tuple[list[DocScores], dict]:
     out = Path(tempfile.mkdtemp(prefix="clausegraph-accuracy-"))
     try:
         report = build(sorted(sources.values()), out / "outputs")
+        # the report reads its documents back from the build's folder: read them before it goes
+        built = {d.doc_id: d for d in report.corpus.documents} if report.corpus else {}
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    built = {d.doc_id: d for d in report.corpus.documents} if report.corpus else {}
     results = []
     for doc in sorted(docs):
         scores = DocScores(doc)
