@@ -292,8 +292,9 @@ def evaluate(only: list[str] | None = None) -> tuple[list[DocScores], dict]:
     out = Path(tempfile.mkdtemp(prefix="clausegraph-accuracy-"))
     try:
         report = build(sorted(sources.values()), out / "outputs")
-        # the report reads its documents back from the build's folder: read them before it goes
-        built = {d.doc_id: d for d in report.corpus.documents} if report.corpus else {}
+        # the report reads its documents back from the build's folder: read them (once) before it goes
+        corpus = report.corpus
+        built = {d.doc_id: d for d in corpus.documents} if corpus else {}
     finally:
         shutil.rmtree(out, ignore_errors=True)
     results = []
@@ -317,7 +318,7 @@ def evaluate(only: list[str] | None = None) -> tuple[list[DocScores], dict]:
         if "obligations" in files:
             score_obligations(document, load("obligations"), scores)
         if "parties" in files:
-            score_parties(document, report.corpus, load("parties"), scores)
+            score_parties(document, corpus, load("parties"), scores)
         top = [c.label for c in document.clauses if c.parent is None]
         gold_top = (load("clauses-sample")["top"] if "clauses-sample" in files
                     else [g["label"] for g in load("clauses") if g["parent"] is None] if "clauses" in files else [])
