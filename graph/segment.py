@@ -90,7 +90,6 @@ _ATTACHMENT = re.compile(
 _SUB_ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\s+\S"
 )
-_SUB_ATTACHMENT_CITED = re.compile(r"\b(?P<kw>Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\b", re.I)
 _CLOSING = re.compile(
     r"^(?:IN\s+(?:WITNESS|TESTIMONY)(?:\s+WHEREOF|,)|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
     r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth)|"
@@ -365,9 +364,6 @@ def _structural(
 ) -> _Tree:
     tree = _Tree(clean, part_readings)
     lines = clean.lines
-    cited_parts = Counter(
-        f"{m.group('kw').capitalize()} {m.group('id')}" for m in _SUB_ATTACHMENT_CITED.finditer(clean.text)
-    ) if numbered else Counter()
     displaced = _displaced_items(lines) if numbered else set()
     tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
     after_orphan = moved_list = False
@@ -453,7 +449,7 @@ def _structural(
             handled = True
         elif (
             numbered and line.gap is not Gap.NONE and (att := tree.attachment()) is not None
-            and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(att, sub, cited_parts)
+            and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(tree, att, sub)
         ):
             # "Exhibit C-1 Former Labs …" inside Exhibit C, which the body cites by that name:
             # a part of the attachment, labelled as the document names it.
@@ -741,14 +737,19 @@ def _new_attachment(tree: _Tree, m: re.Match, at: int) -> bool:
 _ATTACHMENT_CITED = re.compile(r"\b(?:Annex|Schedule|Exhibit|Appendix)\s+[A-Z0-9]{1,4}(?:[.\-]\d{1,2})?(?![\w\-])", re.I)
 
 
-def _cited_only_inside(tree: _Tree, name: str, body_end: int, opened: int, at: int) -> bool:
-    """Is ``name`` ("Schedule A") cited in the open attachment (source offsets ``opened`` to
-    ``at``) and nowhere in the document's body (before ``body_end``, its first attachment)?"""
-    if tree.citations is None:  # every attachment citation of the document, found once
+def _citations(tree: _Tree) -> dict[str, list[int]]:
+    """Every attachment citation of the document ("exhibit c-1" -> source offsets), found once."""
+    if tree.citations is None:
         tree.citations = {}
         for m in _ATTACHMENT_CITED.finditer(tree.clean.text):
             tree.citations.setdefault(" ".join(m.group().split()).casefold(), []).append(tree.clean.offsets[m.start()])
-    places = tree.citations.get(name.casefold(), [])
+    return tree.citations
+
+
+def _cited_only_inside(tree: _Tree, name: str, body_end: int, opened: int, at: int) -> bool:
+    """Is ``name`` ("Schedule A") cited in the open attachment (source offsets ``opened`` to
+    ``at``) and nowhere in the document's body (before ``body_end``, its first attachment)?"""
+    places = _citations(tree).get(name.casefold(), [])
     k = bisect.bisect_left(places, opened)
     return k < len(places) and places[k] < at and not (places and places[0] < body_end)
 
@@ -765,12 +766,12 @@ def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
     return out
 
 
-def _part_of_attachment(att: _Node, sub: re.Match, cited: Counter) -> bool:
+def _part_of_attachment(tree: _Tree, att: _Node, sub: re.Match) -> bool:
     """Is "Exhibit C-1 …" a part of the open Exhibit C? Only when the document also cites it
     by that name somewhere else (its own heading line is one mention): a form's page label
     ("Exhibit A-1" over each page) is no part."""
     kw, ident = sub.group("kw").capitalize(), sub.group("id")
-    return att.label == f"{kw} {ident.split('-')[0]}" and cited[f"{kw} {ident}"] >= 2
+    return att.label == f"{kw} {ident.split('-')[0]}" and len(_citations(tree).get(f"{kw} {ident}".casefold(), [])) >= 2
 
 
 def _has_signatures(tree: _Tree) -> bool:
@@ -1383,12 +1384,13 @@ def _close_ends(tree: _Tree, clean: CleanText) -> None:
 
 def _inline_items(tree: _Tree, clean: CleanText) -> None:
     src = clean.source
+    breaks = [nl.start() for nl in re.finditer("\n", src)]
 
     def visit(node: _Node) -> None:
         for child in list(node.children):
             visit(child)
         if node.kind is ClauseKind.PREAMBLE and node.parent is not None and node.parent.rank == 0:
-            _attachment_list_in_preamble(node, src)
+            _attachment_list_in_preamble(node, src, breaks)
             return
         if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING, ClauseKind.PREAMBLE):
             return  # a preamble's recitals and cross-reference tables get no labels of their own
@@ -1400,14 +1402,14 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
         found: list[_Node] = []
         for a, b in _without(regions, tree.displaced):
             if b > a:
-                found += _enumerations(src, a, b, node)
+                found += _enumerations(src, a, b, node, breaks)
         if found:
             node.children = sorted(node.children + found, key=lambda n: n.start)
 
     visit(tree.root)
 
 
-def _attachment_list_in_preamble(preamble: _Node, src: str) -> None:
+def _attachment_list_in_preamble(preamble: _Node, src: str, breaks: list[int]) -> None:
     """"SCHEDULE A … As used in this Schedule, the following terms shall have the meanings
     indicated: (a) "Accredited Investors" means …; (b) …": a list that the attachment's
     opening paragraph leads into (after a colon) is the attachment's own list of items; its
@@ -1415,7 +1417,7 @@ def _attachment_list_in_preamble(preamble: _Node, src: str) -> None:
     if preamble.children:
         return
     att = preamble.parent
-    items = _enumerations(src, preamble.start, preamble.end, att)
+    items = _enumerations(src, preamble.start, preamble.end, att, breaks)
     lead_in = src[preamble.start : items[0].start] if items else ""
     if not lead_in.rstrip().endswith(":") or "\n\n" in lead_in.strip():  # in its opening paragraph only
         return
@@ -1443,19 +1445,18 @@ def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> li
 _BLANK_SPAN = re.compile(r"\s*")
 
 
-def _enumerations(src: str, a: int, b: int, parent: _Node) -> list[_Node]:
+def _enumerations(src: str, a: int, b: int, parent: _Node, breaks: list[int]) -> list[_Node]:
     text = src[a:b]
     markers = []
     found = [(m, "paren") for m in _INLINE_MARKER.finditer(text)]
     if ")" in text:
         found += _half_markers(text)
         found.sort(key=lambda f: f[0].start())
-    breaks = [nl.start() for nl in re.finditer("\n", text)]  # found once: long lines stay linear
     for m, form in found:
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
-        k = bisect.bisect_left(breaks, m.start())
-        line_start = breaks[k - 1] + 1 if k else 0
-        line_end = breaks[k] if k < len(breaks) else len(text)
+        k = bisect.bisect_left(breaks, a + m.start())  # the document's line breaks: long lines stay linear
+        line_start = max(breaks[k - 1] + 1 - a, 0) if k else 0
+        line_end = min(breaks[k] - a, len(text)) if k < len(breaks) else len(text)
         ref = _REFERENCE_BEFORE.search(before)
         if ref and not (ref.group()[:1].isdigit() and line_start == m.start()) and _cited(ref.group(), m.group("tok")):
             continue  # "Section 5 (a)"; but a page number before a line break is no citation
