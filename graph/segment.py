@@ -90,7 +90,6 @@ _ATTACHMENT = re.compile(
 _SUB_ATTACHMENT = re.compile(
     r"^(?P<kw>ANNEX|SCHEDULE|EXHIBIT|APPENDIX|Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\s+\S"
 )
-_SUB_ATTACHMENT_CITED = re.compile(r"\b(?P<kw>Annex|Schedule|Exhibit|Appendix)\s+(?P<id>[A-Z0-9]{1,3}-\d{1,2})\b", re.I)
 _CLOSING = re.compile(
     r"^(?:IN\s+(?:WITNESS|TESTIMONY)(?:\s+WHEREOF|,)|If\s+the\s+foregoing\s+(?:is|correctly)|Very\s+truly\s+yours|"
     r"If\s+this\s+(?:letter\s+)?(?:agreement\s+)?(?:accurately|correctly)\s+(?:reflects|sets\s+forth)|"
@@ -182,6 +181,7 @@ class _Tree:
         self.root = _Node("", ClauseKind.PREAMBLE, 0, -1, None)
         self.stack: list[_Node] = [self.root]
         self.labels: set[str] = set()
+        self.repeats: dict[str, int] = {}  # label -> the next " [n]" to try for it
         self.para_index: dict[str, int] = {}  # per attachment (or "" for the document): p1, p2, …
         self.displaced: list[tuple[int, int]] = []  # spans of text the file put out of place
         self.citations: dict[str, list[int]] | None = None  # "schedule a" -> where it is cited
@@ -193,10 +193,12 @@ class _Tree:
     def unique(self, label: str) -> str:
         if label not in self.labels:
             return label
-        # A second list restarting at (a) inside one clause: keep the citation, mark the repeat.
-        n = 2
+        # A second list restarting at (a) inside one clause: keep the citation, mark the repeat
+        # (the count goes on from the last repeat: thousands of them stay linear).
+        n = self.repeats.get(label, 2)
         while f"{label} [{n}]" in self.labels:
             n += 1
+        self.repeats[label] = n + 1
         return f"{label} [{n}]"
 
     def open(self, label: str, kind: ClauseKind, start: int, rank: int, parent: _Node | None = None, **kw) -> _Node:
@@ -362,9 +364,6 @@ def _structural(
 ) -> _Tree:
     tree = _Tree(clean, part_readings)
     lines = clean.lines
-    cited_parts = Counter(
-        f"{m.group('kw').capitalize()} {m.group('id')}" for m in _SUB_ATTACHMENT_CITED.finditer(clean.text)
-    ) if numbered else Counter()
     displaced = _displaced_items(lines) if numbered else set()
     tree.displaced = sorted((lines[k].start, _paragraph_lines(lines, k)[-1].end) for k in displaced)
     after_orphan = moved_list = False
@@ -449,7 +448,7 @@ def _structural(
             handled = True
         elif (
             numbered and line.gap is not Gap.NONE and (att := tree.attachment()) is not None
-            and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(att, sub, cited_parts)
+            and (sub := _SUB_ATTACHMENT.match(text)) and _part_of_attachment(tree, att, sub)
         ):
             # "Exhibit C-1 Former Labs …" inside Exhibit C, which the body cites by that name:
             # a part of the attachment, labelled as the document names it.
@@ -737,14 +736,19 @@ def _new_attachment(tree: _Tree, m: re.Match, at: int) -> bool:
 _ATTACHMENT_CITED = re.compile(r"\b(?:Annex|Schedule|Exhibit|Appendix)\s+[A-Z0-9]{1,4}(?:[.\-]\d{1,2})?(?![\w\-])", re.I)
 
 
-def _cited_only_inside(tree: _Tree, name: str, body_end: int, opened: int, at: int) -> bool:
-    """Is ``name`` ("Schedule A") cited in the open attachment (source offsets ``opened`` to
-    ``at``) and nowhere in the document's body (before ``body_end``, its first attachment)?"""
-    if tree.citations is None:  # every attachment citation of the document, found once
+def _citations(tree: _Tree) -> dict[str, list[int]]:
+    """Every attachment citation of the document ("exhibit c-1" -> source offsets), found once."""
+    if tree.citations is None:
         tree.citations = {}
         for m in _ATTACHMENT_CITED.finditer(tree.clean.text):
             tree.citations.setdefault(" ".join(m.group().split()).casefold(), []).append(tree.clean.offsets[m.start()])
-    places = tree.citations.get(name.casefold(), [])
+    return tree.citations
+
+
+def _cited_only_inside(tree: _Tree, name: str, body_end: int, opened: int, at: int) -> bool:
+    """Is ``name`` ("Schedule A") cited in the open attachment (source offsets ``opened`` to
+    ``at``) and nowhere in the document's body (before ``body_end``, its first attachment)?"""
+    places = _citations(tree).get(name.casefold(), [])
     k = bisect.bisect_left(places, opened)
     return k < len(places) and places[k] < at and not (places and places[0] < body_end)
 
@@ -761,12 +765,12 @@ def _attachment_ordinals(ident: str) -> list[tuple[str, int]]:
     return out
 
 
-def _part_of_attachment(att: _Node, sub: re.Match, cited: Counter) -> bool:
+def _part_of_attachment(tree: _Tree, att: _Node, sub: re.Match) -> bool:
     """Is "Exhibit C-1 …" a part of the open Exhibit C? Only when the document also cites it
     by that name somewhere else (its own heading line is one mention): a form's page label
     ("Exhibit A-1" over each page) is no part."""
     kw, ident = sub.group("kw").capitalize(), sub.group("id")
-    return att.label == f"{kw} {ident.split('-')[0]}" and cited[f"{kw} {ident}"] >= 2
+    return att.label == f"{kw} {ident.split('-')[0]}" and len(_citations(tree).get(f"{kw} {ident}".casefold(), [])) >= 2
 
 
 def _has_signatures(tree: _Tree) -> bool:
@@ -1398,13 +1402,13 @@ def _close_ends(tree: _Tree, clean: CleanText) -> None:
 
 def _inline_items(tree: _Tree, clean: CleanText) -> None:
     src = clean.source
-    labels = {n.label for n in _walk(tree.root)}
+    breaks = [nl.start() for nl in re.finditer("\n", src)]
 
     def visit(node: _Node) -> None:
         for child in list(node.children):
             visit(child)
         if node.kind is ClauseKind.PREAMBLE and node.parent is not None and node.parent.rank == 0:
-            _attachment_list_in_preamble(node, src, labels)
+            _attachment_list_in_preamble(node, src, breaks)
             return
         if node is tree.root or node.kind in (ClauseKind.TABLE, ClauseKind.SIGNATURES, ClauseKind.HEADING, ClauseKind.PREAMBLE):
             return  # a preamble's recitals and cross-reference tables get no labels of their own
@@ -1416,14 +1420,14 @@ def _inline_items(tree: _Tree, clean: CleanText) -> None:
         found: list[_Node] = []
         for a, b in _without(regions, tree.displaced):
             if b > a:
-                found += _enumerations(src, a, b, node, labels)
+                found += _enumerations(src, a, b, node, breaks)
         if found:
             node.children = sorted(node.children + found, key=lambda n: n.start)
 
     visit(tree.root)
 
 
-def _attachment_list_in_preamble(preamble: _Node, src: str, labels: set[str]) -> None:
+def _attachment_list_in_preamble(preamble: _Node, src: str, breaks: list[int]) -> None:
     """"SCHEDULE A … As used in this Schedule, the following terms shall have the meanings
     indicated: (a) "Accredited Investors" means …; (b) …": a list that the attachment's
     opening paragraph leads into (after a colon) is the attachment's own list of items; its
@@ -1431,10 +1435,9 @@ def _attachment_list_in_preamble(preamble: _Node, src: str, labels: set[str]) ->
     if preamble.children:
         return
     att = preamble.parent
-    items = _enumerations(src, preamble.start, preamble.end, att, labels)
+    items = _enumerations(src, preamble.start, preamble.end, att, breaks)
     lead_in = src[preamble.start : items[0].start] if items else ""
     if not lead_in.rstrip().endswith(":") or "\n\n" in lead_in.strip():  # in its opening paragraph only
-        labels.difference_update(n.label for item in items for n in [item, *_walk(item)])
         return
     preamble.end = _trim_end(src, preamble.start, items[0].start)
     att.children = sorted(att.children + items, key=lambda n: n.start)
@@ -1457,7 +1460,10 @@ def _without(regions: list[tuple[int, int]], holes: list[tuple[int, int]]) -> li
     return [(a, b) for a, b in out if b > a]
 
 
-def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> list[_Node]:
+_BLANK_SPAN = re.compile(r"\s*")
+
+
+def _enumerations(src: str, a: int, b: int, parent: _Node, breaks: list[int]) -> list[_Node]:
     text = src[a:b]
     markers = []
     found = [(m, "paren") for m in _INLINE_MARKER.finditer(text)]
@@ -1466,7 +1472,9 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
         found.sort(key=lambda f: f[0].start())
     for m, form in found:
         before = text[max(0, m.start() - 60) : m.start()].rstrip()
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        k = bisect.bisect_left(breaks, a + m.start())  # the document's line breaks: long lines stay linear
+        line_start = max(breaks[k - 1] + 1 - a, 0) if k else 0
+        line_end = min(breaks[k] - a, len(text)) if k < len(breaks) else len(text)
         ref = _REFERENCE_BEFORE.search(before)
         if ref and not (ref.group()[:1].isdigit() and line_start == m.start()) and _cited(ref.group(), m.group("tok")):
             continue  # "Section 5 (a)"; but a page number before a line break is no citation
@@ -1474,8 +1482,7 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
             continue  # the clause's own marker
         if m.group("tok").isdigit() and before and numbering.word_number(before.rsplit(None, 1)[-1]) == int(m.group("tok")):
             continue  # "one (1) or more", "two (2) opening parties": a number written twice
-        line_end = text.find("\n", m.end())
-        if not text[line_start : m.start()].strip() and not text[m.end() : line_end if line_end >= 0 else None].strip():
+        if _BLANK_SPAN.fullmatch(text, line_start, m.start()) and _BLANK_SPAN.fullmatch(text, m.end(), line_end):
             continue  # a marker alone on its line is a table cell or layout, not running text
         markers.append((a + m.start(), m.group("tok"), form))
     if len(markers) < 2:
@@ -1486,7 +1493,7 @@ def _enumerations(src: str, a: int, b: int, parent: _Node, labels: set[str]) -> 
     if not runs:
         return []
     # The outermost run: the one that starts first; others nest inside its items.
-    return _build_items(src, runs, parent, b, labels)
+    return _build_items(src, runs, parent, b)
 
 
 def _cited(reference: str, token: str) -> bool:
@@ -1608,11 +1615,13 @@ def _last_item_end(src: str, start: int, limit: int) -> int:
     return end
 
 
-def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) -> list[_Node]:
+def _build_items(src: str, runs, parent: _Node, limit: int) -> list[_Node]:
+    """Items of the runs in ``parent``'s text: the first run at the top, later runs inside the
+    item that holds them, or beside the others. Labels are the plain citations; repeats get
+    their " [k]" when the tree is flattened (``_renumber_repeats``)."""
     runs = sorted((r for r in runs if not _refers_back(r, parent)), key=lambda r: r[0][0])
     if not runs:
         return []
-    top_level: list[_Node] = []
 
     def make(run, container: _Node, region_end: int) -> list[_Node]:
         items = []
@@ -1620,28 +1629,18 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
             end = run[k + 1][0] if k + 1 < len(run) else _last_item_end(src, pos, region_end)
             end = _trim_end(src, pos, end)
             cite = f"{container.cite}({tok})"
-            label = container.prefix + cite
-            if label in labels:
-                # A second enumeration restarting at (i) in one clause (e.g. in two of the
-                # definitions of a Definitions section): keep the citation, mark the repeat.
-                n = 2
-                while f"{label} [{n}]" in labels:
-                    n += 1
-                label = f"{label} [{n}]"
             items.append(
-                _Node(label, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite, prefix=container.prefix, style=style,
-                      ordinal=dict(interpretations(tok)).get(style, 0), end=end)
+                _Node(container.prefix + cite, ClauseKind.ITEM, pos, container.rank + 1, container, cite=cite,
+                      prefix=container.prefix, style=style, ordinal=dict(interpretations(tok)).get(style, 0), end=end)
             )
         return items
 
-    def accept(items: list[_Node]) -> list[_Node]:
-        labels.update(item.label for item in items)
-        return items
-
-    placed = accept(make(runs[0], parent, limit))
+    tops = make(runs[0], parent, limit)  # the items directly in ``parent``, in reading order
+    starts = [item.start for item in tops]
     for run in runs[1:]:
         first, last = run[0][0], run[-1][0]
-        host = _deepest_host(placed + top_level, first, last)  # a later top-level run's items host too
+        k = bisect.bisect_left(starts, first) - 1  # the top item that starts before the run
+        host = _deepest_host(tops[k], first, last) if k >= 0 else None
         if host is not None:
             if _refers_back(run, host) or (host.style or "").rstrip(".") == run[0][2] and run[0][1] != "x":
                 # A list never nests in an item of its own style ("(a) … (x) … (y)" aside):
@@ -1650,11 +1649,14 @@ def _build_items(src: str, runs, parent: _Node, limit: int, labels: set[str]) ->
                 continue
             inner = make(run, host, host.end)
             if all(_disjoint(inner, c) for c in host.children):
-                host.children = sorted(host.children + accept(inner), key=lambda n: n.start)
-        elif all(last < it.start or first >= it.end for it in placed + top_level):
-            top_level.extend(accept(make(run, parent, limit)))
+                host.children = sorted(host.children + inner, key=lambda n: n.start)
+        elif (k < 0 or tops[k].end <= first) and (k + 1 >= len(tops) or last < tops[k + 1].start):
+            at = k + 1
+            new = make(run, parent, limit)
+            tops[at:at] = new
+            starts[at:at] = [item.start for item in new]
         # else: a run that straddles another's items is no enumeration we can trust; drop it
-    return sorted(placed + top_level, key=lambda n: n.start)
+    return tops
 
 
 def _refers_back(run, container: _Node) -> bool:
@@ -1667,12 +1669,15 @@ def _refers_back(run, container: _Node) -> bool:
     return dict(interpretations(run[-1][1])).get(style, 0) == container.ordinal - 1
 
 
-def _deepest_host(items: list[_Node], first: int, last: int) -> _Node | None:
-    """The innermost item whose text holds both the first and the last marker of a run."""
-    for item in items:
-        if item.start < first and last < item.end:
-            return _deepest_host(item.children, first, last) or item
-    return None
+def _deepest_host(item: _Node, first: int, last: int) -> _Node | None:
+    """The innermost item, ``item`` or one inside it, whose text holds both the first and the
+    last marker of a run."""
+    if not (item.start < first and last < item.end):
+        return None
+    starts = [child.start for child in item.children]
+    k = bisect.bisect_left(starts, first) - 1
+    inner = _deepest_host(item.children[k], first, last) if k >= 0 else None
+    return inner or item
 
 
 def _disjoint(new: list[_Node], other: _Node) -> bool:

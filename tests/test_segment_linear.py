@@ -46,3 +46,15 @@ def test_a_megabyte_of_list_starts_in_one_section(no_hang):
     text = "1. Terms. " + unit * (1_000_000 // len(unit)) + "2. Other. Text.\n"
     clauses = segment(clean(text))
     assert [c.label for c in clauses if c.parent is None] == ["1", "2"]
+
+
+def test_a_megabyte_of_nested_inline_lists_and_repeated_labels(no_hang):
+    """Inline lists nested three deep, restarting thousands of times in one section (each
+    repeat numbered, each run placed inside its host by bisection), and thousands of
+    paragraph items repeating one label: no rescans per marker or per repeat."""
+    unit = "(a) Rights (1) The Seller: (a) one; (b) two. (2) More. "
+    text = "1. Terms. " + unit * (1_000_000 // len(unit)) + "\n\n2. Other. Text.\n"
+    clauses = segment(clean(text))
+    assert [c.label for c in clauses if c.parent is None] == ["1", "2"]
+    repeated = "".join("(a) The first item of a list\n\n(b) the second item\n\n" for _ in range(20_000))
+    assert segment(clean("1. Terms. Lists follow:\n\n" + repeated + "2. Other. Text.\n"))
