@@ -4,12 +4,11 @@ tests/fixtures/queries_before/ holds the texts before the rewrite. On the real c
 synthetic one (a record of every type), each rewritten query, run as the commands run it (over
 a document's graphs when it is about one document), gives the rows the old one gives over the
 union of every graph, in the same order. The store's own ordering of rows (ORDER BY done in
-Python) and the JSON printer are checked against Oxigraph's and json's.
+Python) is checked against Oxigraph's.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -144,18 +143,6 @@ def test_order_by_that_python_would_order_otherwise_is_left_to_oxigraph(syntheti
 )
 def test_split_order_by(text, unordered, keys):
     assert split_order_by(text) == (unordered if unordered is not None else text, keys)
-
-
-def test_json_printer_writes_what_json_dumps_writes(real_store):
-    """The commands' JSON, character for character as json.dumps(indent=1), on real rows and odd strings."""
-    from clausegraph.cli import _json_text
-
-    samples = [real_store.run(name) for name in ("parties", "lint", "documents")]
-    samples.append([{"text": 'quote " backslash \\ tab \t line\nbreak \u2028 é 日本 \x01', "n": -3, "ok": True,
-                     "none": None, "list": ["a", 1, None, []], "nested": {"k": [{"z": False}]}, "empty": {}}])
-    samples += [[], [{}], [[]]]
-    for rows in samples:
-        assert _json_text(rows, "") == json.dumps(rows, ensure_ascii=False, indent=1)
 
 
 def test_named_queries_pass_the_checks_the_query_command_leaves_out():
