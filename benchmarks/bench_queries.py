@@ -10,6 +10,10 @@ time is extrapolated linearly (a lower bound: its parse is not faster than linea
 The commands: every query command of the CLI (with and without a document, a clause, a
 party), then `query NAME` for every named query, without bindings when it needs none, and
 with the bindings of its own `# Example:` line (its document replaced by --doc).
+
+--before DIR runs each command a second time, right after, with the clausegraph package found
+in DIR (an earlier version laid out as installed: DIR/clausegraph/ with its ontology/ inside),
+so that the two versions are compared under the same load.
 """
 
 from __future__ import annotations
@@ -39,12 +43,14 @@ print(len(rows))
 EXAMPLE_BINDING = re.compile(r"--bind\s+([A-Za-z_]\w*)=(\"[^\"]*\"|\S+)")
 
 
-def wall(argv: list[str]) -> tuple[float, float, str]:
+def wall(argv: list[str], package: Path | None = None) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds of the child (on a shared machine the wall time moves with the
-    load, the CPU time much less) and what came out: the number of JSON records, or FAILED."""
+    load, the CPU time much less) and what came out: the number of JSON records, or FAILED.
+    ``package``: a folder holding another clausegraph package to run instead."""
+    env = dict(os.environ, PYTHONPATH=str(package)) if package else None
     cpu_before = _children_cpu()
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
     cpu = _children_cpu() - cpu_before
     if done.returncode != 0:
@@ -84,11 +90,13 @@ def main() -> None:
     parser.add_argument("--rdflib-lines", type=int, default=2_000_000)
     parser.add_argument("--no-rdflib", dest="rdflib", action="store_false", help="leave out the rdflib baseline")
     parser.add_argument("--only", default="", metavar="WORDS", help="only the commands containing these words")
+    parser.add_argument("--before", type=Path, default=None, metavar="DIR",
+                        help="also run each command with the clausegraph package in DIR (an earlier version)")
     args = parser.parse_args()
     manifest = json.loads((args.outputs / "manifest.json").read_text(encoding="utf-8"))
     doc = args.doc or next((d["doc"] for d in manifest["documents"] if "underwriting" in d["doc"]),
                            manifest["documents"][0]["doc"])
-    cg = [str(Path(sys.executable).parent / "clausegraph")]
+    cg = [sys.executable, "-m", "clausegraph.cli"]
     store = ["--store", str(args.outputs)]
     commands = [
         ["clauses", doc], ["refs", doc], ["refs", doc, "8"], ["refs", doc, "8", "--direction", "in"],
@@ -108,7 +116,11 @@ def main() -> None:
         output = ["--format", "json"] if command[0] == "query" else ["--json"]
         seconds, cpu, outcome = wall(cg + command + store + output)
         times[" ".join(command)] = seconds
-        print(f"  {' '.join(command):100} {seconds:6.2f} s  (CPU {cpu:5.2f} s)  {outcome}", flush=True)
+        line = f"  {' '.join(command):100} {seconds:6.2f} s  (CPU {cpu:5.2f} s)  {outcome}"
+        if args.before:
+            then, then_cpu, then_outcome = wall(cg + command + store + output, args.before)
+            line += f"   before: {then:6.2f} s (CPU {then_cpu:5.2f} s){'  ' + then_outcome if then_outcome != outcome else ''}"
+        print(line, flush=True)
     slowest_command = max(times, key=times.get)
     slowest = times[slowest_command]
     over = [c for c, s in times.items() if s > 1]

@@ -407,7 +407,7 @@ def _cmd_query(args) -> int:
         raise QueryError("give a query name or a .rq file (`clausegraph query --list` shows the named queries)")
     text = _load_query(args.query)
     users_file = Path(args.query).suffix == ".rq" and Path(args.query).exists()  # as load_query decides
-    # A named query is ours, and a test checks each one as below (test_queries_cli): only a
+    # A named query is ours, and a test checks each one as below (test_queries_rewritten): only a
     # user's file is parsed here, by rdflib's pure-Python parser (a fifth of a second).
     verdict = check_query(text, allow_service=args.allow_service) if users_file else QueryCheck()
     if not verdict.ok:
@@ -697,35 +697,8 @@ def _complete_queries(prefix: str, parsed_args, **kwargs) -> list[str]:
 
 
 def _print_json(rows: list[dict]) -> None:
-    try:
-        text = _json_text(rows, "")
-    except TypeError:  # a value _json_text does not write (none of the commands makes one)
-        text = json.dumps(rows, ensure_ascii=False, indent=1)
-    sys.stdout.write(text)
+    json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
-
-
-_JSON_STRING = json.encoder.encode_basestring  # C: a str as a JSON string, non-ASCII kept
-
-
-def _json_text(value, indent: str) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=1)``, character for character, for the
-    records the commands print (str, int, bool, None, lists and dicts of them): json's own
-    indenting encoder is pure Python, and takes longer than the query on 6,000 records."""
-    if isinstance(value, str):
-        return _JSON_STRING(value)
-    if value is None or isinstance(value, bool):
-        return "null" if value is None else "true" if value else "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    inner = indent + " "
-    if isinstance(value, (list, tuple)):
-        items = [_json_text(item, inner) for item in value]
-        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]" if items else "[]"
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        items = [_JSON_STRING(key) + ": " + _json_text(item, inner) for key, item in value.items()]
-        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}" if items else "{}"
-    raise TypeError(f"not written by _json_text: {type(value).__name__}")
 
 
 def _print_delimited(headers: list[str], rows: list[list[str]], fmt: str) -> None:

@@ -12,7 +12,8 @@ Interface (stable; ``serve.py`` and ``push.py`` rely on it — do not change):
   ``.serialize(format=RdfFormat.TURTLE)``). A plain ``str`` binding is bound as a plain string
   literal; bindings are substituted as RDF terms, never pasted into the query text.
   Malformed SPARQL raises ``QueryError`` carrying the parser's message.
-- ``GraphStore.select(sparql, bindings)`` → ``list[dict[str, python value]]`` (convenience).
+- ``GraphStore.select(sparql, bindings)`` → ``list[dict[str, python value]]`` (convenience);
+  ``GraphStore.run(name, bindings)`` the same for a named query, over the graphs it needs.
 - ``GraphStore.named_graphs() -> list[str]``: the named graph IRIs, sorted.
 - ``GraphStore.graph_nquads(graph_iri: str) -> bytes`` / ``graph_ntriples(graph_iri)``: one
   named graph serialised (for the Graph Store Protocol's PUT).
@@ -694,25 +695,21 @@ def projected_variables(sparql: str) -> set[str]:
     return set(re.findall(r"[?$]([A-Za-z_]\w*)", names))
 
 
-def _order_kind(term) -> str | None:
-    """The kind of value SPARQL orders the way Python orders its plain value; None for others."""
-    if type(term) is ox.NamedNode:
-        return "iri"
-    if type(term) is ox.Literal and not term.language:
-        if term.datatype == _STRING_DATATYPE:
-            return "string"
-        if term.datatype in _INTEGER_DATATYPES:
-            return "integer"
-        if term.datatype == _BOOLEAN_DATATYPE:
-            return "boolean"
-    return None
+# Literal datatypes whose values Python orders as SPARQL does, by kind: one kind per key column.
+_ORDER_KINDS = {_STRING_DATATYPE: "string", _BOOLEAN_DATATYPE: "boolean"} | dict.fromkeys(_INTEGER_DATATYPES, "integer")
 
 
 def _orders_as_python(rows: list[tuple], columns: list[int]) -> bool:
-    """Does each key column hold a single kind of value that Python orders as SPARQL does?"""
+    """Does each key column hold one kind of value that Python orders as SPARQL does: IRIs, or
+    literals of one kind (strings, integers, booleans; a language tag is another datatype)?"""
     for column in columns:
-        kinds = {_order_kind(row[column]) for row in rows if row[column] is not None}
-        if len(kinds) > 1 or None in kinds:
+        terms = [row[column] for row in rows if row[column] is not None]
+        types = {type(term) for term in terms}
+        if types == {ox.Literal}:
+            kinds = {_ORDER_KINDS.get(datatype) for datatype in {term.datatype for term in terms}}
+            if len(kinds) > 1 or None in kinds:
+                return False
+        elif types and types != {ox.NamedNode}:
             return False
     return True
 
