@@ -9,3 +9,4 @@ python bench_scale.py --underwriting 40 --work "$WORK"
 python bench_stages.py --underwriting 40
 python bench_incremental.py --docs 1000 --work "$WORK" --keep
 python bench_queries.py --outputs "$WORK/out-inc-1000"
+python bench_executors.py --work "$WORK/executors"
