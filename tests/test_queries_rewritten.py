@@ -134,14 +134,16 @@ def test_order_by_that_python_would_order_otherwise_is_left_to_oxigraph(syntheti
 @pytest.mark.parametrize(
     "text, unordered, keys",
     [
-        ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a DESC(?b)\n", "SELECT ?a WHERE { ?a ?b ?c } ", [("a", False), ("b", True)]),
-        ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ASC(?a)", "SELECT ?a WHERE { ?a ?b ?c } ", [("a", False)]),
+        ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a DESC(?b)\n", "SELECT ?a WHERE { ?a ?b ?c } ",
+         [("a", False), ("b", True)]),  # plain and descending keys, a line break after
+        ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ASC(?a)", "SELECT ?a WHERE { ?a ?b ?c } ", [("a", False)]),  # ASC()
         ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a LIMIT 3", None, []),  # LIMIT: the order picks the rows
         ("SELECT ?a WHERE { ?a ?b ?c } ORDER BY STR(?a)", None, []),  # an expression
         ("SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a } }", None, []),  # inside a sub-query
     ],
 )
 def test_split_order_by(text, unordered, keys):
+    """Only a last ORDER BY of plain variables is taken off the query (to be done on the rows)."""
     assert split_order_by(text) == (unordered if unordered is not None else text, keys)
 
 
@@ -159,6 +161,7 @@ def test_named_queries_pass_the_checks_the_query_command_leaves_out():
 
 
 def test_has_document(real_store, synthetic_store):
+    """has_document answers for every built document, and not for another id."""
     from test_rdf import DOC
 
     assert synthetic_store.has_document(DOC)
