@@ -141,17 +141,12 @@ def _term_findings(document: Document) -> list[Finding]:
 # --- owned by the parties work ---------------------------------------------------------------
 
 
-def name_variant_findings(corpus: Corpus) -> list[Finding]:
+def _name_variant_findings(d: Document, names: dict[str, str]) -> list[Finding]:
     """One entity written two ways ("Bank One Capital Markets, Inc." / "Banc One …").
 
     Case, spacing, punctuation and a leading "The" do not make a variant; another spelling
     does. One finding per document and spelling, at its first occurrence.
     """
-    names = entity_names(corpus.entities)
-    return [f for d in corpus.documents for f in _name_variant_findings(d, names)]
-
-
-def _name_variant_findings(d: Document, names: dict[str, str]) -> list[Finding]:
     import re
 
     def norm(name: str) -> str:
