@@ -94,11 +94,14 @@ class _Rules:
     institution_heads_first: frozenset[str]
 
 
-_CAP = r"(?:[A-Z][^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|(?:[A-Z]\.){1,3})"  # ... "A.M. Best Company"
-# "(?<![\w&.])" + _CAP where a pattern starts, with its first letter taken out in front: the same
-# matches, but a pattern that starts with a letter lets re skip to the capitals instead of trying
-# every position (see rules.not_after).
-_FIRST_CAP = r"[A-Z](?<![\w&.][A-Z])(?:[^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|\.(?:[A-Z]\.){0,2})"
+# A capitalised word ("Hartford", "O'Neil", "AT&T") or initials ("A.M." of "A.M. Best Company"),
+# written as its first capital and what follows it.
+_AFTER_CAPITAL = r"(?:[^\W_'’\-]*(?:['’\-][^\W_]*)*(?:&[A-Za-z0-9]+)*|\.(?:[A-Z]\.){0,2})"
+_CAP = r"[A-Z]" + _AFTER_CAPITAL
+# "(?<![\w&.])" + _CAP where a pattern starts, with the look-behind after its first letter: the
+# same matches, but a pattern that starts with a letter lets re skip to the capitals instead of
+# trying every position (see rules.not_after).
+_FIRST_CAP = r"[A-Z](?<![\w&.][A-Z])" + _AFTER_CAPITAL
 _LINK = r"(?:of|and|&|for|de|du|la|von|van)"
 _SERIAL = r"(?:No\.[ ]?\d+[A-Z]?)"  # "ARE-MA Region No. 59, LLC"
 # A space, or one line break (names wrap in signature blocks); a longer run of spaces is the gap
