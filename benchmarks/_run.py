@@ -13,9 +13,10 @@ BUILD_IN_CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 from clausegraph.build import build
+from clausegraph.store import parse_formats
 started = time.perf_counter()
 report = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=int(sys.argv[3]) if sys.argv[3] != "-" else None,
-               cache=sys.argv[4] == "cache", formats=tuple(sys.argv[5].split(",")) if sys.argv[5] != "-" else None)
+               cache=sys.argv[4] == "cache", formats=parse_formats(sys.argv[5]) if sys.argv[5] != "-" else None)
 seconds = time.perf_counter() - started
 print(json.dumps({
     "seconds": seconds, "documents": len(report.entries), "errors": len(report.errors),
