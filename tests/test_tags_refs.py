@@ -461,3 +461,25 @@ def test_an_item_that_opens_its_line_is_no_inline_part():
     document = _document(text, [("3.2", ClauseKind.SECTION, None, "3.2 Owner", "3.3 Operator"),
                                 ("3.3", ClauseKind.SECTION, None, "3.3 Operator", None)])
     assert _refs(document) == [("clause (b)", None, None)]
+
+
+def test_a_numbered_row_of_a_section_is_cited_as_paragraph_n_of_it():
+    """A section's payment table numbers its rows 1., 2., 3. (labelled 6.1(1) …): "paragraph 3 of
+    this Section 6.1" is that row, and a bare "paragraph 2" written in the section is its row 2,
+    never Article 2 of a document whose top level is articles."""
+    text = ("ARTICLE 2\n\nSCOPE\n\n2.1 Scope. The parties agree.\n\nARTICLE 6\n\nPAYMENTS\n\n6.1 Payments. "
+            "Astellas shall pay the following:\n\n1. Upon filing, the sum set forth in paragraph 3 of this Section 6.1.\n\n"
+            "2. Upon approval, one half.\n\n3. Upon launch, the rest, unless paid under paragraph 2.\n")
+    document = _document(text, [
+        ("Article 2", ClauseKind.ARTICLE, None, "ARTICLE 2", "ARTICLE 6"),
+        ("2.1", ClauseKind.SECTION, "Article 2", "2.1 Scope", "ARTICLE 6"),
+        ("Article 6", ClauseKind.ARTICLE, None, "ARTICLE 6", None),
+        ("6.1", ClauseKind.SECTION, "Article 6", "6.1 Payments", None),
+        ("6.1(1)", ClauseKind.CLAUSE, "6.1", "1. Upon filing", "2. Upon approval"),
+        ("6.1(2)", ClauseKind.CLAUSE, "6.1", "2. Upon approval", "3. Upon launch"),
+        ("6.1(3)", ClauseKind.CLAUSE, "6.1", "3. Upon launch", None),
+    ])
+    refs = _refs(document)
+    assert ("paragraph 3 of this Section 6.1", "6.1(3)", None) in refs
+    assert ("paragraph 2", "6.1(2)", None) in refs
+    assert all(target != "Article 2" for _, target, _ in refs)

@@ -377,9 +377,11 @@ def _parse(m: re.Match, text: str, ctx: _Context, outer: bool = False) -> _Found
     if not outer and not dem and _caption_line(text, start, end):
         return None  # "Exhibit 10.11" alone on its line: the EDGAR exhibit number, a caption
     parts = bool(designators) and all(x.startswith("(") for x in designators)
+    # "paragraph 4 of this Section 6.1.1": a numbered row of a section's table or list.
+    numbered_parts = kind == "clause" and bool(designators) and all(x.isdigit() for x in designators)
     # "paragraph (2) of Section 301(b)", "subclause (B) of clause (1) of this Section": the part
     # of the clause the words after "of" cite; the reference's words run to the end of those.
-    of = _OF_KEYWORD.match(text, probe) if parts and kind in _PART_KINDS else None
+    of = _OF_KEYWORD.match(text, probe) if (parts or numbered_parts) and kind in _PART_KINDS else None
     if of:
         inner = r.keyword.match(text, of.end())
         composed = _parse(inner, text, ctx, outer=True) if inner else None
@@ -789,6 +791,12 @@ def _article_level(here: Clause | None, ctx: _Context) -> Clause | None:
 def _label_for(designator: str, kind: str, here: Clause | None, base: Clause | None, ctx: _Context) -> str | None:
     if designator.startswith("("):
         return _relative(designator, kind, here, base, ctx)
+    if kind == "clause" and designator.isdigit():
+        # "paragraph 4" where the section around it (or the one cited after "of") numbers its
+        # rows 1., 2., …: that row, labelled "6.1.1(4)". A part cited "of" a clause stays in it.
+        row = _relative(f"({designator})", kind, here, base, ctx)
+        if row is not None or base is not None:
+            return row
     return _absolute(designator, kind, ctx, here)
 
 
@@ -830,7 +838,9 @@ def _absolute(designator: str, kind: str, ctx: _Context, here: Clause | None = N
     else:
         candidates += forms
         # "Section 8" where the document numbers its articles 8 (and their sections 8.1 …).
-        candidates += [f"Article {d}" for d in forms if re.fullmatch(r"\d+|[IVXLC]+", d)]
+        # Not "paragraph 4" or "subsection 4": no drafter calls an article that.
+        if kind == "section":
+            candidates += [f"Article {d}" for d in forms if re.fullmatch(r"\d+|[IVXLC]+", d)]
     if attachment is not None:
         local = [f"{attachment.label}, {c}" for c in candidates if not c.startswith("Article ")]
         found = next((c for c in local if c in labels), None)
