@@ -13,9 +13,10 @@ BUILD_IN_CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 from clausegraph.build import build
+from clausegraph.store import parse_formats
 started = time.perf_counter()
 report = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=int(sys.argv[3]) if sys.argv[3] != "-" else None,
-               cache=sys.argv[4] == "cache")
+               cache=sys.argv[4] == "cache", formats=parse_formats(sys.argv[5]) if sys.argv[5] != "-" else None)
 seconds = time.perf_counter() - started
 print(json.dumps({
     "seconds": seconds, "documents": len(report.entries), "errors": len(report.errors),
@@ -26,11 +27,14 @@ print(json.dumps({
 """
 
 
-def build_in_child(corpus: Path, out: Path, jobs: int | None = None, cache: bool = False) -> dict:
-    """Build ``corpus`` into ``out`` in a fresh Python; its report as a dict (wall seconds measured here too)."""
+def build_in_child(corpus: Path, out: Path, jobs: int | None = None, cache: bool = False,
+                   formats: str | None = None) -> dict:
+    """Build ``corpus`` into ``out`` in a fresh Python; its report as a dict (wall seconds measured here too).
+
+    ``formats``: the dataset files to write, as ``--formats`` takes them ("nq"); None: the default."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", BUILD_IN_CHILD, str(corpus), str(out),
-                           str(jobs) if jobs else "-", "cache" if cache else "no-cache"],
+                           str(jobs) if jobs else "-", "cache" if cache else "no-cache", formats or "-"],
                           capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started

@@ -4,7 +4,7 @@ scale_corpus.py), against spaCy's blank tokenizer over the same files in the sam
 throughput of the 40-copy underwriting-agreement corpus.
 
     python benchmarks/bench_scale.py --sizes 10,100,1000 [--jobs N] [--work /tmp/cg-scale]
-    python benchmarks/bench_scale.py --underwriting 40
+    python benchmarks/bench_scale.py --underwriting 40 [--formats nq]
     python benchmarks/bench_scale.py --speedup 46      # 1 worker against 2 on the same corpus
 
 Each build runs in a fresh process without the cache. Peak memory: the main process (which
@@ -47,6 +47,8 @@ def main() -> None:
     parser.add_argument("--speedup", type=int, default=0, help="documents for the 1-worker / 2-worker comparison")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--work", type=Path, default=Path("/tmp/cg-scale"))
+    parser.add_argument("--formats", default=None,
+                        help="dataset files, as build --formats takes them (default: the build's default)")
     parser.add_argument("--keep", action="store_true", help="keep the outputs (bench_queries.py reads them)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -55,7 +57,7 @@ def main() -> None:
         corpus, out = args.work / f"corpus-{size}", args.work / f"out-{size}"
         shutil.rmtree(corpus, ignore_errors=True), shutil.rmtree(out, ignore_errors=True)
         files = make_corpus(size, corpus)
-        result = build_in_child(corpus, out, args.jobs)
+        result = build_in_child(corpus, out, args.jobs, formats=args.formats)
         print(report_line(f"{size} docs", result, tokenizer_seconds(files), out), flush=True)
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)
@@ -68,7 +70,7 @@ def main() -> None:
         for k in range(args.underwriting):
             files.append(corpus / f"underwriting-{k:03d}.txt")
             files[-1].write_text(varied(text, k) if k else text, encoding="utf-8")
-        result = build_in_child(corpus, out, args.jobs)
+        result = build_in_child(corpus, out, args.jobs, formats=args.formats)
         print(report_line(f"{args.underwriting}x underwr.", result, tokenizer_seconds(files), out), flush=True)
     if args.speedup:
         corpus = args.work / f"corpus-speedup-{args.speedup}"
@@ -79,7 +81,7 @@ def main() -> None:
         for jobs in (1, 2):
             out = args.work / f"out-speedup-{jobs}"
             shutil.rmtree(out, ignore_errors=True)
-            result = build_in_child(corpus, out, jobs)
+            result = build_in_child(corpus, out, jobs, formats=args.formats)
             walls[jobs] = result
             print(report_line(f"jobs={jobs}", result, tokens, out), flush=True)
         one, two = walls[1], walls[2]

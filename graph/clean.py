@@ -78,6 +78,14 @@ _RULE = re.compile(r"^[-=_~*\s]*[-=_~*]{3}[-=_~*\s]*$")  # underlines and separa
 _NOISE_STARTS = frozenset("<-=_~*#.[")
 _DOTTED_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _TOC_START = re.compile(r"^(?:table\s+of\s+contents|contents|index)(?:\s*\(continued\))?$", re.I)
+# "CONFIDENTIAL   EXECUTION COPY   TABLE OF CONTENTS   ARTICLE 1 DEFINITIONS     1", "TABLE OF
+# CONTENTS (continued)           Page   1.38 "IND"     5 …": the heading behind a running
+# header, or with its first entries, on one line flattened from the page's columns (set apart
+# by layout gaps).
+_TOC_START_IN_LINE = re.compile(
+    r"^(?:[A-Z][A-Z&.,'’\- ]{0,60}?\s{3,})?(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents)"
+    r"(?:\s*\((?:continued|Continued|CONTINUED)\))?(?:\s{3,}\S.*)?$"
+)
 _HEADING_LIKE = re.compile(r"^(?:article|section|schedule|exhibit|annex|appendix|§)\b", re.I)
 # Columns: four or more spaces inside a line (after any list marker or bullet at its start).
 _TABULAR = re.compile(r"\S {4,}\S")
@@ -106,6 +114,11 @@ def dangling(text: str) -> bool:
 # mostly lower-case words. Example: "CREDIT AGREEMENT, dated as of March 11, 1994, among ..."
 PROSE_MIN_WORDS = 8
 PROSE_MIN_LOWER_SHARE = 0.3
+# The opening paragraph names its parties ("… by and between Piñon Gathering Company, LLC, a
+# Delaware limited liability company ("Owner"), with offices at 333 Clay Street …"): capitals
+# outnumber the lower-case words, yet a term defined in a parenthesis is running prose, never
+# a table of contents entry (an entry may quote a term, "1.2 "Affiliate" 1", but not define it).
+_DEFINING_PARENTHESIS = re.compile(r"\((?:(?:the|this|each|an?|collectively)\s+)?[\"“][^\"”]{1,60}[\"”]\s*\)")
 # Running headers are short lines repeated after page breaks with a changing number.
 RUNNING_HEADER_MAX_CHARS = 100
 _COLUMNS = re.compile(r"\S {3,}\S")  # fields set apart by runs of spaces: a header's columns
@@ -338,7 +351,7 @@ def _mark_tables_of_contents(source, raw_lines, noise, contents: set[int]) -> No
     while n < len(raw_lines):
         start, end = raw_lines[n]
         s = source[start:end].strip()
-        if n in noise or n in contents or not _TOC_START.match(s):
+        if n in noise or n in contents or not (_TOC_START.match(s) or _TOC_START_IN_LINE.match(s)):
             n += 1
             continue
         # Walk paragraph by paragraph, from the line after the heading, until one reads as
@@ -355,7 +368,8 @@ def _mark_tables_of_contents(source, raw_lines, noise, contents: set[int]) -> No
             # Trustee") have lower-case function words only; prose has lower-case content words.
             alpha = [w for w in words if w[:1].isalpha() and w.lower().strip(",.;:") not in DANGLING_WORDS]
             lower = [w for w in alpha if w[:1].islower()]
-            if len(words) >= PROSE_MIN_WORDS and len(lower) >= PROSE_MIN_LOWER_SHARE * len(alpha):
+            defines = len(words) >= PROSE_MIN_WORDS and _DEFINING_PARENTHESIS.search(" ".join(words))
+            if len(words) >= PROSE_MIN_WORDS and len(lower) >= PROSE_MIN_LOWER_SHARE * len(alpha) or defines:
                 m = para_start
                 break
             m += 1

@@ -90,8 +90,10 @@ _NUMBER_RE = re.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})(?P<dot>\.)?(?=\s|[A
 _ROMAN_RE = re.compile(r"(?P<num>[IVXL]{1,6})\.(?=\s)")
 _KEYWORD_ALONE = re.compile(r"^(?:ARTICLE|Article)$")
 _NUMBER_ALONE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){1,3}\.?|\d{1,3}\.)$")
-# A caption or the first word of a sentence: capitalised, or a quoted defined term.
-_CAPTION_START = re.compile(r"[\"“(]?[A-Z]")
+# A caption or the first word of a sentence: capitalised, or a quoted defined term, or the
+# bracketed asterisks that stand for words a filing redacted ("1.35 "[ * ]" shall have …",
+# "1.36 "[ * ] Percentage" shall be …").
+_CAPTION_START = re.compile(r"[\"“(]?(?:[A-Z]|\[\s*\*[\s*]*\])")
 _PART_START = re.compile(r"\((?:[a-z]{1,4}|\d{1,2}|[A-Z])\)\s")  # "8. (a) The Company …"
 _TITLE_CAPTION = re.compile(r"[\"“]?[A-Z][\w'’\-,&/]*(?:\s+(?:[A-Z][\w'’\-,&/]*|of|and|or|the|to|for|in|on|a|an|by|with|upon|as|&|-))*\s*[.:]")
 # Words after which a number is a reference, never a heading ("Section 2. The" is cited).
@@ -495,6 +497,7 @@ _PART_MID = re.compile(
     rf"(?:\s+|(?<=[a-z]\.)(?=[ivx]{{2,5}}\.))(?P<tok>{_PART_TOKEN})\.(?=\s|$)"
 )
 _PART_LINE = re.compile(rf"^(?P<tok>{_PART_TOKEN})\.\s+(?=[A-Z\"“])")
+_PART_ALONE = re.compile(rf"^(?P<tok>{_PART_TOKEN})\.$")  # "4." on its line, its text on the next
 _STOP_BEFORE = re.compile(r"[.:;][\"'”’)]*$")
 _LIST_JOIN_BEFORE = re.compile(r"[;,]\s+(?:or|and)$")  # "…; or iii. The proposed use …"
 
@@ -542,6 +545,9 @@ class _Run:
     first: dict[str, str]  # how its first marker reads in each of those styles
     value: int
     items: list[tuple[int, int, str, bool]]  # (line, pos, token as read, mid_line)
+    # Opened by a weak marker ("… EVENT   AMOUNT 1.   Upon …", a flattened table's first row):
+    # the run stands only if a strong marker ("2." starting a paragraph) goes on with it.
+    tentative: bool = False
 
 
 def _mid_line_markers(clean: CleanText, i: int, line: Line):
@@ -598,7 +604,10 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[PartStart]:
     for i, line in enumerate(clean.lines):
         if line.contents or line.end <= (bounds[0] if bounds else line.end):
             continue  # a table of contents, or the recitals before the first heading
-        if (m := _PART_LINE.match(line.text)) and line.start not in head_positions:
+        m = _PART_LINE.match(line.text)
+        if not m and line.gap is not Gap.NONE and i + 1 < len(clean.lines) and _CAPTION_START.match(clean.lines[i + 1].text):
+            m = _PART_ALONE.match(line.text)  # "4." alone on its line, its text starting the next
+        if m and line.start not in head_positions:
             # A wrapped line may start with a citation's number: "… set forth in Paragraph" /
             # "I. Tenant agrees …".
             cited = i > 0 and _REFERENCE_NOUN.fullmatch(clean.lines[i - 1].text.rsplit(None, 1)[-1].strip("(\"“,"))
@@ -614,7 +623,7 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[PartStart]:
 
     def finish(runs: list[_Run]) -> None:
         for run in runs:
-            if len(run.items) >= 2:  # one style by now: its second marker chose it
+            if len(run.items) >= 2 and not run.tentative:  # one style by now: its second marker chose it
                 (style,) = run.styles
                 i, pos, _, mid = run.items[0]
                 accepted.append(PartStart(i, pos, run.first[style], mid))
@@ -638,11 +647,22 @@ def part_starts(clean: CleanText, heads: list[Heading]) -> list[PartStart]:
             finish(stack[k + 1 :])
             del stack[k + 1 :]
             run = stack[k]
+            if run.tentative and len(run.items) == 1 and strength is not STRONG:
+                continue  # a weak run needs a strong second marker
+            run.tentative = False
             run.styles, run.value = {st}, v
             run.items.append((i, pos, read, mid))
             continue
         own = [(st, read) for st, v, read, misread in values if v == 1 and not misread]
-        if strength is WEAK or not own:
+        if not own:
+            continue
+        if strength is WEAK:
+            # A weak first marker opens a run only beside the open ones, closing none, and
+            # only as a tentative one (a strong second marker confirms it).
+            if any(st in run.styles for run in stack for st, _ in own) or len(stack) >= MAX_OPEN_RUNS:
+                continue
+            first = {st: read for st, v, read, _ in reversed(values) if v == 1}
+            stack.append(_Run(set(first), first, 1, [(i, pos, tok, mid)], tentative=True))
             continue
         # A list that starts again closes the open run of its style, unless that run is one
         # still-ambiguous marker: then the marker was the other reading ("1. Common Areas …:

@@ -469,7 +469,7 @@ def _structural(
                 if after_orphan or moved_list:
                     tree.displaced.append((line.start, paragraph_lines[-1].end))
         if not handled and (numbered and body_started or not numbered or tree.attachment()):
-            handled = _list_item(tree, line, prev, numbered)
+            handled = _list_item(tree, line, prev, numbered, lambda: _next_marker(lines, i, paragraph_ends))
             # "(c) Litigation: …" that no list goes on with or starts, after a section's last
             # sentence: a converter moved a page's items here; the items printed right after
             # it ("(a) Power and Authority: …") are the same moved text.
@@ -979,8 +979,25 @@ def _first_style(token: str) -> tuple[str, int]:
 _ITEM_KINDS = [ClauseKind.SUBSECTION, ClauseKind.CLAUSE, ClauseKind.SUBCLAUSE]
 
 
-def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bool:
-    """(a) / (i) / (A) / (1) / i. at the start of a paragraph, continuing or opening a list."""
+def _next_marker(lines: tuple[Line, ...], i: int, paragraph_ends: list[int]) -> str | None:
+    """The marker of the next paragraph that starts with one, within a few paragraphs of
+    ``lines[i]`` ("(ii)" for "(i)" … "(ii)"), as written: "(ii)" or "ii."."""
+    j = paragraph_ends[i]
+    for _ in range(LOOKAHEAD_PARAGRAPHS + 1):
+        if j >= len(lines):
+            return None
+        m = _PAREN.match(lines[j].text) or _DOTTED_ITEM.match(lines[j].text)
+        if m:
+            return f"({m.group('tok')})" if lines[j].text.startswith("(") else f"{m.group('tok')}."
+        j = paragraph_ends[j]
+    return None
+
+
+def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool, next_marker=None) -> bool:
+    """(a) / (i) / (A) / (1) / i. at the start of a paragraph, continuing or opening a list.
+
+    ``next_marker``: a function giving the marker of the next marked paragraph (read only when
+    a marker is both the next letter and a first roman: "(h) Waiver." / "(i) …" / "(ii) …")."""
     read = tree.part_readings.get(line.start)
     m = _PAREN.match(line.text) or _DOTTED_ITEM.match(line.text) or (read and _DOTTED_ALONE.match(line.text))
     if not m:
@@ -1012,6 +1029,13 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
     first = next(((s, o) for s, o in options if o == 1), None)
     if sibling and first and line.indent > sibling[0].marker_indent + 2:
         sibling = None  # "(i)" indented under "(h)": a new roman list, not the letter i
+    elif sibling and first and first[0] in ("roman", "ROMAN") and next_marker is not None:
+        # "(h) Waiver." / "(i) No failure …" / "(ii) No party …" set flush: the next marker
+        # "(ii)" follows only a roman one (after the letter i comes (j)), so this "(i)" opens
+        # a roman list under (h).
+        two = to_roman(2) if first[0] == "roman" else to_roman(2).upper()
+        if next_marker() == (f"({two})" if not suffix else f"{two}."):
+            sibling = None
     if not sibling and not first and not suffix:
         sibling = _inline_first_item(tree, line, token, options)
     if sibling:
@@ -1061,15 +1085,26 @@ def _list_item(tree: _Tree, line: Line, prev: Line | None, numbered: bool) -> bo
 
 def _closed_list_sibling(tree: _Tree, options, suffix: str) -> tuple | None:
     """"(c) …;" then an unmarked lead-in ("provided that the following conditions shall have been
-    satisfied:") then "(d) …": the list the lead-in closed goes on; (d) is the sibling of (c)."""
+    satisfied:") then "(d) …": the list the lead-in closed goes on; (d) is the sibling of (c).
+
+    The closed list may also be one inside the last item ("(b) Notices …" / "(i) If to the
+    Shareholders, to:" / an address block, which closed both / "(ii) If to Company, to:"): the
+    lists still open to a continuation are those along the last items, the innermost first —
+    as for the open items on the stack. Each closed item is reopened with its parents."""
+    chain = []
     last = next((c for c in reversed(tree.top.children) if c.rank >= 4), None)
-    if last is None:
-        return None
-    match = next(((s, o) for s, o in options if last.style == s + suffix and o == last.ordinal + 1), None)
-    if not match:
-        return None
-    tree.stack.append(last)  # reopened, so that the caller closes it as it closes any sibling
-    return (last, *match)
+    while last is not None:
+        chain.append(last)
+        last = next((c for c in reversed(last.children) if c.rank >= 4), None)
+    for k in range(len(chain) - 1, -1, -1):
+        node = chain[k]
+        match = next(((s, o) for s, o in options if node.style == s + suffix and o == node.ordinal + 1), None)
+        if match:
+            for parent in chain[:k]:
+                parent.end_limit = None  # it goes on to hold the new sibling
+            tree.stack.extend(chain[: k + 1])  # reopened, so that the caller closes it as it closes any sibling
+            return (node, *match)
+    return None
 
 
 def _skipping_sibling(tree: _Tree, line: Line, options, suffix: str) -> tuple | None:

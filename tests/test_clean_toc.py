@@ -49,3 +49,45 @@ def test_toc_entries_are_contents_and_the_body_is_not(no_hang):
     assert "Article I Definitions\nArticle II Payment" in cleaned.text  # kept, one entry a line
     body = next(ln for ln in cleaned.lines if ln.text.startswith("This Agreement"))
     assert not body.contents
+
+
+def test_opening_paragraph_that_names_the_parties_ends_the_contents(no_hang):
+    """The opening paragraph after a table of contents is mostly capitals (party names,
+    addresses), so the lower-case share alone read it as one more entry; the term it defines
+    in a parenthesis ("Owner") makes it prose."""
+    source = (
+        "TABLE OF CONTENTS\n\nPAGE ARTICLE I DEFINITIONS     1   9.10 Exhibits     24\n\n"
+        'This OPERATIONS AND MAINTENANCE AGREEMENT dated June 30, 2009 (the "Effective Date"), '
+        "is made and entered into by and between Acme Gathering Company, LLC, a Delaware limited "
+        'liability company ("Owner"), with offices at 333 Clay Street, Suite 4150, Houston, Texas '
+        "77002, and Beta Midstream, Inc., an Oklahoma Corporation, with offices at 123 Robert S. Kerr "
+        'Avenue, Oklahoma City, Oklahoma ("Operator").\n\nRECITALS\n'
+    )
+    cleaned = clean(source)
+    entry = next(ln for ln in cleaned.lines if "9.10 Exhibits" in ln.text)
+    opening = next(ln for ln in cleaned.lines if ln.text.startswith("This OPERATIONS"))
+    assert entry.contents
+    assert not opening.contents
+    assert not next(ln for ln in cleaned.lines if ln.text == "RECITALS").contents
+
+
+def test_contents_heading_behind_a_running_header_or_with_its_entries(no_hang):
+    """A flattened page puts the heading on one line with a running header before it, or with
+    the page's first entries after it; each page of the table is recognised, up to the prose
+    (a redaction legend) that ends the page."""
+    legend = (
+        "[ * ] = Certain confidential information contained in this document, marked by brackets, "
+        "has been omitted and filed separately with the Commission.\n\n"
+    )
+    source = (
+        "CONFIDENTIAL   EXECUTION COPY   TABLE OF CONTENTS   ARTICLE 1 DEFINITIONS     1\n\n"
+        '1.1   "Actions"     1  1.2   "Affiliate"     1\n\n' + legend
+        + 'TABLE OF CONTENTS (continued)           Page   1.38   "IND"     5\n\n'
+        "ARTICLE 2 JOINT DEVELOPMENT COMMITTEE     8\n\n" + legend
+        + 'COLLABORATION AGREEMENT\n\nThis COLLABORATION AGREEMENT ("Agreement") is made by the parties.\n'
+    )
+    cleaned = clean(source)
+    marked = {ln.text.split()[0]: ln.contents for ln in cleaned.lines}
+    assert marked["TABLE"] and marked["1.1"] and marked["ARTICLE"]
+    assert all(ln.contents for ln in cleaned.lines if ln.text.startswith("TABLE OF CONTENTS"))
+    assert not any(ln.contents for ln in cleaned.lines if ln.text.startswith(("[ * ]", "COLLABORATION", "This")))

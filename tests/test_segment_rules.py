@@ -142,6 +142,53 @@ def labels(text: str) -> list[str]:
             + "     (1) Item l;\n\n     (m) Item m.\n",
             ["1", "2"] + [f"2({c})" for c in "abcdefghijklm"],
         ),
+        # a definition whose defined term is redacted ("[ * ]") is a section like its neighbours
+        (
+            '1.1 "Affiliate" shall mean any controlled entity.\n\n'
+            '1.2 "[ * ]" shall have the meaning as set forth in Section 1.3 below.\n\n'
+            '1.3 "[ * ] Percentage" shall be determined by dividing the [ * ] by 100.\n\n'
+            '1.4 "HIF" shall mean hypoxia inducible factor.\n',
+            ["1.1", "1.2", "1.3", "1.4"],
+        ),
+        # "(i)" set flush after "(h) Waiver." is roman when "(ii)" comes next; the "(i)" after
+        # "(ii)" is then the letter i, and the list goes on to (j)
+        (
+            "1. First.\n\n2. General Provisions.\n\n" + "".join(f"({c}) Item {c}.\n\n" for c in "abcdef")
+            + "(g) Severability. Any part held invalid is severed.\n\n"
+            "(h) Waiver.\n\n(i) No failure to exercise any right operates as a waiver.\n\n"
+            "(ii) No party shall be deemed to have waived any claim.\n\n"
+            "(i) Further Assurances. Each party will take further actions.\n\n"
+            "(j) Publicity. No party shall issue a press release.\n",
+            ["1", "2"] + [f"2({c})" for c in "abcdefgh"] + ["2(h)(i)", "2(h)(ii)", "2(i)", "2(j)"],
+        ),
+        # an address block closes "(i) If to …, to:" and the "(b)" it is in; "(ii)" goes on with
+        # the closed list inside (b), and "(c)" with (b)'s own
+        (
+            "1. First.\n\n2. General Provisions.\n\n(a) Amendments. Only in writing.\n\n"
+            "(b) Notices. Notices shall be delivered as follows:\n\n(i) If to the Shareholders, to:\n\n"
+            "C/o Juniper Capital\n\n2727 Allen Parkway, #1850\n\nHouston, TX 77019\n\n"
+            "Attention: Edward Geiser\n\nEmail: notices@example.com\n\n"
+            "(ii) If to Company, to:\n\nLambda Resources Inc.\n\n"
+            "(c) Interpretation. References are to this Agreement.\n\n(d) Counterparts. In counterparts.\n",
+            ["1", "2", "2(a)", "2(b)", "2(b)(i)", "2(b)(ii)", "2(c)", "2(d)"],
+        ),
+        # a flattened table whose first row runs on after the column captions ("EVENT   AMOUNT
+        # 1.   Upon …"), the next rows starting paragraphs, one marker alone on its line: the
+        # rows are the section's numbered parts, cited "paragraph 4 of this Section 6.1.1" in a collaboration agreement
+        (
+            "1.1 Payments.\n\n1.1.1 Reimbursement Payments. Astellas agrees to make the following payments:"
+            "       EVENT   AMOUNT 1.   Upon the first filing.   U.S. $10\n\n2.   Upon each approval.   U.S. $20\n\n"
+            "3.\n\n\n\nUpon the first sale.   U.S. $30\n\n1.1.2 Other Payments. Astellas shall pay the costs.\n\n"
+            "1.1.3 Sales Payments. Astellas shall pay on sales.\n\n1.2 Setoff. No setoff is allowed.\n",
+            ["1.1", "1.1.1", "1.1.1(1)", "1.1.1(2)", "1.1.1(3)", "1.1.2", "1.1.3", "1.2"],
+        ),
+        # a weak "1." inside a sentence that no strong marker goes on with is no part
+        (
+            "1.1 Payments.\n\n1.1.1 Reimbursement Payments. The rate for the year is CPI 1. Then 2. The "
+            "amount is due.\n\n1.1.2 Other Payments. Astellas shall pay the costs.\n\n"
+            "1.1.3 Sales Payments. Astellas shall pay on sales.\n\n1.2 Setoff. No setoff is allowed.\n",
+            ["1.1", "1.1.1", "1.1.2", "1.1.3", "1.2"],
+        ),
         # attachments after the signatures, with items and captioned blocks
         (
             "1. First.\n\n2. Second.\n\nIf the foregoing is in accordance with your understanding, please sign.\n\n"

@@ -270,3 +270,194 @@ def test_a_designator_across_a_blank_line_is_no_reference():
     refs = _refs(document)
     assert [r for r in refs if r[0].startswith("Article") and r[0].endswith("50")] == []
     assert ("Article 11", "11", None) in refs
+
+
+COMPOSED = (
+    "SECTION 301. Amount.\n\n(b) The series may be issued.\n\n(1) the title;\n\n(2) any limit;\n\n(3) the dates;\n\n"
+    "(f) Unless specified pursuant to paragraph (2) of Section 301(b), or under clauses (1) through (3) of "
+    "Section 301(b), or under paragraph (4) of Section 301(b), or under paragraph (2) of Section 309(c).\n\n"
+    "SECTION 401. Discharge.\n\n(a) This Indenture ceases if\n\n(1) either\n\n(A) all Securities are delivered; or\n\n"
+    "(B) all Securities are due; and\n\n(2) the Company has paid.\n\n(b) If money has been deposited pursuant to "
+    "subclause (B) of clause (1) of this Section, the Trustee holds it. See also subsection (a) of Section 401 "
+    "and clause (ii) of Section 15 of the Securities Act.\n"
+)
+
+
+def test_a_composed_reference_cites_the_part_of_the_part_named_after_of():
+    document = _document(COMPOSED, [
+        ("301", ClauseKind.SECTION, None, "SECTION 301.", "SECTION 401."),
+        ("301(b)", ClauseKind.SUBSECTION, "301", "(b) The series", "(f) Unless"),
+        ("301(b)(1)", ClauseKind.CLAUSE, "301(b)", "(1) the title", "(2) any limit"),
+        ("301(b)(2)", ClauseKind.CLAUSE, "301(b)", "(2) any limit", "(3) the dates"),
+        ("301(b)(3)", ClauseKind.CLAUSE, "301(b)", "(3) the dates", "(f) Unless"),
+        ("301(f)", ClauseKind.SUBSECTION, "301", "(f) Unless", "SECTION 401."),
+        ("401", ClauseKind.SECTION, None, "SECTION 401.", None),
+        ("401(a)", ClauseKind.SUBSECTION, "401", "(a) This Indenture", "(b) If money"),
+        ("401(a)(1)", ClauseKind.CLAUSE, "401(a)", "(1) either", "(2) the Company"),
+        ("401(a)(1)(A)", ClauseKind.SUBCLAUSE, "401(a)(1)", "(A) all Securities", "(B) all Securities"),
+        ("401(a)(1)(B)", ClauseKind.SUBCLAUSE, "401(a)(1)", "(B) all Securities", "(2) the Company"),
+        ("401(a)(2)", ClauseKind.CLAUSE, "401(a)", "(2) the Company", "(b) If money"),
+        ("401(b)", ClauseKind.SUBSECTION, "401", "(b) If money", None),
+    ])
+    refs = _refs(document)
+    # the words run over the whole composition, "(b)" included
+    assert ("paragraph (2) of Section 301(b)", "301(b)(2)", None) in refs
+    assert [t for w, t, _ in refs if w == "clauses (1) through (3) of Section 301(b)"] == ["301(b)(1)", "301(b)(2)", "301(b)(3)"]
+    # no clause (4) and no "(4)" in 301(b)'s words: nothing rather than a guess
+    assert ("paragraph (4) of Section 301(b)", None, None) in refs
+    # an outer part the document does not have: nothing
+    assert ("paragraph (2) of Section 309(c)", None, None) in refs
+    # "clause (1) of this Section" is the section's part with that path, 401(a)(1)
+    assert ("subclause (B) of clause (1) of this Section", "401(a)(1)(B)", None) in refs
+    assert ("subsection (a) of Section 401", "401(a)", None) in refs
+    # a part of a statute's section stays outside, whatever the agreement's own 15 holds
+    assert [(t, e) for w, t, e in refs if w.startswith("clause (ii) of Section 15")] == [(None, "Securities Act of 1933")]
+
+
+def test_a_composed_reference_to_an_inline_part_takes_the_clause_that_writes_it():
+    text = ("1. Terms. The terms are (1) the price, (2) the term and (3) the place.\n\n"
+            "2. Changes. A change of paragraph (2) of Section 1 needs consent; paragraph (7) of Section 1 does not exist.\n")
+    document = _document(text, [("1", ClauseKind.SECTION, None, "1. Terms", "2. Changes"),
+                                ("2", ClauseKind.SECTION, None, "2. Changes", None)])
+    refs = _refs(document)
+    assert ("paragraph (2) of Section 1", "1", None) in refs
+    assert ("paragraph (7) of Section 1", None, None) in refs
+
+
+DEFINITIONS = (
+    "SECTION 101. Definitions.\n\n“Outstanding” means all Securities, except:\n\n(a) Securities cancelled;\n\n"
+    "(b) Securities paid; provided, however, that\n\n(i) Securities owned by the Company are disregarded, and\n\n"
+    "(ii) Securities pledged are counted.\n\n“Paying Agent” means any Person paying.\n\n"
+    "SECTION 104. Acts.\n\n(c) Except as contemplated in clause (ii) of the proviso to the definition of “Outstanding”, "
+    "and in clause (b) of the definition of “Outstanding”, the amount is proved.\n\n"
+    "SECTION 504. Recommendation.\n\n(b) Neither (i) the Board shall (A) withhold its recommendation or (B) recommend a "
+    "proposal (any action described in this clause (i) being referred to as a “Change”) nor (ii) shall Lambda sign.\n\n"
+    "(c) The Board may make a Change described in clause (A) of the definition thereof if it so determines.\n"
+)
+
+
+def test_a_part_of_a_definition_is_the_part_where_that_term_is_defined():
+    document = _document(DEFINITIONS, [
+        ("101", ClauseKind.SECTION, None, "SECTION 101.", "SECTION 104."),
+        ("101(a)", ClauseKind.ITEM, "101", "(a) Securities cancelled", "(b) Securities paid"),
+        ("101(b)", ClauseKind.ITEM, "101", "(b) Securities paid", "(i) Securities owned"),
+        ("101(i)", ClauseKind.ITEM, "101", "(i) Securities owned", "(ii) Securities pledged"),
+        ("101(ii)", ClauseKind.ITEM, "101", "(ii) Securities pledged", "“Paying Agent”"),
+        ("104", ClauseKind.SECTION, None, "SECTION 104.", "SECTION 504."),
+        ("104(c)", ClauseKind.SUBSECTION, "104", "(c) Except", "SECTION 504."),
+        ("504", ClauseKind.SECTION, None, "SECTION 504.", None),
+        ("504(b)", ClauseKind.SUBSECTION, "504", "(b) Neither", "(c) The Board"),
+        ("504(b)(i)", ClauseKind.ITEM, "504(b)", "(i) the Board", "nor (ii) shall"),
+        ("504(b)(i)(A)", ClauseKind.ITEM, "504(b)(i)", "(A) withhold", "(B) recommend"),
+        ("504(b)(i)(B)", ClauseKind.ITEM, "504(b)(i)", "(B) recommend", "nor (ii) shall"),
+        ("504(b)(ii)", ClauseKind.ITEM, "504(b)", "(ii) shall Lambda", "(c) The Board"),
+        ("504(c)", ClauseKind.SUBSECTION, "504", "(c) The Board", None),
+    ])
+    refs = _refs(document)
+    assert ("clause (ii) of the proviso to the definition of “Outstanding”", "101(ii)", None) in refs
+    assert ("clause (b) of the definition of “Outstanding”", "101(b)", None) in refs
+    # "thereof": the term named just before; the definition closes its parts, so (A) comes before it
+    assert ("clause (A) of the definition thereof", "504(b)(i)(A)", None) in refs
+
+
+def test_thereof_reads_a_part_of_the_reference_named_just_before():
+    text = ("8. Conditions.\n\n(g) A letter (i) stating the audit and (ii) stating that (A) no change occurred or "
+            "(B) no decrease occurred.\n\n(h) A letter updating the letter delivered pursuant to subsection (g) of this "
+            "Section 8, except that the date referred to in clause (ii)(B) thereof is a later one.\n")
+    document = _document(text, [
+        ("8", ClauseKind.SECTION, None, "8. Conditions", None),
+        ("8(g)", ClauseKind.SUBSECTION, "8", "(g) A letter", "(h) A letter"),
+        ("8(g)(i)", ClauseKind.ITEM, "8(g)", "(i) stating the audit", "(ii) stating"),
+        ("8(g)(ii)", ClauseKind.ITEM, "8(g)", "(ii) stating", "(h) A letter"),
+        ("8(g)(ii)(A)", ClauseKind.ITEM, "8(g)(ii)", "(A) no change", "(B) no decrease"),
+        ("8(g)(ii)(B)", ClauseKind.ITEM, "8(g)(ii)", "(B) no decrease", "(h) A letter"),
+        ("8(h)", ClauseKind.SUBSECTION, "8", "(h) A letter", None),
+    ])
+    assert _refs(document) == [("subsection (g) of this Section 8", "8(g)", None), ("clause (ii)(B)", "8(g)(ii)(B)", None)]
+
+
+def test_this_article_without_articles_is_the_top_level_part_and_this_section_in_an_exhibit_its_own():
+    text = ("25. Assignment. Tenant shall not assign.\n\nb. Procedure. Landlord shall answer the information required "
+            "under this Article within thirty days.\n\nEXHIBIT A\n\n2. COVENANTS.\n\nG. SCOPE. The restrictions of this "
+            "Section are reasonable.\n")
+    document = _document(text, [
+        ("25", ClauseKind.SECTION, None, "25. Assignment", "EXHIBIT A"),
+        ("25(b)", ClauseKind.SUBSECTION, "25", "b. Procedure", "EXHIBIT A"),
+        ("Exhibit A", ClauseKind.EXHIBIT, None, "EXHIBIT A", None),
+        ("Exhibit A, 2", ClauseKind.SUBSECTION, "Exhibit A", "2. COVENANTS", None),
+        ("Exhibit A, 2(G)", ClauseKind.CLAUSE, "Exhibit A, 2", "G. SCOPE", None),
+    ])
+    assert _refs(document) == [("this Article", "25", None), ("this Section", "Exhibit A, 2", None)]
+
+
+def test_this_article_in_a_document_with_articles_but_outside_them_is_nothing():
+    text = "Preliminary. As this Article says.\n\nARTICLE I\n\n1.1 Scope. This Article governs.\n"
+    document = _document(text, [
+        ("preamble", ClauseKind.PREAMBLE, None, "Preliminary.", "ARTICLE I"),
+        ("Article I", ClauseKind.ARTICLE, None, "ARTICLE I", None),
+        ("1.1", ClauseKind.SECTION, "Article I", "1.1 Scope", None),
+    ])
+    assert _refs(document) == [("this Article", None, None), ("This Article", "Article I", None)]
+
+
+def test_an_exhibit_number_caption_and_a_contents_line_are_no_references():
+    text = ("Confidential treatment requested.   Exhibit 10.11      COLLABORATION AGREEMENT\n\n"
+            "TABLE OF CONTENTS 9.9 Waivers     24   9.10 Exhibits     24   9.11 Headings     24\n\n"
+            "1. Scope. The services are listed in Exhibit A hereto.\n\nEXHIBIT A\n\nServices.\n")
+    document = _document(text, [
+        ("preamble", ClauseKind.PREAMBLE, None, "Confidential", "1. Scope"),
+        ("1", ClauseKind.SECTION, None, "1. Scope", "EXHIBIT A"),
+        ("Exhibit A", ClauseKind.EXHIBIT, None, "EXHIBIT A", None),
+    ])
+    assert _refs(document) == [("Exhibit A", "Exhibit A", None)]
+
+
+def test_a_part_the_tree_does_not_split_is_the_clause_whose_words_enumerate_it():
+    text = ("WHEREAS, the Board has (i) determined the merger advisable, (ii) (A) approved this Agreement and (B) approved "
+            "the Support Agreement and (iii) resolved to recommend it (the recommendation referred to in this clause (iii), "
+            "the “Recommendation”);\n\n1. Terms. The Company shall pay (a) the price and (b) the costs; clause (b) "
+            "above excludes taxes, and clause (c) above does not exist.\n")
+    document = _document(text, [
+        ("preamble", ClauseKind.PREAMBLE, None, "WHEREAS", "1. Terms"),
+        ("1", ClauseKind.SECTION, None, "1. Terms", None),
+    ])
+    refs = _refs(document)
+    assert ("this clause (iii)", "preamble", None) in refs
+    assert ("clause (b)", "1", None) in refs
+    assert ("clause (c)", None, None) in refs
+
+
+def test_a_list_that_starts_again_is_found_from_inside_it():
+    text = ("1.01 Definitions.\n\n(4) any reference to a Section is to this Indenture; and\n\n(4) Securities paid, except "
+            "that (A) the principal of a discount Security, (B) an indeterminate amount, (C) a foreign Security (or, for a "
+            "Security described in Clause (A) or (B) above, the amount so determined).\n")
+    document = _document(text, [
+        ("1.01", ClauseKind.SECTION, None, "1.01 Definitions", None),
+        ("1.01(4)", ClauseKind.SUBSECTION, "1.01", "(4) any reference", "(4) Securities paid"),
+        ("1.01(4) [2]", ClauseKind.SUBSECTION, "1.01", "(4) Securities paid", None),
+        ("1.01(4)(A)", ClauseKind.ITEM, "1.01(4) [2]", "(A) the principal", "(B) an indeterminate"),
+        ("1.01(4)(B)", ClauseKind.ITEM, "1.01(4) [2]", "(B) an indeterminate", "(C) a foreign"),
+        ("1.01(4)(C)", ClauseKind.ITEM, "1.01(4) [2]", "(C) a foreign", None),
+    ])
+    assert [t for w, t, _ in _refs(document) if w == "Clause (A) or (B)"] == ["1.01(4)(A)", "1.01(4)(B)"]
+
+
+def test_a_top_level_letter_is_found_from_an_unnumbered_paragraph():
+    text = "(i) Planning. You may plan.\n\n(j) Other Interests. You shall resign.\n\nYou will start once the conditions in subparagraph (j) above are met.\n"
+    document = _document(text, [
+        ("(i)", ClauseKind.SECTION, None, "(i) Planning", "(j) Other"),
+        ("(j)", ClauseKind.SECTION, None, "(j) Other", "You will start"),
+        ("p1", ClauseKind.PARAGRAPH, None, "You will start", None),
+    ])
+    assert _refs(document) == [("subparagraph (j)", "(j)", None)]
+
+
+def test_an_item_that_opens_its_line_is_no_inline_part():
+    # The file put 3.2's list under 3.3: "(b)" opens its line, so it is a list the tree lacks
+    # (or has misplaced), not an inline item of 3.3: no target rather than 3.3.
+    text = ("3.2 Owner Default. Operator may terminate upon any of the following:\n\n3.3 Operator Default. Owner may "
+            "terminate upon any of the following:\n\n(a) bankruptcy of Owner;\n\n(b) Owner fails to pay; or\n\n"
+            "(c) other than as set forth in clause (b) above, Owner breaches.\n")
+    document = _document(text, [("3.2", ClauseKind.SECTION, None, "3.2 Owner", "3.3 Operator"),
+                                ("3.3", ClauseKind.SECTION, None, "3.3 Operator", None)])
+    assert _refs(document) == [("clause (b)", None, None)]

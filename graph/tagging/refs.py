@@ -16,6 +16,7 @@ an outside instrument gives one record however many designators it names.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 from dataclasses import dataclass
@@ -178,6 +179,10 @@ class _Context:
         self.document = document
         self.by_label: dict[str, Clause] = {c.label: c for c in document.clauses}
         self.starts = [c.start for c in document.clauses]
+        self.children: dict[str, list[Clause]] = {}
+        for c in document.clauses:
+            if c.parent:
+                self.children.setdefault(c.parent, []).append(c)
         self.terms = terms
         self.stands_for: dict[str, str] = {}
         self.self_names: set[str] = set()
@@ -259,6 +264,19 @@ class _Context:
             yield clause
             clause = self.by_label.get(clause.parent) if clause.parent else None
 
+    def descendants(self, clause: Clause):
+        """Every clause below ``clause``, in document order."""
+        for child in self.children.get(clause.label, ()):
+            yield child
+            yield from self.descendants(child)
+
+    def clean_index(self, source_offset: int) -> int:
+        """The clean offset of the first clean character at or after ``source_offset``."""
+        return bisect.bisect_left(self.document.clean_offsets, source_offset)
+
+    def clean_text(self, clause: Clause) -> str:
+        return self.document.clean[self.clean_index(clause.start):self.clean_index(clause.end)]
+
     def attachment_of(self, clause: Clause | None) -> Clause | None:
         return next((c for c in self.ancestors(clause) if c.kind in _ATTACHMENT_KINDS), None)
 
@@ -290,6 +308,11 @@ class _Found:
     designators: list[str]
     range_after: list[bool]  # designator i was introduced by "through"/"to"
     instrument: _Instrument | None
+    outer: "_Found | None" = None  # "of Section 301(b)" in "paragraph (2) of Section 301(b)"
+    definition: tuple[str | None, bool] | None = None  # (term or None for "thereof", proviso?)
+    thereof: bool = False  # "clause (ii)(B) thereof"
+    above: bool = False  # "clause (b) above"
+    previous: "_Found | None" = None  # … and the reference "thereof" means
 
 
 def find_references(text: str, ctx: _Context) -> list[_Found]:
@@ -299,77 +322,158 @@ def find_references(text: str, ctx: _Context) -> list[_Found]:
     for m in r.keyword.finditer(text):
         if m.start() < covered:
             continue
-        kw_group = next(k for k in r.kinds if m.group(k) is not None)
-        kind = r.kinds[kw_group]
-        keyword = m.group(kw_group)
-        if keyword.isupper() and len(keyword) > 1 and not _inside_capitals_sentence(text, m.start()):
-            continue  # "SECTION 10." / "ANNEX I": headings, not references
-        if _starts_paragraph(text, m.start()) and not m.group("dem"):
-            continue  # "Section 101 Definitions.": a heading
-        if any(p.match(text, m.start()) for p in ctx.keyword_terms):
-            continue  # "Rule 462(b) Registration Statement" names a defined term
-        designators: list[str] = []
-        through: list[bool] = []
-        end = m.end()
-        d = r.designator[kind].match(text, end)
-        probe = end
-        if d:
-            designators.append(d.group("d"))
-            through.append(False)
-            end = probe = _after_caption(text, d.end())
-            while True:
-                c = r.continuation[kind].match(text, probe)
-                if not c:
-                    break
-                if not _continues(designators[-1], c.group("d")):
-                    break  # "Section 4.02 and (vi) …": (vi) starts an enumeration of the sentence
-                designators.append(c.group("d"))
-                through.append(c.group("sep").strip() in ("through", "to", "-", "–"))
-                end = c.end()
-                probe = _after_caption(text, end)
-        dem = m.group("dem")
-        if not designators:
-            if not (dem and dem.strip().lower() == "this" and kind in _BARE_KINDS):
-                continue
-        instrument = None
-        q = r.qualifier.match(text, probe)
-        if q:
-            name = q.group("n1") or q.group("n2") or q.group("n3")
-            det = q.group("det") if q.group("n2") else ("the" if q.group("n1") else None)
-            instrument = ctx.instrument(_trim_name(name), det)
-            if q.group("n1"):
-                instrument = ctx.instrument(_trim_name(name), "the")
-            dropped = len(name) - len(_trim_name(name))  # characters after the name's last word
-            joined = re.search(r"\s+(?:and|or)\s+", name)
-            if instrument is None and joined:
-                # "Section 22 of the Primary Lease and Sublandlord shall …": the name ends at "and".
-                shorter = _trim_name(name[: joined.start()])
-                instrument = ctx.instrument(shorter, det or ("the" if q.group("n1") else None))
-                if instrument is not None:
-                    dropped, name = len(name) - len(shorter), shorter
-            within = re.fullmatch(r"(?:Section|Article)\s+(\d+(?:\.\d+)*[A-Za-z]?)", _trim_name(name))
-            if within and q.group("n3") and within.group(1) in ctx.by_label:
-                instrument = _Instrument("within", within.group(1))  # "clause (d) of Section 501"
-            # "paragraphs 1, 4 and 5 of this Agreement": the words cited stop before "of this
-            # Agreement" (as most gold readers of the development corpus read it).
-            if instrument is not None and not (instrument.kind == "self" and (det or "").lower() == "this"):
-                end = q.start("inst") + len(q.group("inst")) - dropped
-        if kind == "item" and designators and all(d.startswith("(") for d in designators):
-            kind = "clause"  # "item (xiii) above": a part of a list of this document
-        elif kind == "item" and (instrument is None or instrument.kind != "external"):
-            continue  # "Item 601 of Regulation S-K" is a reference; "item 3" of a list is not
-        start = m.start() if dem else m.start(kw_group)
-        if instrument is None and kind in ("section", "article") and designators:
-            act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
-            if act is not None:
-                instrument, start = act
-        if instrument is None and not dem:
-            instrument = _instrument_of_parenthesis(text, start, ctx)
-        covered = end
-        found.append(_Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument))
+        f = _parse(m, text, ctx)
+        if f is None:
+            continue
+        covered = f.end
+        found.append(f)
     _share_instruments(text, found)
     _amended_agreement(found, ctx)
+    _link_thereof(text, found)
     return found
+
+
+def _parse(m: re.Match, text: str, ctx: _Context, outer: bool = False) -> _Found | None:
+    """The reference whose keyword ``m`` matched, or None where the words are no reference.
+    ``outer``: the part after "of" in a composed reference ("of Section 301(b)"), which may
+    stand where a heading could not (mid-line, after "of")."""
+    r = rules()
+    kw_group = next(k for k in r.kinds if m.group(k) is not None)
+    kind = r.kinds[kw_group]
+    keyword = m.group(kw_group)
+    if not outer:
+        if keyword.isupper() and len(keyword) > 1 and not _inside_capitals_sentence(text, m.start()):
+            return None  # "SECTION 10." / "ANNEX I": headings, not references
+        if _starts_paragraph(text, m.start()) and not m.group("dem"):
+            return None  # "Section 101 Definitions.": a heading
+        if any(p.match(text, m.start()) for p in ctx.keyword_terms):
+            return None  # "Rule 462(b) Registration Statement" names a defined term
+    designators: list[str] = []
+    through: list[bool] = []
+    end = m.end()
+    d = r.designator[kind].match(text, end)
+    probe = end
+    if d and _page_number(text, d):
+        d = None  # "9.10 Exhibits     24": a table of contents' caption and its page
+    if d:
+        designators.append(d.group("d"))
+        through.append(False)
+        end = probe = _after_caption(text, d.end())
+        while True:
+            c = r.continuation[kind].match(text, probe)
+            if not c:
+                break
+            if not _continues(designators[-1], c.group("d")):
+                break  # "Section 4.02 and (vi) …": (vi) starts an enumeration of the sentence
+            designators.append(c.group("d"))
+            through.append(c.group("sep").strip() in ("through", "to", "-", "–"))
+            end = c.end()
+            probe = _after_caption(text, end)
+    dem = m.group("dem")
+    if not designators:
+        if not (dem and dem.strip().lower() == "this" and kind in _BARE_KINDS):
+            return None
+    start = m.start() if dem else m.start(kw_group)
+    if not outer and not dem and _caption_line(text, start, end):
+        return None  # "Exhibit 10.11" alone on its line: the EDGAR exhibit number, a caption
+    parts = bool(designators) and all(x.startswith("(") for x in designators)
+    # "paragraph (2) of Section 301(b)", "subclause (B) of clause (1) of this Section": the part
+    # of the clause the words after "of" cite; the reference's words run to the end of those.
+    of = _OF_KEYWORD.match(text, probe) if parts and kind in _PART_KINDS else None
+    if of:
+        inner = r.keyword.match(text, of.end())
+        composed = _parse(inner, text, ctx, outer=True) if inner else None
+        if composed is not None and r.kinds[next(k for k in r.kinds if inner.group(k) is not None)] in _COMPOSING_KINDS:
+            f = _Found(start, composed.end, kind, dem.strip() if dem else None, designators, through,
+                       composed.instrument if composed.instrument and composed.instrument.kind in ("external", "document") else None)
+            f.outer = composed
+            return f
+    # "clause (A) of the definition thereof", "clause (ii) of the proviso to the definition of
+    # “Outstanding”": a part of the clause where that term is defined.
+    definition = _DEFINITION.match(text, probe) if parts else None
+    if definition:
+        f = _Found(start, definition.end(), kind, dem.strip() if dem else None, designators, through, None)
+        f.definition = (definition.group("term"), bool(definition.group("proviso")))
+        return f
+    instrument = None
+    q = r.qualifier.match(text, probe)
+    if q:
+        name = q.group("n1") or q.group("n2") or q.group("n3")
+        det = q.group("det") if q.group("n2") else ("the" if q.group("n1") else None)
+        instrument = ctx.instrument(_trim_name(name), det)
+        if q.group("n1"):
+            instrument = ctx.instrument(_trim_name(name), "the")
+        dropped = len(name) - len(_trim_name(name))  # characters after the name's last word
+        joined = re.search(r"\s+(?:and|or)\s+", name)
+        if instrument is None and joined:
+            # "Section 22 of the Primary Lease and Sublandlord shall …": the name ends at "and".
+            shorter = _trim_name(name[: joined.start()])
+            instrument = ctx.instrument(shorter, det or ("the" if q.group("n1") else None))
+            if instrument is not None:
+                dropped, name = len(name) - len(shorter), shorter
+        within = re.fullmatch(r"(?:Section|Article)\s+(\d+(?:\.\d+)*[A-Za-z]?)", _trim_name(name))
+        if within and q.group("n3") and within.group(1) in ctx.by_label:
+            instrument = _Instrument("within", within.group(1))  # "clause (d) of Section 501"
+        # "paragraphs 1, 4 and 5 of this Agreement": the words cited stop before "of this
+        # Agreement" (as most gold readers of the development corpus read it).
+        if instrument is not None and not (instrument.kind == "self" and (det or "").lower() == "this"):
+            end = q.start("inst") + len(q.group("inst")) - dropped
+    if kind == "item" and designators and all(d.startswith("(") for d in designators):
+        kind = "clause"  # "item (xiii) above": a part of a list of this document
+    elif kind == "item" and (instrument is None or instrument.kind != "external"):
+        return None  # "Item 601 of Regulation S-K" is a reference; "item 3" of a list is not
+    if instrument is None and kind in ("section", "article") and designators:
+        act = _act_before(text, start, ctx)  # "TIA § 312(a)", "49 U.S.C. § 5101"
+        if act is not None:
+            instrument, start = act
+    if instrument is None and not dem:
+        instrument = _instrument_of_parenthesis(text, start, ctx)
+    f = _Found(start, end, kind, dem.strip() if dem else None, designators, through, instrument)
+    f.thereof = bool(parts and _THEREOF.match(text, probe))
+    f.above = bool(_ABOVE.match(text, probe))
+    return f
+
+
+# Kinds that cite a part of something ("paragraph (2) of …") and kinds that can be that something.
+_PART_KINDS = {"clause", "subsection", "section"}
+_COMPOSING_KINDS = {"section", "subsection", "clause", "article"}
+_OF_KEYWORD = re.compile(r"[^\S\n]+of[^\S\n]+(?=(?:this|such|said|This|Such|Said)?[^\S\n]*[A-Za-z§])")
+_DEFINITION = re.compile(
+    r"[^\S\n]+of[^\S\n]+the[^\S\n]+(?P<proviso>proviso[^\S\n]+(?:to|in|of)[^\S\n]+the[^\S\n]+)?definition[^\S\n]+"
+    r"(?:thereof|of[^\S\n]+(?:the[^\S\n]+term[^\S\n]+)?[\"“](?P<term>[^\"”\n]{1,80})[\"”])"
+)
+# "clause (ii)(B) thereof": a part of what the sentence cited just before.
+_THEREOF = re.compile(r"[^\S\n]+(?:thereof|of[^\S\n]+such[^\S\n]+(?:Section|section|subsection|paragraph))\b")
+_ABOVE = re.compile(r",?[^\S\n]+above\b")
+# How far back the reference "thereof" leans on may be (characters, same sentence).
+THEREOF_CHARS = 200
+
+
+def _link_thereof(text: str, found: list[_Found]) -> None:
+    """"subsection (g) of this Section 8, except that the date referred to in clause (ii)(B)
+    thereof": the part is of the reference named just before, in the same sentence."""
+    for before, f in zip(found, found[1:]):
+        if f.thereof and f.start - before.end <= THEREOF_CHARS and not re.search(r"[.;]\s", text[before.end:f.start]):
+            f.previous = before
+
+
+def _page_number(text: str, d: re.Match) -> bool:
+    """A table of contents' line: the caption, a run of spaces, the page number, then the next
+    entry after another run of spaces or the end of the line ("9.10 Exhibits     24   9.11")."""
+    gap = d.group(0)[: d.start("d") - d.start()]
+    if "\n" in gap or len(gap) < 3:
+        return False
+    return bool(re.match(r"(?:[^\S\n]{2,}|[^\S\n]*(?:\n|$))", text[d.end():]))
+
+
+def _caption_line(text: str, start: int, end: int) -> bool:
+    """The reference alone between line breaks (or the runs of spaces a hard-wrapped file's
+    joined lines leave): "Exhibit 10.11" atop an EDGAR filing, "EXHIBIT A" over an attachment."""
+    before = text[max(0, start - 3):start]
+    after = text[end:end + 3]
+    opened = start == 0 or before.endswith("\n") or (len(before) == 3 and not before.strip())
+    closed = end == len(text) or after.startswith("\n") or (len(after) == 3 and not after.strip()) or not after.strip()
+    return opened and closed
 
 
 # An amendment's title: "Amendment No. 1 to …", "First Amendment to Lease", "… AGREEMENT AMENDMENT NO. 1".
@@ -464,7 +568,7 @@ def _share_instruments(text: str, found: list[_Found]) -> None:
     """"Section 13 or Section 15(d) of the Exchange Act", "Article I, Rule 1-02 of Regulation S-X":
     a reference joined to the next one takes that one's outside instrument."""
     for a, b in zip(reversed(found[:-1]), reversed(found[1:])):
-        if a.instrument is None and b.instrument is not None and b.instrument.kind == "external":
+        if a.instrument is None and a.outer is None and b.instrument is not None and b.instrument.kind == "external":
             if re.fullmatch(r"\s*(?:,|,?\s*(?:and|or|and/or))\s*", text[a.end : b.start]):
                 a.instrument = b.instrument
 
@@ -560,6 +664,8 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
             "clause": {ClauseKind.CLAUSE, ClauseKind.SUBCLAUSE, ClauseKind.ITEM, ClauseKind.SUBSECTION},
         }[found.kind]
         target = ctx.enclosing(here, wanted)
+        if target is None and found.kind == "article":
+            target = _article_level(here, ctx)
         if target is None and here is not None and (found.kind == "clause" or found.kind == "subsection" and here.kind != ClauseKind.SECTION):
             target = here  # "this paragraph" in an unnumbered block
         return [(target.label if target else None, None, None)]
@@ -568,6 +674,30 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
         base = ctx.enclosing(here, {ClauseKind.ARTICLE}) if inst.name == "Article" else _section_of(here, ctx)
     elif inst and inst.kind == "within":  # "clause (d) of Section 501"
         base = ctx.by_label.get(inst.name)
+    if found.outer is not None:  # "paragraph (2) of Section 301(b)"
+        outer = [ctx.by_label[t] for t, _, _ in resolve(found.outer, ctx, source_start) if t in ctx.by_label]
+        if not outer:
+            return [(None, None, d) for d in found.designators]
+        out = []
+        for clause in outer:
+            for target, external, designator in _designators(found, here, clause, ctx):
+                if target is None and _marker_in_text(designator, clause, ctx):
+                    target = clause.label  # the part is written inline, the tree has no clause for it
+                out.append((target, external, designator))
+        return out
+    if found.definition is not None:  # "clause (A) of the definition thereof"
+        term = _term_meant(found.definition[0], source_start, ctx)
+        return [(_part_of_definition(d, term, found.definition[1], ctx) if term else None, None, d)
+                for d in found.designators]
+    if found.previous is not None:  # "clause (ii)(B) thereof"
+        before = [ctx.by_label[t] for t, _, _ in resolve(found.previous, ctx, source_start) if t in ctx.by_label]
+        if before:
+            base = before[0]
+    return _designators(found, here, base, ctx)
+
+
+def _designators(found: _Found, here: Clause | None, base: Clause | None, ctx: _Context) -> list[tuple[str | None, str | None, str | None]]:
+    """(target, None, designator) per designator of ``found``, the relative ones read from ``base``."""
     out: list[tuple[str | None, str | None, str | None]] = []
     previous: str | None = None
     for designator, is_range in zip(found.designators, found.range_after):
@@ -581,6 +711,8 @@ def resolve(found: _Found, ctx: _Context, source_start: int) -> list[tuple[str |
             previous = full
         else:
             target = _label_for(designator, found.kind, here, base, ctx)
+            if target is None and base is None and designator.startswith("("):
+                target = _inline_part(designator, found, here, ctx)
             previous = designator
         if is_range and out and out[-1][0] and target:
             # "clauses (a) through (h) of Section 9.3": the parts between the two ends.
@@ -623,9 +755,35 @@ _SECTION_LABEL = re.compile(r"\d+(?:\.\d+)*[A-Za-z]?")
 def _section_of(here: Clause | None, ctx: _Context) -> Clause | None:
     """The section "this Section" means: the innermost numbered section around ``here``."""
     for clause in ctx.ancestors(here):
-        if _SECTION_LABEL.fullmatch(clause.label):
+        if _SECTION_LABEL.fullmatch(_local(clause.label)):  # "2", or "Exhibit A, 2" in an exhibit
             return clause
     return ctx.enclosing(here, {ClauseKind.SECTION})
+
+
+def _local(label: str) -> str:
+    """A label without its attachment's name: "Exhibit A, 2(G)" → "2(G)"."""
+    return label.split(", ", 1)[1] if ", " in label else label
+
+
+def _unrepeated(label: str) -> str:
+    """A label without the suffix of a list that starts again: "9.1(i) [2]" → "9.1(i)"."""
+    return re.sub(r" \[\d+\]$", "", label)
+
+
+def _article_level(here: Clause | None, ctx: _Context) -> Clause | None:
+    """"this Article" in a document that has no articles (a lease whose top-level parts are
+    "25.", "26."): the top-level numbered part around ``here`` — the level articles hold
+    elsewhere, as "Article 30" of such a lease is its part 30 (``_absolute``). Inside an
+    attachment, the attachment's top-level part."""
+    if any(c.kind is ClauseKind.ARTICLE for c in ctx.document.clauses):
+        return None
+    chain = list(ctx.ancestors(here))
+    attachment = ctx.attachment_of(here)
+    for clause in chain:
+        top = clause.parent is None or (attachment is not None and clause.parent == attachment.label)
+        if top and clause is not attachment:
+            return clause if _SECTION_LABEL.fullmatch(_local(clause.label)) or re.fullmatch(r"[IVXLC]+", _local(clause.label)) else None
+    return None
 
 
 def _label_for(designator: str, kind: str, here: Clause | None, base: Clause | None, ctx: _Context) -> str | None:
@@ -691,13 +849,181 @@ def _relative(designator: str, kind: str, here: Clause | None, base: Clause | No
         starts = ([section] if section else []) + list(ctx.ancestors(here))
     else:
         starts = list(ctx.ancestors(here))
+    chain = list(ctx.ancestors(here))
     for clause in starts:
         for candidate in (f"{clause.label}{designator}", f"{clause.label}, {designator}"):
             if candidate in labels:
-                return candidate
+                return _same_list(candidate, clause, chain, ctx)
         # The clause itself: "this subsection (d)" inside 8(d)(ii) is 8(d).
-        if clause.label.endswith(designator):
+        if _unrepeated(clause.label).endswith(designator):
             return clause.label
+        # A list that starts again: "(A)" under "1.01(4) [2]" is labelled "1.01(4)(A)".
+        child = _same_list(f"{_unrepeated(clause.label)}{designator}", clause, chain, ctx)
+        if child in labels and labels[child].parent == clause.label:
+            return child
+    if base is not None:
+        # "subclause (B) of clause (1) of this Section": the part of the section with that path.
+        return _descendant(base, designator, chain, ctx)
+    if designator in labels and labels[designator].parent is None:
+        return designator  # a letter agreement's top-level "(j)", cited from an unnumbered paragraph
+    return None
+
+
+def _same_list(label: str, parent: Clause, chain: list[Clause], ctx: _Context) -> str:
+    """Of the children of ``parent`` labelled ``label`` or ``label [n]``, the one in the list
+    the reference sits in (siblings carry the same suffix), else the one labelled ``label``."""
+    variants = [c for c in ctx.children.get(parent.label, ()) if _unrepeated(c.label) == label]
+    if len(variants) < 2:
+        return variants[0].label if variants else label
+    mine = next((c for c in chain if c.parent == parent.label), None)
+    if mine is not None:
+        suffix = mine.label[len(_unrepeated(mine.label)):]
+        same = [c for c in variants if c.label[len(_unrepeated(c.label)):] == suffix]
+        if same:
+            return same[0].label
+    return label
+
+
+def _descendant(base: Clause, path: str, chain: list[Clause], ctx: _Context) -> str | None:
+    """The part of ``base`` whose label ends with ``path`` ("(1)" of 401 is 401(a)(1)): the
+    shallowest such; of several at that depth the one around the reference, else none."""
+    found = [c for c in ctx.descendants(base) if _unrepeated(c.label).endswith(path)]
+    if not found:
+        return None
+    depth = min(c.label.count("(") for c in found)
+    found = [c for c in found if c.label.count("(") == depth]
+    if len(found) == 1:
+        return found[0].label
+    around = [c for c in found if any(a.label == c.label or a.parent == c.label for a in chain)
+              or any(_is_within(a, c, ctx) for a in chain)]
+    return around[0].label if len(around) == 1 else None
+
+
+def _is_within(clause: Clause, ancestor: Clause, ctx: _Context) -> bool:
+    return any(a.label == ancestor.label for a in ctx.ancestors(clause))
+
+
+def _marker_in_text(designator: str, clause: Clause, ctx: _Context) -> bool:
+    """Whether ``clause``'s own words enumerate the first part of ``designator`` inline, with
+    the item before it (or after it, for a first item): "(2)" in "… (1) the title …; (2) any limit …"."""
+    marker = re.match(r"\(([^()]+)\)", designator)
+    if not marker:
+        return False
+    text = ctx.clean_text(clause)
+    return _enumerated(marker.group(1), text, len(text))
+
+
+# Words before "(b)" that make it a citation, not an item: "clause (b)", "in (b) above". ("and
+# (iii)" ends a list as often as it continues a citation: the item before it decides.)
+_CITING_WORDS = {"clause", "clauses", "subclause", "subclauses", "paragraph", "paragraphs", "subparagraph",
+                 "subparagraphs", "subsection", "subsections", "section", "sections", "item", "items",
+                 "through", "to", "of", "in", "article", "articles"}
+
+
+def _enumerated(marker: str, text: str, limit: int) -> bool:
+    """Whether ``text[:limit]`` holds "(marker)" as an item of an inline list (within a line of
+    running text), with its neighbour in sequence ("(ii)" before "(iii)"; "(b)" after a first "(a)")."""
+    def items(value: str, lo: int = 0, hi: int | None = None) -> list[int]:
+        out = []
+        for m in re.finditer(r"(?<![\w)])\(" + re.escape(value) + r"\)(?=\s)", text[:hi if hi is not None else limit]):
+            if m.start() < lo:
+                continue
+            word = re.search(r"([A-Za-z]+)\W*$", text[max(0, m.start() - 30):m.start()])
+            if word and word.group(1).lower() in _CITING_WORDS:
+                continue
+            if not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip():
+                # An item that opens its line belongs to a list the tree should hold (or one the
+                # file has put out of place, whose words sit under another clause): not inline.
+                return []
+            out.append(m.start())
+        return out
+    ordinal = _paren_ordinal(marker)
+    if ordinal is None:
+        return False
+    own = items(marker)
+    if not own:
+        return False
+    style, value = ordinal
+    def marker_of(n: int) -> str:
+        if style == "digit":
+            return str(n)
+        if style in ("roman", "ROMAN"):
+            return to_roman(n) if style == "roman" else to_roman(n).upper()
+        return chr(96 + n) if style == "alpha" else chr(64 + n)
+    if value > 1:
+        before = items(marker_of(value - 1))
+        return any(b < own[-1] for b in before)
+    after = items(marker_of(2), own[0], len(text))
+    return bool(after)
+
+
+def _inline_part(designator: str, found: _Found, here: Clause | None, ctx: _Context) -> str | None:
+    """"this clause (iii)" in a recital whose words enumerate (i) … (iii) inline, "Clause (A) or
+    (B) above" in a clause that listed (A) and (B) earlier: the innermost clause around the
+    reference whose words before it hold that item (the tree gives the items no clauses)."""
+    if not (found.above or (found.demonstrative or "").lower() == "this"):
+        return None
+    marker = re.fullmatch(r"\(([^()]+)\)", designator)
+    if not marker:
+        return None
+    at = found.start  # clean offset of the reference
+    for clause in ctx.ancestors(here):
+        lo = ctx.clean_index(clause.start)
+        if _enumerated(marker.group(1), ctx.document.clean[lo:at], at - lo):
+            return clause.label
+    return None
+
+
+def _term_meant(name: str | None, source_start: int, ctx: _Context) -> Term | None:
+    """The term "the definition of “Outstanding”" names, or for "the definition thereof" the
+    term used last before the reference, in the same sentence."""
+    if name:
+        key = " ".join(name.split()).casefold()
+        return next((t for t in ctx.terms if " ".join(t.term.split()).casefold() == key), None)
+    best: tuple[int, Term] | None = None
+    for t in ctx.terms:
+        for span in ((t.start, t.end), *((u.start, u.end) for u in t.uses)):
+            if span[1] <= source_start and (best is None or span[1] > best[0]):
+                best = (span[1], t)
+    if best is None or source_start - best[0] > THEREOF_CHARS:
+        return None
+    between = ctx.document.source[best[0]:source_start]
+    return best[1] if not re.search(r"[.;]\s", between) else None
+
+
+def _part_of_definition(designator: str, term: Term, proviso: bool, ctx: _Context) -> str | None:
+    """The part ``designator`` of ``term``'s definition: of a definition that follows the term
+    ("“Outstanding” means … except: (a) …; provided, however, that (i) …; (ii) …") the first such
+    part after it (after the proviso's "provided" for "clause (ii) of the proviso to the
+    definition"), before the next term defined there; of one the term closes ("(A) …; (B) …
+    (any action described in this clause (i) being referred to as a “Change”)") the nearest
+    such part before it, within the section."""
+    home = ctx.by_label.get(term.defined_in)
+    if home is None:
+        return None
+    closes = term.definition_end <= term.start
+    if closes and proviso:
+        return None
+    lo = term.start
+    if proviso:
+        m = re.search(r"\bprovided\b", ctx.document.clean[ctx.clean_index(term.start):ctx.clean_index(home.end)])
+        if not m:
+            return None
+        lo = ctx.document.clean_offsets[ctx.clean_index(term.start) + m.start()]
+    nxt = [t.start for t in ctx.terms if t.defined_in == term.defined_in and t.start > term.start]
+    for scope in ctx.ancestors(home):
+        parts = [c for c in ctx.descendants(scope) if _unrepeated(c.label).endswith(designator)]
+        if closes:
+            before = [c for c in parts if c.start < term.start]
+            if before:
+                return max(before, key=lambda c: c.start).label
+        else:
+            hi = min(nxt + [scope.end])
+            after = [c for c in parts if lo <= c.start < hi]
+            if after:
+                return min(after, key=lambda c: c.start).label
+        if _SECTION_LABEL.fullmatch(_local(scope.label)):
+            break  # a definition does not reach beyond its section
     return None
 
 
