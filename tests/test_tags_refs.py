@@ -461,3 +461,14 @@ def test_an_item_that_opens_its_line_is_no_inline_part():
     document = _document(text, [("3.2", ClauseKind.SECTION, None, "3.2 Owner", "3.3 Operator"),
                                 ("3.3", ClauseKind.SECTION, None, "3.3 Operator", None)])
     assert _refs(document) == [("clause (b)", None, None)]
+
+
+def test_a_reference_inside_a_longer_second_list_finds_its_own_list():
+    """The second list runs past where the first stopped, so its items are "1(i) [2]",
+    "1(ii) [2]" and a plain "1(iii)"; "clause (ii)" written in that 1(iii) is the (ii) beside it."""
+    text = ("1. Definitions.\n\n\"Loss\" means (i) any damage or (ii) any cost.\n\n\"Tax\" means (i) any levy, "
+            "(ii) any duty or (iii) any charge other than one within clause (ii).\n\n2. Other. Text.\n")
+    document = document_from_text(text, "hand")
+    assert [c.label for c in document.clauses if c.label.startswith("1(")] == [
+        "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii)"]
+    assert ("clause (ii)", "1(ii) [2]", None) in _refs(document)
