@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from . import numbering
@@ -1738,43 +1737,18 @@ _REPEAT = re.compile(r" \[\d+\]$")
 
 
 def _renumber_repeats(tree: _Tree) -> None:
-    """A list that starts again inside one clause is labelled like the first with " [k]" after
-    each of its labels, k counting the lists before it in the clause that start with the same
-    label ("9.1(i) [2]", "9.1(ii) [2]", "9.1(iii) [2]" even where the first list had no (iii);
-    a first (i) list after two (a) lists is plain). Any label still used twice (items of
-    repeated lists with items of their own) is told apart in reading order."""
-    for parent in [tree.root, *_walk(tree.root)]:
-        started: Counter = Counter()
-        for items in _lists_among(parent.children):
-            first = _REPEAT.sub("", items[0].label)
-            started[first] += 1
-            for item in items:
-                base = _REPEAT.sub("", item.label)
-                item.label = base if started[first] == 1 else f"{base} [{started[first]}]"
+    """A label used again (a list that starts again inside one clause) gets " [k]" after it,
+    k counting that label's uses so far in reading order ("9.1(i)", then "9.1(i) [2]"). Each
+    label counts on its own, as CONVENTIONS.md asks: where the second list runs longer than the
+    first, its "9.1(iii)" is plain, for it is the only 9.1(iii); the children of a repeated item
+    are suffixed only where their own label repeats."""
     groups: dict[str, list[_Node]] = {}
     for node in _walk(tree.root):
         groups.setdefault(_REPEAT.sub("", node.label), []).append(node)
     for base, nodes in groups.items():
-        if len({n.label for n in nodes}) < len(nodes):
+        if len(nodes) > 1:
             for n, node in enumerate(sorted(nodes, key=lambda x: x.start), start=1):
                 node.label = base if n == 1 else f"{base} [{n}]"
-
-
-def _lists_among(children: list[_Node]) -> list[list[_Node]]:
-    """The lists the numbered items among ``children`` form, in reading order: an item goes on
-    the latest list of its style whose next value it is, or starts a list."""
-    lists: list[list[_Node]] = []
-    latest: dict[str, list[_Node]] = {}
-    for node in sorted(children, key=lambda c: c.start):
-        if not node.style:
-            continue
-        current = latest.get(node.style)
-        if current is not None and node.ordinal == current[-1].ordinal + 1:
-            current.append(node)
-        else:
-            latest[node.style] = [node]
-            lists.append(latest[node.style])
-    return lists
 
 
 def _flatten(tree: _Tree, clean: CleanText) -> list[Clause]:

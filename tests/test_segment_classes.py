@@ -563,16 +563,32 @@ def test_a_running_header_glued_on_a_pages_first_line():
     assert "CONFIDENTIAL" not in t["2(b)"].text
 
 
-def test_a_list_that_starts_again_carries_its_number_on_every_item():
-    """A second (i) list in one clause is "(i) [2]", "(ii) [2]" and "(iii) [2]", though the first
-    list stopped at (ii); an (a) list after them is plain."""
+def test_a_label_used_again_counts_its_own_uses():
+    """A second (i) list in one clause is "(i) [2]" and "(ii) [2]"; its "(iii)" is plain, for the
+    first list stopped at (ii) and this is the only 1(iii) (CONVENTIONS: the suffix counts each
+    label's earlier uses); an (a) list after them is plain; a third list is "[3]"."""
     t = tree(
         "1. Definitions.\n\n\"Loss\" means (i) any damage or (ii) any cost.\n\n"
         "\"Tax\" means (i) any levy, (ii) any duty or (iii) any charge of a government.\n\n"
-        "\"Law\" means (a) any statute or (b) any rule.\n\n2. Other. Text.\n"
+        "\"Law\" means (a) any statute or (b) any rule.\n\n"
+        "\"Fee\" means (i) any charge or (ii) any toll.\n\n2. Other. Text.\n"
     )
     assert [label for label in t if label.startswith("1(")] == [
-        "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii) [2]", "1(a)", "1(b)",
+        "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii)", "1(a)", "1(b)", "1(i) [3]", "1(ii) [3]",
+    ]
+
+
+def test_a_child_of_a_repeated_item_is_suffixed_only_where_its_own_label_repeats():
+    """The second 1(a) is "1(a) [2]"; its (i) and (ii) repeat the first (a)'s and are "[2]", its
+    (iii) is the only 1(a)(iii) and is plain; each keeps "1(a) [2]" as its parent."""
+    t = tree(
+        "1. Terms.\n\n\"Cost\" means (a) any fee, including (i) a levy or (ii) a duty, or (b) any toll.\n\n"
+        "Text between.\n\n\"Debt\" means (a) any loan, including (i) any note, (ii) any bond or (iii) any bill, "
+        "or (b) any lease.\n\n2. Other. Text.\n"
+    )
+    assert [(label, c.parent) for label, c in t.items() if label.startswith("1(a)")] == [
+        ("1(a)", "1"), ("1(a)(i)", "1(a)"), ("1(a)(ii)", "1(a)"), ("1(a) [2]", "1"),
+        ("1(a)(i) [2]", "1(a) [2]"), ("1(a)(ii) [2]", "1(a) [2]"), ("1(a)(iii)", "1(a) [2]"),
     ]
 
 

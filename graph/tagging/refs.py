@@ -881,16 +881,15 @@ def _relative(designator: str, kind: str, here: Clause | None, base: Clause | No
 
 def _same_list(label: str, parent: Clause, chain: list[Clause], ctx: _Context) -> str:
     """Of the children of ``parent`` labelled ``label`` or ``label [n]``, the one in the list
-    the reference sits in (siblings carry the same suffix), else the one labelled ``label``."""
+    the reference sits in — the nearest in reading order to the reference's own item, for a
+    list is one stretch of text (its items' suffixes need not agree: "(ii) [2]", "(iii)") —
+    else the one labelled ``label``."""
     variants = [c for c in ctx.children.get(parent.label, ()) if _unrepeated(c.label) == label]
     if len(variants) < 2:
         return variants[0].label if variants else label
     mine = next((c for c in chain if c.parent == parent.label), None)
     if mine is not None:
-        suffix = mine.label[len(_unrepeated(mine.label)):]
-        same = [c for c in variants if c.label[len(_unrepeated(c.label)):] == suffix]
-        if same:
-            return same[0].label
+        return min(variants, key=lambda c: abs(c.start - mine.start)).label
     return label
 
 
