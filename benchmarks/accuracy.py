@@ -13,7 +13,7 @@ Categories and how records are matched (multisets, one-to-one):
 - clauses (full gold trees): by label; "parents" and "starts" count found labels whose parent and
   first words agree with the gold;
 - top (sample gold): the top-level labels; "sample" the recall of the sampled sub-clauses with
-  their parents;
+  their parents and first words;
 - terms: by the term as written (case and spacing folded); "homes" the share defined in the
   gold's clause;
 - refs: by (source, words, target, external) — "resolved" is the share of gold references with
@@ -153,13 +153,23 @@ def score_sample(document, expected: dict, out: DocScores) -> None:
     top_mine = [c.label for c in document.clauses if c.parent is None]
     out.scores["top labels"] = multiset_score(top_mine, expected["top"])
     sample = expected["sample"]
-    hits = sum(1 for g in sample if g["label"] in mine and mine[g["label"]].parent == g["parent"])
-    out.scores["sampled parts"] = Score(hits, len(sample), len(sample))
+
+    def agrees(g: dict) -> bool:
+        # Label, parent and first words: a label alone can name the wrong item of a list that
+        # starts again ("2(i) [5]" and "2(i) [2]" may both read "(i) issued and outstanding …").
+        clause = mine.get(g["label"])
+        if clause is None or clause.parent != g["parent"]:
+            return False
+        gold_words = words(g["first_words"], FIRST_WORDS)
+        return clause_first_words(document, clause)[: len(gold_words)] == gold_words
+
+    out.scores["sampled parts"] = Score(sum(1 for g in sample if agrees(g)), len(sample), len(sample))
     out.details["top missing"] = [l for l in expected["top"] if l not in top_mine]
     out.details["top extra"] = [l for l in top_mine if l not in expected["top"]]
     out.details["sample missing"] = [
-        (g["label"], g["parent"], mine[g["label"]].parent if g["label"] in mine else None)
-        for g in sample if not (g["label"] in mine and mine[g["label"]].parent == g["parent"])
+        (g["label"], g["parent"], mine[g["label"]].parent if g["label"] in mine else None,
+         " ".join(clause_first_words(document, mine[g["label"]])) if g["label"] in mine else None)
+        for g in sample if not agrees(g)
     ]
 
 

@@ -426,7 +426,7 @@ def _structural(
                     # "EXHIBIT A The Premises" / "7,000 rentable square feet …": the heading
                     # line is a heading; the text under it is a block of its own.
                     block_after_heading = i + 1
-            elif i + 1 < len(lines) and _CAPTION.match(lines[i + 1].text) and not lines[i + 1].text.endswith(":"):
+            elif i + 1 < len(lines) and _attachment_title(lines, i + 1):
                 node.heading = lines[i + 1].text.title() if lines[i + 1].text.isupper() else lines[i + 1].text
                 i += 1
                 line = lines[i]
@@ -800,6 +800,21 @@ def _opening(paragraph_lines: list[Line], limit: int) -> str:
         if length >= limit:
             break
     return " ".join(parts)[:limit]
+
+
+# "Project Managers", "Form of Promissory Note": a title-case line, as a title is written.
+_TITLE_LINE = re.compile(r"^[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|and|or|the|to|for|in|on|a|an|&)){0,7}$")
+
+
+def _attachment_title(lines: tuple[Line, ...], i: int) -> bool:
+    """Whether ``lines[i]``, right under an attachment's heading, is its title: a capitals
+    caption, or a title-case line standing alone ("SCHEDULE 3" / "Project Managers" / "The
+    Publishers:"); not a caption that leads into text ("PROCEDURE:")."""
+    text = lines[i].text
+    if text.endswith(":"):
+        return False
+    alone = i + 1 >= len(lines) or lines[i + 1].gap is not Gap.NONE
+    return bool(_CAPTION.match(text) or alone and _TITLE_LINE.match(text))
 
 
 def _next_caption(lines: tuple[Line, ...], i: int) -> str | None:
@@ -1325,10 +1340,10 @@ def _unmarked_paragraph(tree, line, numbered, paragraph_lines, keep: "_Node | No
             return  # in the main body or a section, a paragraph belongs to the clause it follows
         if container is None:
             key, prefix = "", ""
-        elif top.caption and not _is_caption(line):
+        elif top.caption and not _is_block_caption(line, tree, top):
             return  # the text of a captioned block ("TIME OF DELIVERY:" and what follows)
         else:
-            caption = _is_caption(line)
+            caption = _is_block_caption(line, tree, top if top.caption else None)
             key, prefix = container.label, container.prefix
     else:
         key, prefix = "", ""
@@ -1376,6 +1391,25 @@ def _table_cell(paragraph_lines: list[Line], text: str) -> bool:
 
 def _is_caption(line: Line) -> bool:
     return bool(_CAPTION.match(line.text)) and line.text.isupper() and len(line.text.split()) <= 10
+
+
+def _is_block_caption(line: Line, tree: _Tree, open_caption: _Node | None) -> bool:
+    """A caption that heads a block of an attachment: "TIME OF DELIVERY:", or a title-case
+    line leading into what follows ("The Publishers:" over a contact's details) — unless it
+    is indented under the captioned block open before it ("INFORMATION:" / "   Furnished:")."""
+    text = line.text
+    if _is_caption(line):
+        return True
+    if _SALUTATION.match(text) or not (text.endswith(":") and _TITLE_LINE.match(text[:-1])):
+        return False  # "Ladies and Gentlemen:" opens a letter's text; it heads no block
+    if open_caption is None:
+        return True
+    source = tree.clean.source
+    column = len(source[source.rfind("\n", 0, open_caption.start) + 1 : open_caption.start].expandtabs(8))
+    return line.indent <= column
+
+
+_SALUTATION = re.compile(r"^(?:Dear\b.*|(?:Ladies\s+and\s+)?Gentlemen|Dear\s+Sirs?|Sirs?)[:,]$")
 
 
 def _ends_lead_in(tree: _Tree, block: _Node, line: Line) -> bool:

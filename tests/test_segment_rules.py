@@ -246,3 +246,20 @@ def test_spans_nest_and_cover_subtrees():
     clauses = tree(text)
     assert clauses["2"].start <= clauses["2(a)"].start < clauses["2(a)"].end <= clauses["2(b)"].start
     assert clauses["2(b)"].end <= clauses["2"].end <= clauses["3"].start
+
+
+def test_an_attachment_title_in_title_case_and_its_captioned_blocks():
+    """"SCHEDULE 3" / "Project Managers": the title-case line under the heading is the schedule's
+    title, not its first paragraph; "The Publishers:" and "HealthGate:" each head a block with
+    the lines under them. (A letter's "Ladies and Gentlemen:" is no caption: the seed
+    underwriting agreement's Annex I holds that.)"""
+    text = ("1. Escrow. The agent holds the material.\n\n2. Release. As Schedule 3 says.\n\n"
+            "IN WITNESS WHEREOF the parties have signed.\n\nSigned: A. Owner\n\n"
+            "SCHEDULE 3\n\nProject Managers\n\nThe Publishers:\n\nProject Manager - Ian Smith, Oxford\n\n"
+            "HealthGate:\n\nProject Manager - Mark Jones, Boston\n")
+    clauses = {c.label: c for c in segment(clean(text))}
+    assert [label for label in clauses if label.startswith("Schedule 3")] == [
+        "Schedule 3", "Schedule 3, p1", "Schedule 3, p2"]
+    p1, p2 = clauses["Schedule 3, p1"], clauses["Schedule 3, p2"]
+    assert " ".join(text[p1.start:p1.end].split()) == "The Publishers: Project Manager - Ian Smith, Oxford"
+    assert text[p2.start:p2.end].startswith("HealthGate:")

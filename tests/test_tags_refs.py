@@ -483,6 +483,8 @@ def test_a_numbered_row_of_a_section_is_cited_as_paragraph_n_of_it():
     assert ("paragraph 3 of this Section 6.1", "6.1(3)", None) in refs
     assert ("paragraph 2", "6.1(2)", None) in refs
     assert all(target != "Article 2" for _, target, _ in refs)
+
+
 def test_a_reference_inside_a_longer_second_list_finds_its_own_list():
     """The second list runs past where the first stopped, so its items are "1(i) [2]",
     "1(ii) [2]" and a plain "1(iii)"; "clause (ii)" written in that 1(iii) is the (ii) beside it."""
