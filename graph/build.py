@@ -1333,7 +1333,14 @@ def _write_document(document: Document, folder: Path) -> None:
 
 
 def _write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    """A list of records one record a line (readable, and a line per record for grep and diff);
+    anything else on one line. json's C encoder writes these; ``indent`` would force its
+    pure-Python one, the slowest part of writing a document's records."""
+    if isinstance(data, list):
+        text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in data) + "\n]" if data else "[]"
+    else:
+        text = json.dumps(data, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def _remove(path: Path) -> None:

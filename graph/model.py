@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 class DocumentKind(str, enum.Enum):
@@ -317,15 +318,28 @@ class Corpus:
 
 def record_json(record) -> dict:
     """A record as plain JSON-able data (enums by value, nested records as dicts)."""
+    return _as_json(record)
+
+
+def _as_json(value):
+    if type(value) in _PLAIN:
+        return value  # most fields: a record's words and offsets (exact types: a str enum is no str here)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_as_json(v) for v in value]
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _as_json(getattr(value, name)) for name in names}
+    return value
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (asked once per class, not per record), else None."""
     import dataclasses
 
-    def convert(value):
-        if isinstance(value, enum.Enum):
-            return value.value
-        if dataclasses.is_dataclass(value):
-            return {f.name: convert(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, (list, tuple)):
-            return [convert(v) for v in value]
-        return value
-
-    return convert(record)
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None

@@ -477,6 +477,9 @@ def _compact_iri(iri: str) -> str:
 
 
 def _compact(value):
+    """Oxigraph's expanded JSON-LD with IRIs as compact IRIs: node objects, value objects
+    ({"@value": …, "@type": datatype}) and lists of them. (A hot loop of every build: a plain
+    string value, by far the most common, is returned as it is without a look at its keys.)"""
     if isinstance(value, list):
         return [_compact(v) for v in value]
     if not isinstance(value, dict):
@@ -485,11 +488,14 @@ def _compact(value):
         return value  # a plain string: nothing to compact (most values)
     out = {}
     for key, item in value.items():
-        if key in ("@id", "@type") and isinstance(item, (str, list)):
-            item = [_compact_iri(i) for i in item] if isinstance(item, list) else _compact_iri(item)
-        elif key != "@value" and not key.startswith("@"):
+        if key == "@id" or key == "@type":
+            if isinstance(item, str):
+                item = _compact_iri(item)
+            elif isinstance(item, list):
+                item = [_compact_iri(i) for i in item]
+        elif key[0] != "@":
             key = _compact_iri(key)
-            item = _compact(item)
+            item = [v if len(v) == 1 and "@value" in v else _compact(v) for v in item] if isinstance(item, list) else _compact(item)
         elif key in ("@graph", "@list", "@set"):
             item = _compact(item)
         out[key] = item
