@@ -98,3 +98,25 @@ def test_fit_to_screen_and_back(browser, fixture_outputs):
     page.locator("#cg-first-view").click()
     assert page.evaluate("cgNetwork.getScale()") == pytest.approx(first)
     assert_readable(page.evaluate(SECTION_BOXES))
+
+
+def test_drawing_a_network_does_not_load_ipython_and_leaves_it_importable(tmp_path):
+    """pyvis imports IPython only for notebooks; a build draws its pages without loading it
+    (a second per worker), and a later ``import IPython`` still gets the real package."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from clausegraph.build import build\n"
+        f"build([Path({str(Path(__file__).parent.parent / 'corpus' / 'hig-power-of-attorney-2004.txt')!r})], "
+        f"Path({str(tmp_path / 'out')!r}), jobs=1, cache=False)\n"
+        "assert 'pyvis.network' in sys.modules, 'no network page was drawn'\n"
+        "assert 'IPython' not in sys.modules, 'IPython was loaded'\n"
+        "import IPython.display\n"
+        "assert callable(IPython.display.display), 'the stand-in was left in place'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "vis-network" in (tmp_path / "out" / "docs" / "hig-power-of-attorney-2004" / "network.html").read_text()

@@ -75,10 +75,12 @@ def copy_assets(outputs_folder: Path) -> list[Path]:
 
 def _copy_assets(folder: Path) -> list[Path]:
     """vis-network (from the installed pyvis) and our CSS/JS, once per outputs folder."""
-    import pyvis
+    import importlib.util
 
     folder.mkdir(parents=True, exist_ok=True)
-    vis = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    # Found, not imported: importing pyvis costs a second (see network._pyvis_network).
+    pyvis = Path(importlib.util.find_spec("pyvis").submodule_search_locations[0])
+    vis = pyvis / "templates" / "lib" / "vis-9.1.2"
     sources = [vis / "vis-network.min.js", vis / "vis-network.css"] + [STATIC / name for name in OWN_ASSETS]
     written = []
     for src in sources:

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import types
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -471,14 +473,40 @@ def layout(graph: Graph) -> dict[str, tuple[int, int]]:
 # --- the page -------------------------------------------------------------------------------
 
 
+def _pyvis_network() -> type:
+    """pyvis's Network class, imported when a page is first drawn. pyvis imports
+    IPython.display (about a second, in every worker process) only to show a network inside a
+    notebook, which clausegraph never does: where IPython is not loaded already, pyvis is
+    imported against a stand-in for it, removed right after, so that a later ``import IPython``
+    (or a notebook's) loads the real one."""
+    if "pyvis.network" not in sys.modules and "IPython" not in sys.modules:
+        display = types.ModuleType("IPython.display")
+        display.IFrame = _no_notebook
+        package = types.ModuleType("IPython")
+        package.display = display
+        sys.modules.update({"IPython": package, "IPython.display": display})
+        try:
+            import pyvis.network  # noqa: F401
+        finally:
+            for name in ("IPython", "IPython.display"):
+                if sys.modules.get(name) in (package, display):
+                    del sys.modules[name]
+    from pyvis.network import Network
+
+    return Network
+
+
+def _no_notebook(*args, **kwargs):
+    raise RuntimeError("clausegraph writes network pages to files; it shows none inside a notebook")
+
+
 def render_network(graph: Graph, *, title: str, doc: str | None, assets: str, reader: str | None) -> str:
     """The network page's HTML (pyvis fills our template; we add controls and data)."""
     if len(graph.nodes) > AGGREGATE_ABOVE and not graph.aggregated:
         graph = aggregate(graph)
     positions = layout(graph)
 
-    from pyvis.network import Network  # pyvis imports IPython: only when pages are written
-
+    Network = _pyvis_network()
     net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
     net.set_template_dir(str(TEMPLATES) + "/", "network.html")
     net.nodes = [_vis_node(n, positions[n.id]) for n in graph.nodes.values()]
