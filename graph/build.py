@@ -1333,13 +1333,13 @@ def _write_document(document: Document, folder: Path) -> None:
 
 
 def _write_json(path: Path, data) -> None:
-    """A list of records one record a line (readable, and a line per record for grep and diff);
-    anything else on one line. json's C encoder writes these; ``indent`` would force its
-    pure-Python one, the slowest part of writing a document's records."""
+    """A list of records one record a line (readable, and a line per record for grep and diff),
+    by json's C encoder: ``indent`` forces its pure-Python one, which was the slowest part of
+    writing a document's records. Anything else (a manifest, a small map) indented."""
     if isinstance(data, list):
         text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in data) + "\n]" if data else "[]"
     else:
-        text = json.dumps(data, ensure_ascii=False)
+        text = json.dumps(data, ensure_ascii=False, indent=1)
     path.write_text(text + "\n", encoding="utf-8")
 
 
