@@ -5,7 +5,8 @@ throughput of the 40-copy underwriting-agreement corpus.
 
     python benchmarks/bench_scale.py --sizes 10,100,1000 [--jobs N] [--work /tmp/cg-scale]
     python benchmarks/bench_scale.py --underwriting 40 [--formats nq]
-    python benchmarks/bench_scale.py --speedup 46      # 1 worker against 2 on the same corpus
+    python benchmarks/bench_scale.py --speedup 46      # 1 worker against 2 on the same corpus, and
+                                                       # how two CPU-bound processes share the machine
 
 Each build runs in a fresh process without the cache. Peak memory: the main process (which
 holds what corpus-wide resolution needs) and the largest worker.
@@ -77,6 +78,7 @@ def main() -> None:
         shutil.rmtree(corpus, ignore_errors=True)
         files = make_corpus(args.speedup, corpus)
         tokens = tokenizer_seconds(files)
+        before = machine_parallelism()
         walls = {}
         for jobs in (1, 2):
             out = args.work / f"out-speedup-{jobs}"
@@ -98,6 +100,29 @@ def main() -> None:
         cpu = two["cpu"]
         bound = sum(one["cpu"].values()) / max(cpu["main"], sum(cpu.values()) / 2)
         print(f"speed-up the CPU split allows on 2 free cores: {bound:.2f}x")
+        for when, (alone, together) in (("before the builds", before), ("after them", machine_parallelism())):
+            print(f"the machine {when}: a CPU-bound loop takes {alone:.2f} s alone and {together:.2f} s beside a second "
+                  f"one (2 processes do {2 * alone / together:.2f}x the work of one)")
+
+
+# A pure-Python loop of this many steps takes a few seconds: long enough to see how two share.
+SPIN_STEPS = 20_000_000
+SPIN = f"import time\nt = time.perf_counter()\nx = 0\nfor i in range({SPIN_STEPS}): x += i\nprint(time.perf_counter() - t)"
+
+
+def machine_parallelism() -> tuple[float, float]:
+    """Seconds of one CPU-bound loop alone, then of each of two run at once (their mean): on
+    shared or hyper-threaded cores two processes do less than twice the work of one, which
+    bounds any 2-worker speed-up measured in the same run."""
+    import subprocess
+
+    def spin(n: int) -> list[float]:
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        return [float(p.communicate()[0]) for p in procs]
+
+    alone = spin(1)[0]
+    together = spin(2)
+    return alone, sum(together) / len(together)
 
 
 if __name__ == "__main__":
