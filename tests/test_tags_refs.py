@@ -494,3 +494,18 @@ def test_a_reference_inside_a_longer_second_list_finds_its_own_list():
     assert [c.label for c in document.clauses if c.label.startswith("1(")] == [
         "1(i)", "1(ii)", "1(i) [2]", "1(ii) [2]", "1(iii)"]
     assert ("clause (ii)", "1(ii) [2]", None) in _refs(document)
+
+
+def test_a_page_break_inside_a_sentence_leaves_a_reference_at_the_line_start():
+    """"… the rights granted pursuant to" / (a page's blank lines) / "Article 2 above shall …":
+    the reference opens the next page's first line and is still a reference, while "Article 3
+    Term" opening a line after a finished sentence is a heading."""
+    text = ("  Article 2  Grant of Rights    2.1 Appointment. Aura grants Zanotti the exclusive right to sell the "
+            "Products in the Territory for the Term of this Agreement.\n\n"
+            "  Article 3  Term    3.1 Pricing. If, within five (5) business days of receipt of such notice from Aura, "
+            "Zanotti does not agree to match such price, the exclusive supplier rights granted pursuant to\n"
+            + "\n" * 10 + "  Article 2 above shall, upon Aura's sole election, immediately become non-exclusive.\n")
+    document = document_from_text(text, "hand")
+    assert [c.label for c in document.clauses] == ["Article 2", "2.1", "Article 3", "3.1"]
+    assert "pursuant to\n\nArticle 2 above" in document.clean  # the page's gap is kept
+    assert _refs(document) == [("Article 2", "Article 2", None)]

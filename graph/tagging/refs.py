@@ -344,7 +344,7 @@ def _parse(m: re.Match, text: str, ctx: _Context, outer: bool = False) -> _Found
     if not outer:
         if keyword.isupper() and len(keyword) > 1 and not _inside_capitals_sentence(text, m.start()):
             return None  # "SECTION 10." / "ANNEX I": headings, not references
-        if _starts_paragraph(text, m.start()) and not m.group("dem"):
+        if _starts_paragraph(text, m.start()) and not m.group("dem") and not _sentence_goes_on(text, m.start()):
             return None  # "Section 101 Definitions.": a heading
         if any(p.match(text, m.start()) for p in ctx.keyword_terms):
             return None  # "Rule 462(b) Registration Statement" names a defined term
@@ -628,6 +628,16 @@ _CAPITALS_LEAD_IN = re.compile(
 def _inside_capitals_sentence(text: str, pos: int) -> bool:
     line_start = text.rfind("\n", 0, pos) + 1
     return bool(_CAPITALS_LEAD_IN.search(text, max(line_start, pos - 200), pos))
+
+
+def _sentence_goes_on(text: str, pos: int) -> bool:
+    """"… the rights granted pursuant to" / (a page break) / "Article 2 above shall …": the line
+    opens with a reference, not a heading, where the text before it stops mid-sentence (on a
+    lower-case word) and a lower-case word follows the designator."""
+    before = re.search(r"([A-Za-z]+)[^\S\n]*\n\s*$", text[max(0, pos - 80):pos])
+    if before is None or not before.group(1).islower():
+        return False
+    return re.match(r"\S+[^\S\n]+\S+[^\S\n]+[a-z]", text[pos:pos + 80]) is not None
 
 
 def _starts_paragraph(text: str, pos: int) -> bool:
