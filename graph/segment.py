@@ -808,8 +808,8 @@ _TITLE_LINE = re.compile(r"^[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|and|or|
 
 def _attachment_title(lines: tuple[Line, ...], i: int) -> bool:
     """Whether ``lines[i]``, right under an attachment's heading, is its title: a capitals
-    caption, or a title-case line standing alone ("SCHEDULE 3" / "Project Managers" / "The
-    Publishers:"); not a caption that leads into text ("PROCEDURE:")."""
+    caption, or a title-case line standing alone ("SCHEDULE 3" / "Project Managers"); not a
+    caption that leads into the text under it ("PROCEDURE:", "The Publishers:")."""
     text = lines[i].text
     if text.endswith(":"):
         return False
@@ -1409,7 +1409,7 @@ def _is_block_caption(line: Line, tree: _Tree, open_caption: _Node | None) -> bo
     return line.indent <= column
 
 
-_SALUTATION = re.compile(r"^(?:Dear\b.*|(?:Ladies\s+and\s+)?Gentlemen|Dear\s+Sirs?|Sirs?)[:,]$")
+_SALUTATION = re.compile(r"^(?:Dear\b.*|(?:Ladies\s+and\s+)?Gentlemen|Sirs?)[:,]$")
 
 
 def _ends_lead_in(tree: _Tree, block: _Node, line: Line) -> bool:
