@@ -509,3 +509,17 @@ def test_a_page_break_inside_a_sentence_leaves_a_reference_at_the_line_start():
     assert [c.label for c in document.clauses] == ["Article 2", "2.1", "Article 3", "3.1"]
     assert "pursuant to\n\nArticle 2 above" in document.clean  # the page's gap is kept
     assert _refs(document) == [("Article 2", "Article 2", None)]
+
+
+def test_a_bare_paragraph_number_is_no_parenthesised_item():
+    """Inside 1, whose items are written "(1)", "(2)": "paragraph 2" is the agreement's
+    paragraph 2, not the item 1(2) (an item written "(2)" is cited "(2)")."""
+    text = ("1. Payment. The Tenant shall pay (1) the rent and (2) the costs, as paragraph 2 says.\n\n"
+            "2. Costs. The costs are the landlord's outlays.\n")
+    document = _document(text, [
+        ("1", ClauseKind.SECTION, None, "1. Payment", "2. Costs"),
+        ("1(1)", ClauseKind.CLAUSE, "1", "(1) the rent", "(2) the costs"),
+        ("1(2)", ClauseKind.CLAUSE, "1", "(2) the costs", "2. Costs"),
+        ("2", ClauseKind.SECTION, None, "2. Costs", None),
+    ])
+    assert ("paragraph 2", "2", None) in _refs(document)

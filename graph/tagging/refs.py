@@ -803,8 +803,11 @@ def _label_for(designator: str, kind: str, here: Clause | None, base: Clause | N
         return _relative(designator, kind, here, base, ctx)
     if kind == "clause" and designator.isdigit():
         # "paragraph 4" where the section around it (or the one cited after "of") numbers its
-        # rows 1., 2., …: that row, labelled "6.1.1(4)". A part cited "of" a clause stays in it.
+        # rows 1., 2., …: that row, labelled "6.1.1(4)" — only a row written "4." (an item
+        # written "(4)" is cited "(4)"). A part cited "of" a clause stays in it.
         row = _relative(f"({designator})", kind, here, base, ctx)
+        if row is not None and not ctx.clean_text(ctx.by_label[row]).lstrip().startswith(f"{designator}."):
+            row = None
         if row is not None or base is not None:
             return row
     return _absolute(designator, kind, ctx, here)
