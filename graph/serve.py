@@ -443,18 +443,21 @@ def run_job(store, job: QueryJob, max_rows: int) -> Answer:
 
 
 def _worker_main(folder: str, conn, max_rows: int, memory_mb: int) -> None:
-    """A query worker process: give up the network, cap memory, open the store once, then
+    """A query worker process: give up the network, open the store once, cap memory, then
     answer jobs until told to stop."""
     from .store import open_store
 
     _die_with_parent()
     sealed = seal_network()
-    _limit_memory(memory_mb)
     try:
         store = open_store(Path(folder), read_only=True)
     except ClauseGraphError as exc:
         conn.send(("failed", str(exc)))
         return
+    # The cap is for the queries. Set before the store opened, it sometimes stopped RocksDB
+    # from starting its threads ("std::system_error: Resource temporarily unavailable": each
+    # thread reserves its stack and allocator arena out of the capped address space).
+    _limit_memory(memory_mb)
     conn.send(("ready", sealed))
     while True:
         try:
