@@ -17,6 +17,13 @@ from .errors import QueryError
 # Words a citation may start with that the stored labels do not carry ("Article" they do carry).
 CITATION_WORDS = re.compile(r"^(?:§+|sections?|sec\.|clauses?|subsections?|paragraphs?|para\.)\s*", re.I)
 NOT_IN_KEY = re.compile(r"[()\s]+")
+# The suffix that tells apart a label used again (a list that starts again): "9.1(i) [2]".
+REPEAT_SUFFIX = re.compile(r" \[\d+\]$")
+
+
+def unrepeated(label: str) -> str:
+    """A label without the suffix of a list that starts again: "9.1(i) [2]" → "9.1(i)"."""
+    return REPEAT_SUFFIX.sub("", label)
 
 
 def label_key(label: str) -> str:

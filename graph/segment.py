@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import numbering
+from .labels import unrepeated
 from .numbering import roman_value, to_roman  # one reading of roman numerals, for parts and headings alike
 from .clean import _SGML_INLINE, DANGLING_WORDS, SHORT_LINE, CleanText, Gap, Line, dangling
 from .model import Clause, ClauseKind
@@ -1767,9 +1768,6 @@ def _walk(node: _Node):
         yield from _walk(child)
 
 
-_REPEAT = re.compile(r" \[\d+\]$")
-
-
 def _renumber_repeats(tree: _Tree) -> None:
     """A label used again (a list that starts again inside one clause) gets " [k]" after it,
     k counting that label's uses so far in reading order ("9.1(i)", then "9.1(i) [2]"). Each
@@ -1778,7 +1776,7 @@ def _renumber_repeats(tree: _Tree) -> None:
     are suffixed only where their own label repeats."""
     groups: dict[str, list[_Node]] = {}
     for node in _walk(tree.root):
-        groups.setdefault(_REPEAT.sub("", node.label), []).append(node)
+        groups.setdefault(unrepeated(node.label), []).append(node)
     for base, nodes in groups.items():
         if len(nodes) > 1:
             for n, node in enumerate(sorted(nodes, key=lambda x: x.start), start=1):

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # spaCy is imported only where a Doc is made (tag_document ne
     from spacy.tokens import Doc
 
 from .rules import PATTERN_DIR, by_label, compile_for_scanning, read_rows
+from ..labels import unrepeated
 from ..numbering import roman_value, to_roman
 from ..model import Clause, ClauseKind, Document, Reference, Term
 from .spangroups import span_group
@@ -593,6 +594,15 @@ def _paren_ordinal(token: str) -> tuple[str, int] | None:
 MAX_SIBLING_GAP = 8
 
 
+def _marker(style: str, value: int) -> str:
+    """The marker ``_paren_ordinal`` reads as (style, value), without its parentheses."""
+    if style == "digit":
+        return str(value)
+    if style in ("roman", "ROMAN"):
+        return to_roman(value) if style == "roman" else to_roman(value).upper()
+    return chr(96 + value) if style == "alpha" else chr(64 + value)
+
+
 def _continues(previous: str, designator: str) -> bool:
     """Whether a bare "(g)" continues the list after ``previous`` ("4.02(A)(c)"): same style, a bit later."""
     if not designator.startswith("("):
@@ -748,13 +758,7 @@ def _expand_part_range(first: str, last: str, ctx: _Context) -> list[str]:
         return []
     out = []
     for value in range(lo[1] + 1, hi[1]):
-        if lo[0] == "digit":
-            marker = str(value)
-        elif lo[0] in ("roman", "ROMAN"):
-            marker = to_roman(value) if lo[0] == "roman" else to_roman(value).upper()
-        else:
-            marker = chr(96 + value) if lo[0] == "alpha" else chr(64 + value)
-        label = f"{a.group('p')}({marker})"
+        label = f"{a.group('p')}({_marker(lo[0], value)})"
         if label in ctx.by_label:
             out.append(label)
     return out
@@ -775,11 +779,6 @@ def _section_of(here: Clause | None, ctx: _Context) -> Clause | None:
 def _local(label: str) -> str:
     """A label without its attachment's name: "Exhibit A, 2(G)" → "2(G)"."""
     return label.split(", ", 1)[1] if ", " in label else label
-
-
-def _unrepeated(label: str) -> str:
-    """A label without the suffix of a list that starts again: "9.1(i) [2]" → "9.1(i)"."""
-    return re.sub(r" \[\d+\]$", "", label)
 
 
 def _article_level(here: Clause | None, ctx: _Context) -> Clause | None:
@@ -878,10 +877,10 @@ def _relative(designator: str, kind: str, here: Clause | None, base: Clause | No
             if candidate in labels:
                 return _same_list(candidate, clause, chain, ctx)
         # The clause itself: "this subsection (d)" inside 8(d)(ii) is 8(d).
-        if _unrepeated(clause.label).endswith(designator):
+        if unrepeated(clause.label).endswith(designator):
             return clause.label
         # A list that starts again: "(A)" under "1.01(4) [2]" is labelled "1.01(4)(A)".
-        child = _same_list(f"{_unrepeated(clause.label)}{designator}", clause, chain, ctx)
+        child = _same_list(f"{unrepeated(clause.label)}{designator}", clause, chain, ctx)
         if child in labels and labels[child].parent == clause.label:
             return child
     if base is not None:
@@ -897,7 +896,7 @@ def _same_list(label: str, parent: Clause, chain: list[Clause], ctx: _Context) -
     the reference sits in — the nearest in reading order to the reference's own item, for a
     list is one stretch of text (its items' suffixes need not agree: "(ii) [2]", "(iii)") —
     else the one labelled ``label``."""
-    variants = [c for c in ctx.children.get(parent.label, ()) if _unrepeated(c.label) == label]
+    variants = [c for c in ctx.children.get(parent.label, ()) if unrepeated(c.label) == label]
     if len(variants) < 2:
         return variants[0].label if variants else label
     mine = next((c for c in chain if c.parent == parent.label), None)
@@ -909,7 +908,7 @@ def _same_list(label: str, parent: Clause, chain: list[Clause], ctx: _Context) -
 def _descendant(base: Clause, path: str, chain: list[Clause], ctx: _Context) -> str | None:
     """The part of ``base`` whose label ends with ``path`` ("(1)" of 401 is 401(a)(1)): the
     shallowest such; of several at that depth the one around the reference, else none."""
-    found = [c for c in ctx.descendants(base) if _unrepeated(c.label).endswith(path)]
+    found = [c for c in ctx.descendants(base) if unrepeated(c.label).endswith(path)]
     if not found:
         return None
     depth = min(c.label.count("(") for c in found)
@@ -966,16 +965,10 @@ def _enumerated(marker: str, text: str, limit: int) -> bool:
     if not own:
         return False
     style, value = ordinal
-    def marker_of(n: int) -> str:
-        if style == "digit":
-            return str(n)
-        if style in ("roman", "ROMAN"):
-            return to_roman(n) if style == "roman" else to_roman(n).upper()
-        return chr(96 + n) if style == "alpha" else chr(64 + n)
     if value > 1:
-        before = items(marker_of(value - 1))
+        before = items(_marker(style, value - 1))
         return any(b < own[-1] for b in before)
-    after = items(marker_of(2), own[0], len(text))
+    after = items(_marker(style, 2), own[0], len(text))
     return bool(after)
 
 
@@ -1034,7 +1027,7 @@ def _part_of_definition(designator: str, term: Term, proviso: bool, ctx: _Contex
         lo = ctx.document.clean_offsets[ctx.clean_index(term.start) + m.start()]
     nxt = [t.start for t in ctx.terms if t.defined_in == term.defined_in and t.start > term.start]
     for scope in ctx.ancestors(home):
-        parts = [c for c in ctx.descendants(scope) if _unrepeated(c.label).endswith(designator)]
+        parts = [c for c in ctx.descendants(scope) if unrepeated(c.label).endswith(designator)]
         if closes:
             before = [c for c in parts if c.start < term.start]
             if before:
