@@ -46,7 +46,7 @@ from .load import load
 from .lint import document_findings, finding_order
 from .model import Clause, ClauseKind, Corpus, Document, Entity, Finding, record_json
 from .rdf import (
-    Citations, CorpusContext, DocumentContext, clause_eids, document_citations, document_nquads, entities_nquads,
+    Citations, CorpusContext, DocumentContext, clause_eids, document_citations, document_graph_texts, entities_nquads,
     ontology_nquads,
 )
 from .render import copy_assets, write_corpus_pages, write_document_pages
@@ -1019,13 +1019,12 @@ def write_document_outputs(task: DocumentTask, stored: str, folder: str, number:
     build = Path(folder)
     document = apply_resolution(_read_stored(stored), task.resolution)
     findings = tuple(document_findings(document, {key: e.name for key, e in task.context.entities.items()}))
-    graph = document_graph_iri(task.doc)
-    nquads = document_nquads(document, dataclasses.replace(task.context, findings=findings))
-    blocks = {"nq": str(build / PIECES_DIR / f"{number}.nq")}
-    Path(blocks["nq"]).write_text(nquads, encoding="utf-8", newline="\n")
-    for name, data in dataset_blocks(graph, nquads, task.blocks).items():
+    texts = document_graph_texts(document, dataclasses.replace(task.context, findings=findings), task.blocks)
+    nquads = texts["nq"]
+    blocks = {}
+    for name, text in texts.items():
         blocks[name] = str(build / PIECES_DIR / f"{number}.{name}")
-        Path(blocks[name]).write_bytes(data)
+        Path(blocks[name]).write_text(text, encoding="utf-8", newline="\n")
     citations = document_citations(document)
     docs = build / "docs" / task.doc
     _write_document(document, docs)

@@ -23,7 +23,9 @@ import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple
+from functools import lru_cache
+from json.encoder import encode_basestring as _json_string  # json's C string encoder
+from typing import Iterable, Iterator, NamedTuple
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as _ns
@@ -37,6 +39,8 @@ from .store import (
     ENTITIES_GRAPH,
     ID_BASE,
     ONTOLOGY_GRAPH,
+    PREFIX_ORDER,
+    compact_iri,
     authority_iri,
     document_graph_iri,
     document_iri,
@@ -300,6 +304,20 @@ def document_nquads(document: Document, context: "CorpusContext | DocumentContex
     return _nquads(_document_triples(document, context), document_graph_iri(document.doc_id))
 
 
+def document_graph_texts(document: Document, context: "CorpusContext | DocumentContext",
+                         formats: "Iterable[str]" = ()) -> dict[str, str]:
+    """One document's named graph as N-Quads text (``"nq"``) and, as ``formats`` asks, as its
+    block of dataset.trig (``"trig"``) and of dataset.jsonld (``"jsonld"``)."""
+    triples = _document_triples(document, context)
+    graph = document_graph_iri(document.doc_id)
+    texts = {"nq": _nquads(triples, graph)}
+    if "trig" in formats:
+        texts["trig"] = trig_block(triples, graph)
+    if "jsonld" in formats:
+        texts["jsonld"] = jsonld_block(triples, graph)
+    return texts
+
+
 def corpus_nquads(corpus: Corpus, context: CorpusContext) -> str:
     """The corpus graph (entities, outside authorities) as N-Quads text."""
     return entities_nquads(corpus.entities, corpus_citations(corpus), context)
@@ -375,6 +393,95 @@ def _nquads(triples: list[Triple], graph: str) -> str:
     return "".join(lines)
 
 
+# TriG and JSON-LD of a graph written here, as N-Quads are: Oxigraph's serialisers take pyoxigraph
+# terms, and parsing the N-Quads back into them cost more than writing both formats from the
+# triples at hand. The blocks have the shape Oxigraph gives (store.dataset_blocks, which still
+# writes the ontology's): a subject once with its predicates, "a" for rdf:type, integers and
+# booleans bare; compact IRIs only under PREFIXES. Tests read them back with Oxigraph and rdflib.
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_BARE = {"http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?[0-9]+\Z"),
+         "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"(?:true|false)\Z")}
+_PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")  # a prefixed name's local part, kept simple
+
+
+@lru_cache(maxsize=1 << 16)
+def _trig_name(iri: str) -> str:
+    """``cg:Clause`` under a known prefix (simple local names only), else ``<iri>``."""
+    for prefix, base in PREFIX_ORDER:
+        if iri.startswith(base) and _PLAIN_LOCAL.match(iri, len(base)):
+            return f"{prefix}:{iri[len(base):]}"
+    return f"<{iri}>"
+
+
+def _trig_object(o: "str | Lit") -> str:
+    if not isinstance(o, Lit):
+        return _trig_name(o)
+    if o.datatype is None:
+        return '"' + _escape(o.value) + '"'
+    bare = _BARE.get(o.datatype)
+    if bare is not None and bare.match(o.value):
+        return o.value
+    return '"' + _escape(o.value) + '"^^' + _trig_name(o.datatype)
+
+
+def trig_block(triples: list[Triple], graph: str) -> str:
+    """The graph as a TriG block without prefix directives (``store.trig_head`` has them): runs
+    of a subject's triples written as one statement, a predicate's objects joined by ",". """
+    out = [_trig_name(graph), " {\n"]
+    subject = predicate = None
+    for s, p, o in triples:
+        if s != subject:
+            if subject is not None:
+                out.append(" .\n")
+            out += ["\t", _trig_name(s), " ", "a" if p == RDF_TYPE else _trig_name(p), " "]
+            subject, predicate = s, p
+        elif p != predicate:
+            out += [" ;\n\t\t", "a" if p == RDF_TYPE else _trig_name(p), " "]
+            predicate = p
+        else:
+            out.append(" , ")
+        out.append(_trig_object(o))
+    if subject is not None:
+        out.append(" .\n")
+    out.append("}\n")
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _json_iri(iri: str) -> str:
+    return _json_string(compact_iri(iri))
+
+
+def jsonld_block(triples: list[Triple], graph: str) -> str:
+    """The graph as its block of dataset.jsonld: ``{"@id": graph, "@graph": [node, …]}``, one node
+    object per run of a subject's triples, IRIs compacted against dataset.jsonld's @context."""
+    nodes: list[str] = []
+    node: list[str] = []
+    subject = predicate = None
+    for s, p, o in triples:
+        if s != subject:
+            if subject is not None:
+                node.append("]}")
+                nodes.append("".join(node))
+            node = ['{"@id":', _json_iri(s), ",", _json_iri(p), ":["]
+            subject, predicate = s, p
+        elif p != predicate:
+            node += ["],", _json_iri(p), ":["]
+            predicate = p
+        else:
+            node.append(",")
+        if not isinstance(o, Lit):
+            node += ['{"@id":', _json_iri(o), "}"]
+        elif o.datatype is None:
+            node += ['{"@value":', _json_string(o.value), "}"]
+        else:
+            node += ['{"@type":', _json_iri(o.datatype), ',"@value":', _json_string(o.value), "}"]
+    if subject is not None:
+        node.append("]}")
+        nodes.append("".join(node))
+    return '{"@id": ' + _json_iri(graph) + ', "@graph": [' + ",".join(nodes) + "]}"
+
+
 def _rdflib_triple(triple: Triple) -> tuple:
     s, p, o = triple
     if isinstance(o, Lit):
@@ -412,13 +519,19 @@ def _boolean(value: bool) -> Lit:
 
 
 class _Emitter:
-    """Collects one graph's triples, without duplicates, in the order they were made."""
+    """Collects one graph's triples, without duplicates, each subject's together and within it
+    each predicate's (in the order first seen): the TriG and JSON-LD serialisers, which write
+    triples as they come, then write a subject once and each of its predicates once."""
 
     def __init__(self) -> None:
-        self.triples: list[Triple] = []
+        self._by_subject: dict[str, dict[str, list[Triple]]] = {}
         self._seen: set[Triple] = set()
         self._document: Document | None = None
         self._document_iri = ""
+
+    @property
+    def triples(self) -> list[Triple]:
+        return [triple for predicates in self._by_subject.values() for group in predicates.values() for triple in group]
 
     def add(self, s, p, o) -> None:
         if o is None:
@@ -426,7 +539,13 @@ class _Emitter:
         triple = (s, p, o)
         if triple not in self._seen:
             self._seen.add(triple)
-            self.triples.append(triple)
+            predicates = self._by_subject.get(s)
+            if predicates is None:
+                predicates = self._by_subject[s] = {}
+            group = predicates.get(p)
+            if group is None:
+                group = predicates[p] = []
+            group.append(triple)
 
     def anchor(self, node: URIRef, document: Document, start: int, end: int) -> None:
         """Document, offsets and exact words of a node made from text."""

@@ -391,25 +391,32 @@ def trig_head() -> bytes:
 
 def dataset_blocks(graph_iri: str, nquads: str, formats: Iterable[str]) -> dict[str, bytes]:
     """One graph's block of dataset.trig (``"trig"``) and of dataset.jsonld (``"jsonld"``), as
-    ``formats`` asks, from its N-Quads: the files are their blocks joined (``JSONLD_*``)."""
-    import json
+    ``formats`` asks, from its N-Quads: the files are their blocks joined (``JSONLD_*``).
 
+    Oxigraph's serializers write the quads as they come: a subject whose quads lie together
+    (as rdf.py writes them) is written once. No store is filled for this (loading one costs
+    more than both serialisations)."""
     formats = set(formats)
     blocks: dict[str, bytes] = {}
     if not formats & {"trig", "jsonld"}:
         return blocks
-    graph = ox.Store()  # in memory: Oxigraph's own serializers, as for the whole store
-    graph.load(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    quads = list(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
     if "trig" in formats:
-        text = graph.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        text = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
         while text.startswith(b"@prefix "):  # the directives, in an order of Oxigraph's: trig_head's instead
             text = text[text.index(b"\n") + 1:]
         blocks["trig"] = text
     if "jsonld" in formats:
-        expanded = json.loads(graph.dump(format=ox.RdfFormat.JSON_LD, from_graph=ox.NamedNode(graph_iri)) or b"[]")
-        block = {"@id": _compact_iri(graph_iri), "@graph": [_compact(node) for node in expanded]}
-        blocks["jsonld"] = json.dumps(block, ensure_ascii=False).encode("utf-8")
+        nodes = ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.JSON_LD) or b"[]"
+        blocks["jsonld"] = (b'{"@id": ' + _json_bytes(compact_iri(graph_iri)) + b', "@graph": '
+                            + compact_jsonld(nodes) + b"}")
     return blocks
+
+
+def _json_bytes(text: str) -> bytes:
+    import json
+
+    return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
 def _finish_store(store: "ox.Store", folder: Path, formats: Iterable[str]) -> int:
@@ -449,57 +456,62 @@ def _gzip(source: Path, target: Path) -> None:
 def _write_jsonld(store: "ox.Store", path: Path) -> None:
     """Compacted JSON-LD: Oxigraph writes expanded JSON-LD; here IRIs under the known prefixes
     become compact IRIs ("cg:Clause") declared in one @context. One named graph is held at a time."""
-    import json
-
-    context = dict(PREFIXES)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('{"@context": ' + json.dumps(context) + ',\n "@graph": [')
+    with open(path, "wb") as out:
+        out.write(JSONLD_HEAD.encode("utf-8"))
         for n, graph in enumerate(sorted(store.named_graphs(), key=lambda g: g.value)):
-            expanded = json.loads(store.dump(format=ox.RdfFormat.JSON_LD, from_graph=graph) or b"[]")
-            nodes = [_compact(node) for node in expanded]
-            out.write((",\n  " if n else "\n  ") + json.dumps({"@id": _compact_iri(graph.value), "@graph": nodes},
-                                                              ensure_ascii=False))
-        out.write("\n ]}\n")
+            nodes = store.dump(format=ox.RdfFormat.JSON_LD, from_graph=graph) or b"[]"
+            out.write((JSONLD_SEPARATOR if n else JSONLD_FIRST).encode("utf-8"))
+            out.write(b'{"@id": ' + _json_bytes(compact_iri(graph.value)) + b', "@graph": '
+                      + compact_jsonld(nodes) + b"}")
+        out.write(JSONLD_TAIL.encode("utf-8"))
 
 
-_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 @lru_cache(maxsize=1 << 16)  # the same predicates and classes, over and over
-def _compact_iri(iri: str) -> str:
-    for prefix, base in _PREFIX_ORDER:
+def compact_iri(iri: str) -> str:
+    """The compact IRI (``cg:Clause``) of a JSON-LD key or ``@id``, under the longest prefix."""
+    for prefix, base in PREFIX_ORDER:
         if iri.startswith(base):
             local = iri[len(base):]
-            # A compact IRI must not read as an absolute IRI or a blank node ("cg://…", "_:").
-            if local and not local.startswith("//") and ":" not in local:
+            # A compact IRI whose suffix opens with "//" reads as an absolute IRI (JSON-LD 1.1, IRI expansion).
+            if local and not local.startswith("//"):
                 return f"{prefix}:{local}"
     return iri
 
 
-def _compact(value):
-    """Oxigraph's expanded JSON-LD with IRIs as compact IRIs: node objects, value objects
-    ({"@value": …, "@type": datatype}) and lists of them. (A hot loop of every build: a plain
-    string value, by far the most common, is returned as it is without a look at its keys.)"""
-    if isinstance(value, list):
-        return [_compact(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1 and "@value" in value:
-        return value  # a plain string: nothing to compact (most values)
-    out = {}
-    for key, item in value.items():
-        if key == "@id" or key == "@type":
-            if isinstance(item, str):
-                item = _compact_iri(item)
-            elif isinstance(item, list):
-                item = [_compact_iri(i) for i in item]
-        elif key[0] != "@":
-            key = _compact_iri(key)
-            item = [v if len(v) == 1 and "@value" in v else _compact(v) for v in item] if isinstance(item, list) else _compact(item)
-        elif key in ("@graph", "@list", "@set"):
-            item = _compact(item)
-        out[key] = item
-    return out
+# Where expanded JSON-LD (as Oxigraph writes it, without spaces) holds an IRI: a key (a string
+# after "{" or "," and before ":"; the values in its arrays are objects) and the value of "@id"
+# or "@type". A '"' that follows "{", "," or ":" is never inside a string, where every '"' is
+# escaped, so literal text is never touched; an IRI written with an escape is left expanded.
+_IRI_OPENINGS = (b'{"', b',"', b'"@id":"', b'"@type":"')
+_JSONLD_IRI = re.compile(rb'(?<=[{,])"([^"\\]+)"(?=:)|(?<="@id":)"([^"\\]*)"|(?<="@type":)"([^"\\]*)"')
+# An IRI under a prefix that compact_iri keeps whole (its local part opens with "//"): none in
+# clausegraph's vocabulary, so only a look, not a rewrite, in the common case.
+_KEPT_WHOLE = [b'"' + base.encode("utf-8") + b"//" for _, base in PREFIX_ORDER]
+
+
+def compact_jsonld(expanded: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD with IRIs as compact IRIs, rewritten in its bytes (parsing
+    the JSON and writing it again cost most of the JSON-LD output): each prefix's IRIs are
+    replaced where an IRI can stand, unless one of them is to be kept whole."""
+    if any(kept in expanded for kept in _KEPT_WHOLE):
+        return _JSONLD_IRI.sub(_compact_match, expanded)
+    for prefix, base in PREFIX_ORDER:
+        base_bytes, compact = base.encode("utf-8"), prefix.encode("utf-8") + b":"
+        for opening in _IRI_OPENINGS:
+            expanded = expanded.replace(opening + base_bytes, opening + compact)
+    return expanded
+
+
+def _compact_match(match: re.Match) -> bytes:
+    return b'"' + _compact_iri_bytes(match.group(match.lastindex)) + b'"'
+
+
+@lru_cache(maxsize=1 << 16)
+def _compact_iri_bytes(iri: bytes) -> bytes:
+    return compact_iri(iri.decode("utf-8")).encode("utf-8")
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -82,6 +82,107 @@ def test_jsonld_is_compacted_with_a_context(all_formats):
     assert "https://w3id.org/clausegraph/ontology#Clause" not in text
 
 
+CG = "https://w3id.org/clausegraph/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+
+
+def _block_quads(blocks: dict[str, bytes]) -> tuple[set, set]:
+    from clausegraph.store import JSONLD_FIRST, JSONLD_HEAD, JSONLD_TAIL, trig_head
+
+    trig = set(ox.parse(trig_head() + blocks["trig"], format=ox.RdfFormat.TRIG))
+    jsonld = (JSONLD_HEAD + JSONLD_FIRST).encode() + blocks["jsonld"] + JSONLD_TAIL.encode()
+    return trig, set(ox.parse(jsonld, format=ox.RdfFormat.JSON_LD))
+
+
+def test_a_graphs_blocks_hold_its_quads_and_leave_literal_text_alone():
+    """The byte-level JSON-LD compaction touches IRIs only: literals that look like IRIs, keys
+    or "@id" stay as they are; an IRI whose local part opens with "//" stays whole."""
+    from clausegraph.store import dataset_blocks
+
+    graph = "https://example.org/g"
+    hostile = [CG, f'"{CG}Clause":', f'{{"@id":"{CG}x"}}', f',"{CG}label":"', 'a \\"' + CG + 'q"', RDFS + "label"]
+    quads = [ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode(RDFS + "label"), ox.Literal(text), ox.NamedNode(graph))
+             for text in hostile]
+    quads += [ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode(CG + "//odd"), ox.NamedNode(CG + "Clause"), ox.NamedNode(graph)),
+              ox.Quad(ox.NamedNode(CG + "x"), ox.NamedNode(CG + "order"), ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ox.NamedNode(graph))]
+    blocks = dataset_blocks(graph, ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode(), ("trig", "jsonld"))
+    trig, jsonld = _block_quads(blocks)
+    assert trig == set(quads) and jsonld == set(quads)
+    nodes = json.loads(blocks["jsonld"])["@graph"]
+    labels = {v["@value"] for node in nodes for v in node.get("rdfs:label", [])}
+    assert labels == set(hostile)
+    assert any(CG + "//odd" in node for node in nodes)  # kept whole: "cg://odd" would read as an IRI
+    assert any(node["@id"] == "cg:x" and node["cg:order"] == [{"@type": "xsd:integer", "@value": "3"}] for node in nodes)
+
+
+def test_a_subject_is_written_once_in_a_documents_blocks():
+    """rdf.py puts each subject's triples together, so TriG and JSON-LD write each subject once
+    even where its triples were made at different times (a reference's target, a term's uses)."""
+    from clausegraph.store import dataset_blocks
+
+    corpus = synthetic_corpus()
+    context = CorpusContext.of(corpus)
+    graph = document_graph_iri(DOC)
+    document = next(d for d in corpus.documents if d.doc_id == DOC)
+    blocks = dataset_blocks(graph, document_nquads(document, context), ("trig", "jsonld"))
+    ids = [node["@id"] for node in json.loads(blocks["jsonld"])["@graph"]]
+    assert len(ids) > 20 and len(ids) == len(set(ids))
+
+
+def _document_blocks_both_ways(document, context):
+    """rdf.py's own TriG and JSON-LD blocks of a document's graph, and Oxigraph's of its N-Quads."""
+    from clausegraph.rdf import document_graph_texts
+    from clausegraph.store import dataset_blocks
+
+    ours = document_graph_texts(document, context, ("trig", "jsonld"))
+    theirs = dataset_blocks(document_graph_iri(document.doc_id), ours["nq"], ("trig", "jsonld"))
+    return ours, theirs
+
+
+@pytest.mark.parametrize("name", ["alliance_aura_zanotti_2010.txt", "amendment_netgear_ingram_1996.txt"])
+def test_a_documents_trig_and_jsonld_blocks_are_oxigraphs_to_the_byte(name):
+    """The blocks written from the triples are what Oxigraph's serialisers write from the N-Quads."""
+    from pathlib import Path
+
+    from clausegraph.build import process_document
+
+    document = process_document(Path(__file__).parent / "corpus" / "dev" / name)
+    ours, theirs = _document_blocks_both_ways(document, CorpusContext.of(Corpus(documents=(document,))))
+    assert len(ours["nq"].splitlines()) > 500
+    assert ours["trig"].encode("utf-8") == theirs["trig"]
+    assert ours["jsonld"].encode("utf-8") == theirs["jsonld"]
+
+
+def test_the_written_blocks_keep_every_literal_and_iri_exactly():
+    """Literals with quotes, backslashes, tabs, control characters, line breaks, JSON or TriG
+    syntax and IRIs in them, and datatyped values, read back (Oxigraph and rdflib) as written."""
+    from clausegraph.rdf import Lit, _nquads, jsonld_block, trig_block
+    from clausegraph.store import JSONLD_FIRST, JSONLD_HEAD, JSONLD_TAIL, trig_head
+
+    graph, s = "https://w3id.org/clausegraph/id/x/graph", "https://w3id.org/clausegraph/id/x/sec_1"
+    texts = ['say "no"', "back\\slash\\", "tab\there", "bell\x07", "two\nlines\r\n", "ünï ¶ 😀", "} .\n<a> <b> <c> .",
+             '{"@id": "cg:x"}', CG + "Clause", "", " ", "a ; b , c ."]
+    triples = [(s, RDFS + "label", Lit(t)) for t in texts]
+    triples += [(s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", CG + "Clause"),
+                (s, CG + "order", Lit("7", "http://www.w3.org/2001/XMLSchema#integer")),
+                (s, CG + "order", Lit("07x", "http://www.w3.org/2001/XMLSchema#integer")),  # ill-typed: quoted
+                (s, CG + "isParty", Lit("true", "http://www.w3.org/2001/XMLSchema#boolean")),
+                (s, CG + "when", Lit("2020-01-02", "http://www.w3.org/2001/XMLSchema#date")),
+                (s, "https://example.org/odd.name", "https://example.org/o"),
+                (CG + "//odd", CG + "parent", s)]
+    want = set(ox.parse(_nquads(triples, graph).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    trig = trig_head() + trig_block(triples, graph).encode("utf-8")
+    jsonld = (JSONLD_HEAD + JSONLD_FIRST + jsonld_block(triples, graph) + JSONLD_TAIL).encode("utf-8")
+    assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == want
+    assert set(ox.parse(jsonld, format=ox.RdfFormat.JSON_LD)) == want
+    expected = rdflib.Dataset()
+    expected.parse(data=_nquads(triples, graph), format="nquads")
+    for data, fmt in ((trig, "trig"), (jsonld, "json-ld")):
+        parsed = rdflib.Dataset()
+        parsed.parse(data=data.decode("utf-8"), format=fmt)
+        assert isomorphic(parsed.graph(rdflib.URIRef(graph)), expected.graph(rdflib.URIRef(graph))), fmt
+
+
 def test_parse_formats():
     assert parse_formats("trig,jsonld") == ("nq", "trig", "jsonld")
     assert parse_formats("all") == tuple(FORMATS)
