@@ -40,7 +40,7 @@ from pathlib import Path
 
 from . import __version__
 from .classify import document_kind, document_title
-from .clean import clean
+from .clean import clean, tabular_lines
 from .errors import ClauseGraphError, InputError, OutputError
 from .load import load
 from .lint import document_findings, finding_order
@@ -254,6 +254,7 @@ def document_from_text(
         clean=cleaned.text,
         clean_offsets=cleaned.offsets,
         clauses=tuple(clauses),
+        tabular_lines=tabular_lines(cleaned),
         warnings=warnings,
     )
 
@@ -1013,7 +1014,7 @@ def write_document_outputs(task: DocumentTask, stored: str, folder: str, number:
     """One document's outputs, in a worker: read the stored Document back, apply resolution, lint
     it, write its graph (and its blocks of the dataset files) into the build's pieces folder and
     its records and pages under docs/; the Document is dropped when it returns."""
-    from .render.outputs import DocOutputs, Outputs, load_document
+    from .render.outputs import DocOutputs, Outputs, document_outputs
     from .render.reader import Incoming, incoming_references
 
     build = Path(folder)
@@ -1028,10 +1029,11 @@ def write_document_outputs(task: DocumentTask, stored: str, folder: str, number:
     citations = document_citations(document)
     docs = build / "docs" / task.doc
     _write_document(document, docs)
-    del document
 
-    # The pages read the records just written, as ``write_pages`` does from a build folder.
-    doc = load_document(docs, task.manifest)
+    # The pages get the records just written as they are in memory: the same records that
+    # ``write_pages`` reads back from a build folder (a test holds the pages of both equal).
+    doc = document_outputs(document, task.manifest)
+    del document
     others = {}
     for target, label, heading, words in task.targets:
         others.setdefault(target, []).append(Clause(label=label, kind=ClauseKind.SECTION, parent=None, start=0, end=0,

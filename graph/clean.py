@@ -62,6 +62,11 @@ class CleanText:
         return self.text[self.to_clean(start) : self.to_clean(end)].strip()
 
 
+def tabular_lines(cleaned: CleanText) -> tuple[tuple[int, int], ...]:
+    """The source spans of the lines laid out in columns."""
+    return tuple((line.start, line.end) for line in cleaned.lines if line.tabular)
+
+
 # --- noise patterns -------------------------------------------------------------------------
 
 _SGML_TAG_NAMES = r"/?(?:PAGE|TABLE|S|C|CAPTION|FN|F\d+|DOCUMENT|TEXT|SEC-DOCUMENT|SEC-HEADER)"

@@ -238,6 +238,8 @@ class Document:
     clean: str = field(repr=False)
     clean_offsets: tuple[int, ...] = field(repr=False)
     clauses: tuple[Clause, ...] = field(repr=False)
+    # Source spans of the lines laid out in columns (the reader keeps their spacing).
+    tabular_lines: tuple[tuple[int, int], ...] = field(default=(), repr=False)
     warnings: tuple[str, ...] = ()
     terms: tuple[Term, ...] = field(default=(), repr=False)
     mentions: tuple[Mention, ...] = field(default=(), repr=False)

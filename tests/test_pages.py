@@ -782,3 +782,21 @@ def test_statute_references_link_to_their_act(built):
     target = citations[0]["href"].split("#", 1)
     page = BeautifulSoup((out / target[0]).read_text(encoding="utf-8"), "html.parser")
     assert page.find(id=target[1]) is not None
+
+
+def test_the_builds_pages_are_those_written_again_from_its_records(built, tmp_path):
+    """The build renders each document from its records in memory (and its clean text, which it
+    does not compute again); ``write_pages`` reads the records back from the folder and cleans the
+    text itself. Both must give the same pages, to the byte, or a rebuild of the pages would
+    change what a user sees."""
+    _, out = built
+    copy = tmp_path / "out"
+    shutil.copytree(out / "current", copy, symlinks=True) if (out / "current").exists() else shutil.copytree(out, copy)
+    before = {p.relative_to(copy): p.read_bytes() for p in sorted(copy.rglob("*.html"))}
+    assert len(before) >= 2 * len(list((copy / "docs").iterdir())) + 1
+    assert any(b'class="tab"' in data for data in before.values())  # lines laid out in columns
+    write_pages(copy)
+    after = {p.relative_to(copy): p.read_bytes() for p in sorted(copy.rglob("*.html"))}
+    assert after.keys() == before.keys()
+    for path, data in before.items():
+        assert after[path] == data, path

@@ -38,6 +38,7 @@ ENUM_FIELDS: dict[type, dict[str, type[enum.Enum]]] = {
     Deontic: {"modality": Modality},
     Condition: {"kind": ConditionKind},
     Entity: {"kind": EntityKind},
+    Mention: {"kind": EntityKind},
 }
 
 
@@ -56,6 +57,10 @@ class DocOutputs:
     references: tuple[Reference, ...] = field(default=(), repr=False)
     deontics: tuple[Deontic, ...] = field(default=(), repr=False)
     conditions: tuple[Condition, ...] = field(default=(), repr=False)
+    # The clean text of ``source``, its offsets and its lines laid out in columns, when the build
+    # hands the document over in memory (the reader need not clean it again); else None.
+    cleaned: "tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]] | None" = field(
+        default=None, repr=False, compare=False)
 
     def clause(self, label: str) -> Clause | None:
         return next((c for c in self.clauses if c.label == label), None)
@@ -112,6 +117,25 @@ def load_document(folder: Path, row: dict) -> DocOutputs:
         references=records("refs", Reference),
         deontics=records("obligations", Deontic),
         conditions=records("conditions", Condition),
+    )
+
+
+def document_outputs(document, row: dict) -> DocOutputs:
+    """A document built in this process, as ``load_document`` would read it back from the records
+    ``build`` writes for it (``row``: its row of manifest.json)."""
+    return DocOutputs(
+        doc=row["doc"],
+        kind=row.get("kind") or "other document",
+        title=row.get("title"),
+        path=row.get("path") or "",
+        source=document.source,
+        clauses=document.clauses,
+        terms=document.terms,
+        mentions=document.mentions,
+        references=document.references,
+        deontics=document.deontics,
+        conditions=document.conditions,
+        cleaned=(document.clean, document.clean_offsets, document.tabular_lines),
     )
 
 

@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..clean import clean
+from ..clean import clean, tabular_lines
 from .common import (
     NETWORK,
     READER,
@@ -126,12 +126,15 @@ def definition_anchors(doc: DocOutputs) -> list[str]:
 
 def render_reader(outputs: Outputs, doc: DocOutputs, incoming) -> str:
     ctx = _Context(outputs, doc, incoming)
-    cleaned = clean(doc.source)
-    ctx.text, ctx.offsets = cleaned.text, cleaned.offsets
+    if doc.cleaned is not None:  # handed over by the build
+        ctx.text, ctx.offsets, tabular = doc.cleaned
+    else:
+        cleaned = clean(doc.source)
+        ctx.text, ctx.offsets, tabular = cleaned.text, cleaned.offsets, tabular_lines(cleaned)
     parties = bearer_groups(doc.deontics, {e.key: e for e in outputs.entities})
     ctx.party_index = {key: i for i, key in enumerate(parties)}
 
-    marks = _marks(ctx, cleaned)
+    marks = _marks(ctx, tabular)
     body = _blocks(ctx, marks)
     title = doc.title or doc.doc
     terms = _term_rows(ctx)
@@ -165,7 +168,7 @@ def _range(ctx: _Context, start: int | None, end: int | None) -> tuple[int, int]
     return (a, b) if a < b else None
 
 
-def _marks(ctx: _Context, cleaned) -> list[_Mark]:
+def _marks(ctx: _Context, tabular: tuple[tuple[int, int], ...]) -> list[_Mark]:
     doc = ctx.doc
     marks: list[_Mark] = []
 
@@ -203,9 +206,8 @@ def _marks(ctx: _Context, cleaned) -> list[_Mark]:
         add(_range(ctx, c.start, c.end), RANK_CONDITION,
             f'<span class="cond" data-tip="{esc(tip)}">', "</span>")
 
-    for line in cleaned.lines:  # columns keep their alignment in a fixed-width font
-        if line.tabular:
-            add(_range(ctx, line.start, line.end), RANK_TABLE, '<span class="tab">', "</span>")
+    for start, end in tabular:  # columns keep their alignment in a fixed-width font
+        add(_range(ctx, start, end), RANK_TABLE, '<span class="tab">', "</span>")
 
     for n, finding in enumerate(_doc_findings(ctx), start=1):
         add(_range(ctx, finding.start, finding.end), RANK_ANCHOR,
