@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 BUILD_IN_CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
+if sys.argv[6] != "-":  # the cores this build (and its workers, which inherit it) may run on
+    os.sched_setaffinity(0, {int(c) for c in sys.argv[6].split(",")})
 from clausegraph.build import build
 from clausegraph.store import parse_formats
 started = time.perf_counter()
@@ -28,13 +30,15 @@ print(json.dumps({
 
 
 def build_in_child(corpus: Path, out: Path, jobs: int | None = None, cache: bool = False,
-                   formats: str | None = None) -> dict:
+                   formats: str | None = None, cores: set[int] | None = None) -> dict:
     """Build ``corpus`` into ``out`` in a fresh Python; its report as a dict (wall seconds measured here too).
 
-    ``formats``: the dataset files to write, as ``--formats`` takes them ("nq"); None: the default."""
+    ``formats``: the dataset files to write, as ``--formats`` takes them ("nq"); None: the default.
+    ``cores``: the CPU cores the build may use (``os.sched_setaffinity``); None: all."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", BUILD_IN_CHILD, str(corpus), str(out),
-                           str(jobs) if jobs else "-", "cache" if cache else "no-cache", formats or "-"],
+                           str(jobs) if jobs else "-", "cache" if cache else "no-cache", formats or "-",
+                           ",".join(map(str, sorted(cores))) if cores else "-"],
                           capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started

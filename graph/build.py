@@ -51,7 +51,9 @@ from .rdf import (
 )
 from .render import copy_assets, write_corpus_pages, write_document_pages
 from .render.index import IndexDoc
-from .resolve import DocumentFacts, DocumentResolution, Resolution, apply_resolution, document_facts, resolve
+from .resolve import (
+    DocumentFacts, DocumentResolution, Resolution, apply_resolution, document_facts, find_short_forms, resolve,
+)
 from .store import (
     CURRENT_LINK, DATASET_FILES, DEFAULT_FORMATS, ENTITIES_GRAPH, JSONLD_FIRST, JSONLD_HEAD, JSONLD_SEPARATOR,
     JSONLD_TAIL, ONTOLOGY_GRAPH, STORE_DIR, BulkLoader, current_build, dataset_blocks, document_graph_iri,
@@ -330,15 +332,22 @@ def read_corpus(paths: list[Path], out: Path, *, progress: bool = False, jobs: i
 
     if report.entries:
         stage = time.perf_counter()
-        _resolve(report)
+        _resolve(report, workers)  # (the build's workers, still running; else all here)
         report.timings["resolve"] = time.perf_counter() - stage
     return report
 
 
-def _resolve(report: BuildReport) -> None:
+def _resolve(report: BuildReport, workers: "_Workers | None" = None) -> None:
     """Corpus-wide resolution and the indexes every document's graph reads, from the facts; the
-    documents themselves are read back only where resolution needs their text."""
+    documents themselves are read back only where resolution looks for short names in their
+    text, and there in the workers when there are some."""
     entries = {e.doc_id: e for e in report.entries}
+
+    def short_forms(wanted: dict[str, list]) -> dict[str, tuple]:
+        items = [(doc, entries[doc].stored, forms) for doc, forms in wanted.items()]
+        if workers is not None and (workers.pool is not None or workers.parallel(len(items))):
+            return dict(workers.get(len(items)).map(_short_forms_in_stored, items))
+        return dict(map(_short_forms_in_stored, items))
     outlines: dict[str, Outline] = {}
 
     def outline(doc: str) -> Outline:
@@ -349,7 +358,7 @@ def _resolve(report: BuildReport) -> None:
     resolution = resolve(
         [e.facts for e in report.entries],
         clause_labels=lambda doc: set(outline(doc).clauses),
-        document=lambda doc: _read_stored(entries[doc].stored),
+        short_forms=short_forms,
         capitalised=lambda doc: _read_entry_file(entries[doc].stored)[0].facts.capitalised,
     )
     targets = {t for r in resolution.documents.values() for _, _, t in r.retargeted}
@@ -361,6 +370,11 @@ def _resolve(report: BuildReport) -> None:
     report.outlines = {doc: outline(doc) for doc in targets}
     resolution.mentions = {}  # in the context now; the documents' own are read back with them
     report.resolution = resolution
+
+
+def _short_forms_in_stored(item: tuple[str, str, list]) -> tuple[str, tuple]:
+    doc, stored, forms = item
+    return doc, find_short_forms(_read_stored(stored), forms)
 
 
 # --- the per-document stage: here, in worker processes, or on a Dask cluster -------------------
@@ -382,7 +396,7 @@ class _Workers:
 
     def get(self, tasks: int) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=min(self.count, tasks))
+            self.pool = ProcessPoolExecutor(max_workers=min(self.count, tasks), initializer=_worker_started)
         return self.pool
 
     def __enter__(self) -> "_Workers":
@@ -394,6 +408,20 @@ class _Workers:
             self.pool = None
         main, children = resource_usage()
         self.cpu = {"main": main - self._started[0], "workers": children - self._started[1]}
+
+
+# While the workers write the documents' outputs, the main process fills the store from them in
+# a thread: when there are no more cores than workers, a store that falls behind is loaded at the
+# end, alone, with the other cores idle. Workers a little lower in priority leave the store
+# thread the CPU it needs to keep up; they take every cycle it does not use.
+WORKER_NICENESS = 5
+
+
+def _worker_started() -> None:
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not allowed here: the workers run as they are
+        pass
 
 
 def resource_usage() -> tuple[float, float]:
@@ -442,7 +470,7 @@ def _execute(todo: list[tuple[Path, str]], *, workers: _Workers, executor: str |
     folder = str(store.new_folder())
     if workers.parallel(len(todo)):
         pool = workers.get(len(todo))
-        futures = {pool.submit(process_and_store, str(path), folder, key): path for path, key in todo}
+        futures = {pool.submit(process_and_store, str(path), folder, key): path for path, key in _largest_first(todo)}
         for future in as_completed(futures):
             _, entry, error = future.result()
             yield futures[future], entry, error
@@ -450,6 +478,18 @@ def _execute(todo: list[tuple[Path, str]], *, workers: _Workers, executor: str |
         for path, key in todo:
             _, entry, error = process_and_store(str(path), folder, key)
             yield path, entry, error
+
+
+def _largest_first(todo: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The largest files first: the workers then end at about the same time, not one of them
+    alone on a large document that came last (the results are collected by path, in any order)."""
+    def size(item: tuple[Path, str]) -> int:
+        try:
+            return item[0].stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(todo, key=lambda item: -size(item))
 
 
 def process_and_store(path: str, folder: str, key: str) -> tuple[str, DocumentEntry | None, str | None]:
@@ -1002,7 +1042,8 @@ def _write_documents(report: BuildReport, tasks: list[DocumentTask], todo: list[
     stored = [report.store.stored(e) for e in report.entries]
     if workers.parallel(len(todo)):
         pool = workers.get(len(todo))
-        futures = {pool.submit(write_document_outputs, tasks[n], stored[n], str(folder), n): n for n in todo}
+        largest_first = sorted(todo, key=lambda n: -report.entries[n].words)
+        futures = {pool.submit(write_document_outputs, tasks[n], stored[n], str(folder), n): n for n in largest_first}
         for future in as_completed(futures):
             yield futures[future], future.result()
     else:

@@ -112,19 +112,25 @@ def resolve_corpus(documents: list[Document]) -> Corpus:
     facts = [document_facts(d) for d in documents]
     by_id = {d.doc_id: d for d in documents}
     resolution = resolve(facts, clause_labels=lambda doc: {c.label for c in by_id[doc].clauses},
-                         document=by_id.__getitem__)
+                         short_forms=searching(by_id.__getitem__))
     return Corpus(documents=tuple(apply_resolution(d, resolution.documents[d.doc_id]) for d in documents),
                   entities=resolution.entities)
 
 
+# An entity's short form to look for in a document: (form, the entity's key, its name, its kind).
+ShortForm = tuple[str, str, str, EntityKind]
+ShortFormSearch = Callable[[dict[str, list[ShortForm]]], dict[str, tuple[Mention, ...]]]
+
+
 def resolve(facts: list[DocumentFacts], *, clause_labels: Callable[[str], set[str]],
-            document: Callable[[str], Document], capitalised: Callable[[str], frozenset[str]] | None = None) -> Resolution:
+            short_forms: ShortFormSearch, capitalised: Callable[[str], frozenset[str]] | None = None) -> Resolution:
     """Resolve the corpus from its documents' facts. ``clause_labels(doc)``: the labels of a
-    document's clauses (asked only of documents another one cites by title); ``document(doc)``:
-    the document itself (asked only of those where an entity's short form may occur);
+    document's clauses (asked only of documents another one cites by title); ``short_forms``:
+    {doc: forms} → {doc: the mentions ``find_short_forms`` finds} (asked only of the documents
+    where an entity's short form may occur: the build runs it in its workers);
     ``capitalised(doc)``: its ``DocumentFacts.capitalised`` where the facts do not hold them."""
     retargeted = _retarget_references(facts, clause_labels)
-    entities, added, keys, mentions = _resolve_entities(facts, document, capitalised)
+    entities, added, keys, mentions = _resolve_entities(facts, short_forms, capitalised)
     return Resolution(
         entities=tuple(entities),
         documents={f.doc_id: DocumentResolution(retargeted.get(f.doc_id, ()), added.get(f.doc_id, ()), keys[f.doc_id])
@@ -194,13 +200,36 @@ def resolve_entities(documents: list[Document]) -> tuple[list[Document], list[En
     """One Entity per real-world organisation or person across all documents (see
     ``_resolve_entities``); the documents with their mentions and bearers rewritten."""
     by_id = {d.doc_id: d for d in documents}
-    entities, added, keys, _ = _resolve_entities([document_facts(d) for d in documents], by_id.__getitem__)
+    entities, added, keys, _ = _resolve_entities([document_facts(d) for d in documents], searching(by_id.__getitem__))
     resolved = [apply_resolution(d, DocumentResolution(added=added.get(d.doc_id, ()), keys=keys[d.doc_id]))
                 for d in documents]
     return resolved, entities
 
 
-def _resolve_entities(facts: list[DocumentFacts], document: Callable[[str], Document],
+def searching(document: Callable[[str], Document]) -> ShortFormSearch:
+    """A short-form search over documents at hand (``document(doc)``), in this process."""
+    return lambda wanted: {doc: find_short_forms(document(doc), forms) for doc, forms in wanted.items()}
+
+
+def find_short_forms(document: Document, forms: list[ShortForm]) -> tuple[Mention, ...]:
+    """The places ``document`` uses the short ``forms`` of entities it does not name, where no
+    mention of its own lies: mentions of those entities (``form="short"``)."""
+    taken = [(m.start, m.end) for m in document.mentions]
+    added = []
+    for form, owner, name, kind in sorted(forms):
+        for hit in re.finditer(r"(?<![\w&])" + re.escape(form) + r"(?![\w&])(?!\s+[A-Z][a-z])", document.clean):
+            start, end = document.source_span(hit.start(), hit.end())
+            if any(a < end and start < b for a, b in taken):
+                continue
+            clause = document.clause_at(start)
+            added.append(
+                Mention(entity=owner, doc=document.doc_id, clause=clause.label if clause else "", start=start, end=end,
+                        text=document.source[start:end], name=name, kind=kind, form="short")
+            )
+    return tuple(added)
+
+
+def _resolve_entities(facts: list[DocumentFacts], short_forms: ShortFormSearch,
                       capitalised: Callable[[str], frozenset[str]] | None = None):
     """One Entity per real-world organisation or person across all documents.
 
@@ -298,29 +327,19 @@ def _resolve_entities(facts: list[DocumentFacts], document: Callable[[str], Docu
             forms_by_word.setdefault(form.split()[-1], []).append(form)
     added_of: dict[str, tuple[Mention, ...]] = {}
     mentions_of: dict[str, tuple[Mention, ...]] = {d.doc_id: d.mentions for d in facts}
+    wanted: dict[str, list[ShortForm]] = {}
     for f in facts if forms_by_word else ():
         present = {find(m.entity) for m in f.mentions}
         words = f.capitalised if f.capitalised is not None else capitalised(f.doc_id)
         forms = [form for word in words & forms_by_word.keys() for form in forms_by_word[word]
                  if next(iter(shorts[form])) not in present]
-        if not forms:
-            continue
-        d = document(f.doc_id)  # read back only where a short form may occur
-        taken = [(m.start, m.end) for m in d.mentions]
-        added = []
-        for form in sorted(forms):
-            owner = next(iter(shorts[form]))
-            sample = first_mention[owner]
-            for hit in re.finditer(r"(?<![\w&])" + re.escape(form) + r"(?![\w&])(?!\s+[A-Z][a-z])", d.clean):
-                start, end = d.source_span(hit.start(), hit.end())
-                if any(a < end and start < b for a, b in taken):
-                    continue
-                clause = d.clause_at(start)
-                added.append(
-                    Mention(entity=owner, doc=d.doc_id, clause=clause.label if clause else "", start=start, end=end,
-                            text=d.source[start:end], name=sample.name, kind=sample.kind, form="short")
-                )
-        del d
+        if forms:
+            owners = [next(iter(shorts[form])) for form in forms]
+            wanted[f.doc_id] = [(form, owner, first_mention[owner].name, first_mention[owner].kind)
+                                for form, owner in zip(forms, owners)]
+    found = short_forms(wanted) if wanted else {}
+    for f in facts:
+        added = found.get(f.doc_id)
         if added:
             added_of[f.doc_id] = tuple(added)
             mentions_of[f.doc_id] = tuple(sorted(f.mentions + tuple(added), key=lambda m: m.start))
@@ -390,5 +409,6 @@ def _resolve_entities(facts: list[DocumentFacts], document: Callable[[str], Docu
     return sorted(result, key=lambda e: e.key), added_of, keys, resolved
 
 
-__all__ = ["DocumentFacts", "DocumentResolution", "Resolution", "apply_resolution", "document_facts", "resolve",
-           "resolve_corpus", "resolve_entities", "resolve_references", "term_facts"]
+__all__ = ["DocumentFacts", "DocumentResolution", "Resolution", "ShortForm", "apply_resolution", "document_facts",
+           "find_short_forms", "resolve", "resolve_corpus", "resolve_entities", "resolve_references", "searching",
+           "term_facts"]

@@ -179,3 +179,33 @@ def test_corpus_extra_tags_without_error(path: Path):
         assert record.clause in labels and 0 <= record.start < record.end <= len(document.source)
     if "poa" in path.name:
         assert {d.bearer for d in document.deontics} == {"Katherine Kwiat", "Kim Loies", "Jamie Brown"}
+
+
+def test_short_forms_the_builds_workers_find_are_those_found_in_memory(tmp_path):
+    """With workers, the build looks for short forms ("The Hartford") in the stored documents in
+    the worker processes; it must find the same mentions, keyed to the same entities, as
+    resolution over the documents in memory."""
+    import json
+    import shutil
+
+    from clausegraph.build import PARALLEL_MIN_DOCUMENTS, build, process_document
+    from clausegraph.resolve import resolve_corpus
+
+    from conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(path, corpus / path.name)
+    for k in range(PARALLEL_MIN_DOCUMENTS - 4):  # enough documents for the workers
+        shutil.copy(CORPUS / f"{POA}.txt", corpus / f"poa-copy-{k}.txt")
+    report = build([corpus], tmp_path / "out", jobs=2, cache=False)
+    assert report.ok, report.errors
+    memory = resolve_corpus([process_document(p) for p in sorted(corpus.iterdir())])
+    found = 0
+    for document in memory.documents:
+        rows = json.loads((tmp_path / "out" / "docs" / document.doc_id / "mentions.json").read_text(encoding="utf-8"))
+        built = sorted((r["start"], r["end"], r["entity"]) for r in rows if r["form"] == "short")
+        assert built == sorted((m.start, m.end, m.entity) for m in document.mentions if m.form == "short"), document.doc_id
+        found += len(built)
+    assert found > 0
