@@ -72,8 +72,13 @@ def main() -> None:
         for k in range(args.underwriting):
             files.append(corpus / f"underwriting-{k:03d}.txt")
             files[-1].write_text(varied(text, k) if k else text, encoding="utf-8")
+        # The baseline is taken right before and right after the build, and the two averaged: on
+        # a shared machine the load can change within the half minute a build takes.
+        before = tokenizer_seconds(files)
         result = build_in_child(corpus, out, args.jobs, formats=args.formats)
-        print(report_line(f"{args.underwriting}x underwr.", result, tokenizer_seconds(files), out), flush=True)
+        after = tokenizer_seconds(files)
+        print(report_line(f"{args.underwriting}x underwr.", result, (before + after) / 2, out), flush=True)
+        print(f"{'':>14} tokenizer {before:.1f} s before the build, {after:.1f} s after", flush=True)
     if args.speedup:
         corpus = args.work / f"corpus-speedup-{args.speedup}"
         shutil.rmtree(corpus, ignore_errors=True)

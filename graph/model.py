@@ -345,3 +345,29 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
     import dataclasses
 
     return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
+# Pickling: a Document crosses processes twice per build (the worker that tags it stores it;
+# the one that writes its outputs reads it back). The state methods ``dataclass`` gives slotted
+# classes look up the fields of every record, which cost most of that; each record is pickled
+# instead as its class and its field values, and rebuilt by its own __init__.
+def _reduce_as_fields(cls: type) -> None:
+    import dataclasses
+
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def __reduce__(self):
+        return cls, tuple([getattr(self, name) for name in names])
+
+    cls.__reduce__ = __reduce__
+
+
+def _pickled_as_fields() -> None:
+    import dataclasses
+
+    for value in list(globals().values()):
+        if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == __name__:
+            _reduce_as_fields(value)
+
+
+_pickled_as_fields()

@@ -43,3 +43,21 @@ def test_clause_at_innermost_of_a_tree():
     document = _document([(0, 100), (10, 50), (20, 30), (50, 90)])
     assert [document.clause_at(o).label for o in (5, 15, 25, 35, 55, 95)] == ["c0", "c1", "c2", "c1", "c3", "c0"]
     assert document.clause_at(100) is None
+
+
+def test_a_tagged_document_pickles_back_to_itself():
+    """Documents cross processes pickled, each record as its class and field values: every
+    record type of a tagged document (with enums, nested spans, tuples) comes back equal."""
+    import pickle
+    from pathlib import Path
+
+    from clausegraph.build import process_document
+    from conftest import CORPUS, UA
+
+    document = process_document(CORPUS / f"{UA}.txt")
+    kinds = {type(r) for records in (document.clauses, document.terms, document.mentions, document.references,
+                                     document.deontics, document.conditions) for r in records}
+    assert len(kinds) == 6 and all(records for records in (document.terms, document.deontics, document.conditions))
+    back = pickle.loads(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == document and type(back.terms[0].uses[0]) is type(document.terms[0].uses[0])
+    assert back.tabular_lines == document.tabular_lines and back.clean_offsets == document.clean_offsets
