@@ -523,3 +523,22 @@ def test_a_bare_paragraph_number_is_no_parenthesised_item():
         ("2", ClauseKind.SECTION, None, "2. Costs", None),
     ])
     assert ("paragraph 2", "2", None) in _refs(document)
+
+
+def test_a_codes_title_and_section_with_its_act_after_a_page_break():
+    """"Section 18 (S) 5005 (B) of the" / (a page's blank lines) / "Insurance Law of the State":
+    EDGAR's "(S)" is the section sign, 18 the code's title; the act named after the page break
+    is the reference's outside authority, and nothing of this document is its target."""
+    text = ("1. Dividends. The Company shall not pay any dividend which would trigger the\n\n"
+            "   extraordinary dividend provisions of Section 18 (S) 5005 (B) of the\n" + "\n" * 6 +
+            "   Insurance Law of the Domiciliary State, nor one under Section 18 § 5005(b) of the Insurance Law.\n\n"
+            "18. Notices. Notices are in writing, as Section 18 says.\n")
+    document = _document(text, [
+        ("1", ClauseKind.SECTION, None, "1. Dividends", "18. Notices"),
+        ("18", ClauseKind.SECTION, None, "18. Notices", None),
+    ])
+    assert _refs(document) == [
+        ("Section 18 (S) 5005 (B) of the Insurance Law of the Domiciliary State", None, "Insurance Law of the Domiciliary State"),
+        ("Section 18 § 5005(b) of the Insurance Law", None, "Insurance Law"),
+        ("Section 18", "18", None),
+    ]

@@ -66,6 +66,9 @@ _NUM = r"\d+(?:\.\d+)*(?:-\d+(?![.\d]))?(?:[A-Za-z](?![\w-])|\.[a-z](?![\w-]))?(
 _RULE_NUM = r"\d+(?:[a-z]{1,2}\d?)?(?:-\d+)?[A-Z]?"
 # A part's marker in parentheses: "(a)", "(iv)", "(B)", "(12)"; not a caption "(Term)".
 _PARENS = r"(?:\((?:[a-z]{1,2}|[A-Z]{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,3})\))"
+# A code's title and its section: "18 § 5005(b)" (18 Del. C. § 5005(b)); EDGAR's text filings
+# write the section sign "(S)" ("Section 18 (S) 5005 (B) of the Insurance Law").
+_TITLE_SECTION = rf"\d+[^\S\n]*(?:§|\(S\))[^\S\n]*{_NUM}(?:[^\S\n]?{_PARENS})*"
 _ROMAN = r"[IVXLC]+(?![\w])"
 # "Paragraph I.C." (a lettered part of a roman section), "Section IV(A)".
 _ROMAN_PART = r"[IVXLC]+(?:\.[A-Z](?![\w]))?\.?(?![\w])"
@@ -79,7 +82,7 @@ _WORDNUM = r"(?:%s)(?:[- ](?:%s))?(?![\w])" % (
 )
 # Which designators each kind of keyword takes: "Regulations 1995" is a title, not Regulation 1995.
 _DESIGNATORS = {
-    "section": rf"(?:{_NUM}|{_ROMAN_PART}|{_WORDNUM}){_PARENS}*|{_PARENS}+",
+    "section": rf"{_TITLE_SECTION}|(?:{_NUM}|{_ROMAN_PART}|{_WORDNUM}){_PARENS}*|{_PARENS}+",
     "subsection": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
     "clause": rf"{_PARENS}+|(?:{_NUM}|{_ROMAN_PART}){_PARENS}*",
     "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
@@ -119,6 +122,10 @@ _BARE_KINDS = {"section", "subsection", "clause", "article"}
 # a period inside a word ("U.S.") is part of it, a sentence's final period is not.
 _NAME_WORD = r"[A-Z0-9](?:[\w&'’-]|\.(?=\w)|(?<=\.[A-Z])\.(?=[^\S\n]+[A-Z]))*"
 _NAME = rf"{_NAME_WORD}(?:[^\S\n]+(?:(?:and|of|for|&)[^\S\n]+)?{_NAME_WORD})*"
+# A law named with the state that made it: "the Insurance Law of the Domiciliary State", "the
+# General Corporation Law of the State of Delaware".
+_OF_STATE = rf"(?:(?:(?<=Law)|(?<=Laws)|(?<=Code)|(?<=Act))[^\S\n]+of[^\S\n]+the[^\S\n]+{_NAME})?"
+_LAW_OF_STATE = re.compile(r"\b(?:Act|Code|Law|Laws)\s+of\s+the\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ def rules() -> _Rules:
     }
     qualifier = re.compile(
         r"(?:,?\s+inclusive,?)?\s+(?:of|under|to)\s+(?P<inst>(?:the\s+)?rules\s+and\s+regulations\s+of\s+the\s+Commission\s+under\s+(?:the\s+)?"
-        rf"(?P<n1>{_NAME})|(?P<det>this|the|such|said)\s+(?:applicable\s+)?(?P<n2>{_NAME})|(?P<n3>{_NAME}))"
+        rf"(?P<n1>{_NAME})|(?P<det>this|the|such|said)\s+(?:applicable\s+)?(?P<n2>{_NAME}{_OF_STATE})|(?P<n3>{_NAME}))"
     )
     statutes = tuple((re.compile(rf"(?:{row['pattern']})", re.I), row["name"]) for row in g["statute"])
     families = tuple((re.compile(rf"(?:{row['pattern']})"), row["name"]) for row in g["rule_family"])
@@ -231,7 +238,8 @@ class _Context:
             return _Instrument("external", meant)  # DGCL = "General Corporation Law of the State of Delaware"
         if re.fullmatch(r"Regulation\s+[A-Z]{1,2}(?:-[A-Z0-9]{1,3})?", name):
             return _Instrument("external", name)  # "Rule 1-02 of Regulation S-X"
-        if last in LAW_WORDS or re.fullmatch(r"(?:Act|Code|Law|Regulations|Ordinance)\s+\d{4}", " ".join(name.split()[-2:])):
+        if last in LAW_WORDS or re.fullmatch(r"(?:Act|Code|Law|Regulations|Ordinance)\s+\d{4}", " ".join(name.split()[-2:])) \
+                or _LAW_OF_STATE.search(name):
             return _Instrument("external", name)
         if re.fullmatch(r"\d{4}", last) and len(name.split()) > 2:
             return _Instrument("external", name)  # "Financial Services and Markets Act 2000"
