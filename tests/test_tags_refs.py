@@ -542,3 +542,26 @@ def test_a_codes_title_and_section_with_its_act_after_a_page_break():
         ("Section 18 § 5005(b) of the Insurance Law", None, "Insurance Law"),
         ("Section 18", "18", None),
     ]
+
+
+def test_ocr_ones_in_a_paragraph_number():
+    """An OCR'd lease numbered 1, 2, 3 cites "Paragraph I 0" (OCR's "I" for "1" and a space:
+    paragraph 10) and "Paragraph I." (paragraph 1); where the document numbers its parts in roman
+    numerals, "Paragraph I" stays its part I."""
+    text = ("1. Premises. The Tenant leases the Premises.\n\n"
+            "2. Removal. The Tenant shall restore the Premises as provided in Paragraph I 0 hereof, and park as set forth in Paragraph\n"
+            "I. The Landlord agrees.\n\n"
+            "10. Surrender. The Tenant shall surrender the Premises.\n")
+    document = _document(text, [
+        ("1", ClauseKind.SECTION, None, "1. Premises", "2. Removal"),
+        ("2", ClauseKind.SECTION, None, "2. Removal", "10. Surrender"),
+        ("10", ClauseKind.SECTION, None, "10. Surrender", None),
+    ])
+    assert _refs(document) == [("Paragraph I 0", "10", None), ("Paragraph I.", "1", None)]
+    roman = text.replace("1. Premises", "I. Premises").replace("2. Removal", "II. Removal")
+    document = _document(roman, [
+        ("I", ClauseKind.SECTION, None, "I. Premises", "II. Removal"),
+        ("II", ClauseKind.SECTION, None, "II. Removal", "10. Surrender"),
+        ("10", ClauseKind.SECTION, None, "10. Surrender", None),
+    ])
+    assert ("Paragraph I.", "I", None) in _refs(document)

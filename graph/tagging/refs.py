@@ -69,6 +69,9 @@ _PARENS = r"(?:\((?:[a-z]{1,2}|[A-Z]{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6}|\d{1,3})\))"
 # A code's title and its section: "18 § 5005(b)" (18 Del. C. § 5005(b)); EDGAR's text filings
 # write the section sign "(S)" ("Section 18 (S) 5005 (B) of the Insurance Law").
 _TITLE_SECTION = rf"\d+[^\S\n]*(?:§|\(S\))[^\S\n]*{_NUM}(?:[^\S\n]?{_PARENS})*"
+# A number OCR has read with its "1" as "I" or "l" and a space inside ("Paragraph I 0" for 10):
+# never how a drafter writes a number, so read as the number (``_written_forms``).
+_OCR_NUMBER = r"[Il](?:[^\S\n]?\d)+(?![\w.]\d)(?![\w])"
 _ROMAN = r"[IVXLC]+(?![\w])"
 # "Paragraph I.C." (a lettered part of a roman section), "Section IV(A)".
 _ROMAN_PART = r"[IVXLC]+(?:\.[A-Z](?![\w]))?\.?(?![\w])"
@@ -82,9 +85,9 @@ _WORDNUM = r"(?:%s)(?:[- ](?:%s))?(?![\w])" % (
 )
 # Which designators each kind of keyword takes: "Regulations 1995" is a title, not Regulation 1995.
 _DESIGNATORS = {
-    "section": rf"{_TITLE_SECTION}|(?:{_NUM}|{_ROMAN_PART}|{_WORDNUM}){_PARENS}*|{_PARENS}+",
+    "section": rf"{_TITLE_SECTION}|{_OCR_NUMBER}|(?:{_NUM}|{_ROMAN_PART}|{_WORDNUM}){_PARENS}*|{_PARENS}+",
     "subsection": rf"{_PARENS}+|(?:{_NUM}){_PARENS}*",
-    "clause": rf"{_PARENS}+|(?:{_NUM}|{_ROMAN_PART}){_PARENS}*",
+    "clause": rf"{_PARENS}+|{_OCR_NUMBER}|(?:{_NUM}|{_ROMAN_PART}){_PARENS}*",
     "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
     "rule": rf"(?:{_RULE_NUM}){_PARENS}*|{_PARENS}+",
     "regulation": rf"{_REGCODE}|{_LETTER}",
@@ -186,6 +189,8 @@ class _Context:
     def __init__(self, document: Document, terms: list[Term]):
         self.document = document
         self.by_label: dict[str, Clause] = {c.label: c for c in document.clauses}
+        # Whether the document numbers any top-level part in roman numerals ("I", "II").
+        self.roman_top_level = any(c.parent is None and re.fullmatch(r"[IVXLC]+", c.label) for c in document.clauses)
         self.starts = [c.start for c in document.clauses]
         self.children: dict[str, list[Clause]] = {}
         for c in document.clauses:
@@ -824,6 +829,8 @@ def _written_forms(designator: str) -> list[str]:
     """The labels a designator may stand for, as CONVENTIONS.md writes them: "5.3.a" → 5.3(a),
     "I.C." → I(C), "Two" → 2, "Eighteen" → 18, '"C"' → C."""
     d = designator.strip("\"“”").rstrip(".")
+    if re.fullmatch(_OCR_NUMBER, d):
+        d = "1" + re.sub(r"\s", "", d[1:])
     forms = [d]
     glued = re.fullmatch(r"(?P<head>\d+(?:\.\d+)*|[IVXLC]+)\.(?P<part>[A-Za-z])(?P<rest>(?:\([^()]*\))*)", d)
     if glued:
@@ -857,6 +864,11 @@ def _absolute(designator: str, kind: str, ctx: _Context, here: Clause | None = N
         candidates += [d for d in forms if d in labels and labels[d].parent is None]
     else:
         candidates += forms
+        # "Paragraph I" where the document numbers its paragraphs 1, 2, 3 and none in roman
+        # numerals: paragraph 1 (a roman one, or OCR's "I" for "1").
+        if not ctx.roman_top_level:
+            candidates += [str(roman_value(d)) for d in forms if roman_value(d) and str(roman_value(d)) in labels
+                           and labels[str(roman_value(d))].parent is None]
         # "Section 8" where the document numbers its articles 8 (and their sections 8.1 …).
         # Not "paragraph 4" or "subsection 4": no drafter calls an article that.
         if kind == "section":
