@@ -318,12 +318,30 @@ def _mark_page_numbers(source, raw_lines, noise, page_breaks) -> None:
             page_breaks.add(n)
 
 
+# A page's footer that names the attachment it is printed in: "V3.03/17/10 AURA/ZANOTTI
+# STRATEGIC ALLIANCE AGREEMENT Exhibit A", then "… Exhibit B": a stamp of four words or more
+# (with a date or version: its digits) repeated with each attachment's own name after it.
+_FOOTER_NAMING_ATTACHMENT = re.compile(
+    r"(?P<stamp>(?:\S+ ){4,}?)(?P<attachment>(?:Exhibit|Schedule|Annex|Appendix|Attachment|EXHIBIT|SCHEDULE|ANNEX|APPENDIX|ATTACHMENT)"
+    r" [A-Z0-9]{1,3}(?:-\d{1,2})?)$"
+)
+
+
+def _stands_alone(source, raw_lines, n) -> bool:
+    """A blank line before and after line ``n`` (or the text's edge)."""
+    def blank(k: int) -> bool:
+        return not (0 <= k < len(raw_lines)) or not source[raw_lines[k][0]:raw_lines[k][1]].strip()
+
+    return blank(n - 1) and blank(n + 1)
+
+
 def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
     """Short lines right after a page break, repeated with a changing number; and lines laid
     out in columns right over a page number, repeated as they are ("[INITIALS ILLEGIBLE]
     [INITIALS ILLEGIBLE]   20.3.98   30.4.98" over "5", "6")."""
     after_break: dict[str, list[tuple[int, str]]] = defaultdict(list)
     over_number: dict[str, list[int]] = defaultdict(list)
+    per_attachment: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for n, (start, end) in enumerate(raw_lines):
         if n in noise:
             continue
@@ -339,6 +357,14 @@ def _mark_running_headers(source, raw_lines, noise, page_breaks) -> None:
         nxt = _next_content(source, raw_lines, n, {})
         if nxt is not None and noise.get(nxt) == "page number" and _COLUMNS.search(s):
             over_number[collapsed].append(n)
+        named = _FOOTER_NAMING_ATTACHMENT.match(collapsed)
+        if named and _DIGIT.search(named.group("stamp")) and _stands_alone(source, raw_lines, n):
+            per_attachment[re.sub(r"\d+", "#", named.group("stamp"))].append((n, named.group("attachment")))
+    for occurrences in per_attachment.values():
+        if len({a for _, a in occurrences}) >= 2:  # each attachment with one page or more
+            for n, _ in occurrences:
+                noise[n] = "running header"
+                page_breaks.add(n)
     for occurrences in after_break.values():
         if len(occurrences) >= 2 and len({s for _, s in occurrences}) >= 2:
             for n, _ in occurrences:

@@ -160,3 +160,17 @@ def test_hard_wraps_are_joined():
     document = process_document(CORPUS / f"{UA}.txt")
     text = document.clause("7(d)(vii)(c)").text
     assert "any amendment to the Registration Statement required to be filed" in text
+
+
+def test_a_footer_naming_each_attachment_is_layout():
+    """"V3.0 3/17/10 ACME/BETA ALLIANCE AGREEMENT Exhibit A" under Exhibit A's page, "… Exhibit B"
+    under B's: one footer, repeated with each attachment's name, is page layout; an index of
+    exhibits (no date or version in it) and a footer seen under one attachment only stay text."""
+    pages = "".join(f"  Exhibit {x}  Title {x}\n\n  Words of exhibit {x}.\n\n\n  V3.0 3/17/10 ACME/BETA ALLIANCE AGREEMENT Exhibit {x}\n\n\n\n"
+                    for x in "ABC")
+    index = "The exhibits:\n\n  Form of Escrow Agreement Exhibit A\n\n  Form of Escrow Agreement Exhibit B\n\n"
+    cleaned = clean(index + pages)
+    assert "ALLIANCE AGREEMENT" not in cleaned.text and "Words of exhibit C." in cleaned.text
+    assert cleaned.text.count("Form of Escrow Agreement Exhibit") == 2
+    one = clean(pages.split("\n\n\n\n")[0] + "\n\n\n\n")
+    assert "V3.0 3/17/10 ACME/BETA ALLIANCE AGREEMENT Exhibit A" in one.text
