@@ -111,7 +111,7 @@ _BULLET = re.compile(r"^(?:(?:-\s*-|[-*·])\s+|•\s*)\S")  # "•If …": the g
 # "Actual Payment Amount = [((Actual Result – Threshold) / …) * 50%] * Base Payment Amount"
 _FORMULA = re.compile(r"^[^=.;:]{2,80}\s=\s\S[^.;:]*$")
 # The item's text may open with a redaction: "(i) [ * ] after …".
-_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\s+[\w\"“$(\[])")
+_INLINE_MARKER = re.compile(r"(?<![\w(\[])\((?P<tok>[a-z]{1,4}|[ivxlc]{1,8}|[A-Z]|[IVXLC]{2,8}|\d{1,2})\)(?=\]?\s+[\w\"“$(\[])")
 # A half-bracket marker "1)", "a)", "ii)" in running text (a list of its own form, never mixed
 # with "(2)"); one that closes an open parenthesis ("(see Exhibit A)") is no marker.
 _HALF_MARKER = re.compile(r"(?<=\s)(?P<tok>[ivxlc]{1,6}|[a-z]|[A-Z]|\d{1,2})\)(?=\s+[\w\"“$(])")

@@ -263,3 +263,12 @@ def test_an_attachment_title_in_title_case_and_its_captioned_blocks():
     p1, p2 = clauses["Schedule 3, p1"], clauses["Schedule 3, p2"]
     assert " ".join(text[p1.start:p1.end].split()) == "The Publishers: Project Manager - Ian Smith, Oxford"
     assert text[p2.start:p2.end].startswith("HealthGate:")
+
+
+def test_an_inline_item_that_closes_a_bracketed_insertion():
+    """A form's "[if applicable, insert - (1) on … and (2)] at any time": the bracket that closes
+    the optional words after "(2)" does not stop "(2)" being the list's second item."""
+    text = ("1. Redemption. The Securities are subject to redemption [if applicable, insert - (1) on any date "
+            "through operation of the sinking fund, and (2)] at any time, as a whole or in part.\n\n"
+            "2. Other. The Company may not redeem as contemplated by Clause (2) of the preceding paragraph.\n")
+    assert labels(text) == ["1", "1(1)", "1(2)", "2"]
