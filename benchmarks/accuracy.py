@@ -15,7 +15,8 @@ Categories and how records are matched (multisets, one-to-one):
 - top (sample gold): the top-level labels; "sample" the recall of the sampled sub-clauses with
   their parents and first words;
 - terms: by the term as written (case and spacing folded); "homes" the share defined in the
-  gold's clause;
+  gold's clause; "definitions" the share whose definition opens with the gold's first words
+  (after a defining verb such as "means" and an article);
 - refs: by (source, words, target, external) — "resolved" is the share of gold references with
   an internal target that come out with that target; "statute inside" counts references the gold
   calls external (a statute, another agreement) that were resolved to a clause of this document;
@@ -185,8 +186,45 @@ def score_terms(document, expected: list[dict], out: DocScores) -> None:
     homes = multiset_score([(norm(t.term), t.defined_in) for t in document.terms if norm(t.term) not in LENIENT_TERMS],
                            [(norm(r["term"]), r["defined_in"]) for r in expected])
     out.scores["term homes"] = Score(homes.hits, out.scores["terms"].hits, out.scores["terms"].gold)
+    # Definition text: of the terms found, those whose definition opens with the gold's words.
+    agreeing = 0
+    available = Counter(norm(r["term"]) for r in expected)
+    remaining = {key: [r for r in expected if norm(r["term"]) == key] for key in available}
+    for t in document.terms:
+        key = norm(t.term)
+        candidates = remaining.get(key)
+        if not candidates:
+            continue
+        gold_row = min(candidates, key=lambda r: abs((r.get("start") or t.start) - t.start))
+        candidates.remove(gold_row)
+        if definition_agrees(t.definition, gold_row.get("definition_first_words", "")):
+            agreeing += 1
+        else:
+            out.details.setdefault("definitions differing", []).append(
+                (t.term, " ".join(words(t.definition or "")[:10]), gold_row.get("definition_first_words", "")[:60]))
+    out.scores["definitions"] = Score(agreeing, out.scores["terms"].hits, out.scores["terms"].gold)
     out.details["terms missing"] = sorted((Counter(gold_terms) - Counter(mine)).elements())
     out.details["terms extra"] = sorted((Counter(mine) - Counter(gold_terms)).elements())
+
+
+# A definition's words as the gold records them may open with the verb that defines ("means",
+# "shall have the meaning …") and an article; the tool's definition is the words after them.
+_DEFINING_VERB = re.compile(r"^(?:shall\s+)?(?:means?|have\s+the\s+meanings?|has\s+the\s+meanings?|includes?|is|are|"
+                            r"refers?\s+to|shall\s+refer\s+to)\b\s*")
+
+
+def definition_agrees(mine: str | None, gold_words: str) -> bool:
+    """The tool's definition opens with the gold's first words (or, if shorter, is how they
+    open), compared as words after a defining verb and a leading article."""
+    def core(text: str) -> list[str]:
+        text = _DEFINING_VERB.sub("", " ".join(words(text or "")))
+        return re.sub(r"^(?:the|a|an|its)\s+", "", text).split()
+
+    have, want = core(mine), core(gold_words)
+    if not have or not want:
+        return not have and not want
+    n = min(len(have), len(want), FIRST_WORDS)
+    return have[:n] == want[:n] and (len(have) >= FIRST_WORDS or len(have) >= len(want) or len(have) >= 3)
 
 
 def score_refs(document, expected: list[dict], out: DocScores) -> None:
@@ -428,7 +466,7 @@ def print_markdown(summary: dict) -> None:
 
 
 CATEGORY_ORDER = ["clauses", "clause parents", "clause starts", "top labels", "sampled parts", "terms",
-                  "term homes", "refs", "refs resolved", "obligations", "entities", "parties"]
+                  "term homes", "definitions", "refs", "refs resolved", "obligations", "entities", "parties"]
 
 
 def main(argv: list[str] | None = None) -> int:

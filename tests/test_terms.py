@@ -73,6 +73,16 @@ DEFINITION_FORMS = [
     # several terms in one parenthesis
     ('the lending institutions listed on Schedule I hereto (each a "Bank" and, collectively, the "Banks"), and others.',
      "Banks", "the lending institutions listed on Schedule I hereto"),
+    # a date is one unit of a name, and an instrument is named with its date
+    ('This Agreement is entered into as of March 18, 2010 (the "Effective Date") by the parties.', "Effective Date", "March 18, 2010"),
+    ('(v) that certain Second Amendment of Lease dated September 12, 2013 (the "Second Amendment"); and', "Second Amendment",
+     "that certain Second Amendment of Lease dated September 12, 2013"),
+    # a party with its kind of company in capitals
+    ('by and between AURA SYSTEMS INC., a Delaware Corporation ("Aura"), and ZANOTTI EAST INC.', "Aura", "AURA SYSTEMS INC., a Delaware Corporation"),
+    # "such time and date being herein called": the words "such" points back to
+    ('all at the place and time and date specified in such Pricing Agreement or at such other place and time and date as '
+     'the Representatives may agree upon in writing, such time and date being herein called the "TIME OF DELIVERY".',
+     "TIME OF DELIVERY", "time and date specified in such Pricing Agreement or at such other place"),
 ]
 
 # The Welltower indenture's opening (corpus-extra, line 893): the name comes before the

@@ -91,7 +91,7 @@ _DESIGNATORS = {
     "article": rf"(?:{_NUM}|{_ROMAN}|{_WORDNUM}){_PARENS}*",
     "rule": rf"(?:{_RULE_NUM}){_PARENS}*|{_PARENS}+",
     "regulation": rf"{_REGCODE}|{_LETTER}",
-    "schedule": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
+    "schedule": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}{_PARENS}*|{_QUOTED}",  # "Schedule 4.1(b)(xi) of the Disclosure Letter"
     "annex": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
     "exhibit": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
     "appendix": rf"{_DASHED}|{_ROMAN}|{_LETTER}|{_NUM}|{_QUOTED}",
@@ -299,9 +299,10 @@ class _Context:
 
 
 def _document_name(name: str, meant: str | None) -> str:
-    """The other agreement's own name when a defined term stands for it: "the Agreement" =
-    "the Distribution Agreement dated October 1, 1996" → "Distribution Agreement"."""
-    if meant:
+    """The other agreement's own name when a one-word defined term stands for it: "the
+    Agreement" = "the Distribution Agreement dated October 1, 1996" → "Distribution Agreement";
+    a term that names it already ("the Original Lease", "the Fourth Amendment") stays the name."""
+    if meant and len(name.split()) == 1:
         head = re.split(r",?\s+(?:dated|by\s+and\s+between|between|among|made|entered)\b", meant)[0].strip(" ,")
         head = re.sub(r"^(?:that\s+certain|the|a|an)\s+", "", head, flags=re.I)
         words = head.split()

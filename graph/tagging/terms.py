@@ -341,6 +341,13 @@ def _thing_before(text, paren, sentence, known_forms, found) -> tuple[str, int, 
     return _noun_phrase(text, sentence, window_end, found)
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_MONTH = re.compile("|".join(_MONTHS))
+_DAY_BEFORE_YEAR = re.compile(r"\d{1,2}(?:st|nd|rd|th)?,")
+_YEAR = re.compile(r"\d{4}")
+
+
 def _proper_name_start(text, sentence, name_end, known) -> int | None:
     """Start of a capitalised name ending at ``name_end`` ("the Securities Act of 1933"), or None."""
     r = rules()
@@ -350,6 +357,15 @@ def _proper_name_start(text, sentence, name_end, known) -> int | None:
     for i in range(len(tokens) - 1, -1, -1):
         word = tokens[i].group()
         bare = word.rstrip(",")
+        # A date is one unit of a name: "March 18, 2010"; "Second Amendment of Lease dated
+        # September 12, 2013" names the instrument with its date.
+        if _DAY_BEFORE_YEAR.fullmatch(word) and accepted and _YEAR.fullmatch(accepted[-1].group().rstrip(",.")) \
+                and i > 0 and _MONTH.fullmatch(tokens[i - 1].group()):
+            accepted.append(tokens[i])
+            continue
+        if word.casefold() == "dated" and accepted and _MONTH.fullmatch(accepted[-1].group()):
+            accepted.append(tokens[i])
+            continue
         if word.endswith(",") and not (accepted and r.name_suffix.match(accepted[-1].group())):
             break  # a comma ends the name unless a company suffix follows: "Group, Inc."
         if r.name_suffix.match(word) or bare[:1].isupper() or bare[:1].isdigit():
@@ -383,7 +399,7 @@ def _proper_name_start(text, sentence, name_end, known) -> int | None:
     prefix = text[sentence:start]
     if r.name_as_modifier.search(prefix.rstrip() + " ") or r.name_as_modifier.search(prefix):
         return None  # "as defined in Regulation S-X": the name qualifies a noun phrase before it
-    m = re.search(r"\b(?:the|these|this|its)\s+$", prefix)
+    m = re.search(r"\b(?:the|these|this|its|that\s+certain)\s+$", prefix)
     return sentence + m.start() if m else start
 
 
@@ -457,6 +473,15 @@ def _called_phrase(text, sentence, end) -> tuple[str, int, int]:
         tail = head[last_comma + 1 :]
         m = re.match(r"\s*(?:such|the|these|this|any|all)\s+(?!as\b)", tail, re.I)
         if m and len(tail.split()) <= 8:
+            # "at the place and time and date specified in such Pricing Agreement …, such time and
+            # date being herein called": "such" points back; the words that define are those it
+            # points to, from where the sentence first names them to the comma.
+            such = re.match(r"\s*such\s+(.+?)\s*$", tail, re.I)
+            earlier = re.search(r"\b" + r"\s+".join(map(re.escape, such.group(1).split())) + r"\b",
+                                head[:last_comma], re.I) if such else None
+            if earlier:
+                d_start = sentence + earlier.start()
+                return text[d_start:sentence + last_comma].strip(), d_start, sentence + last_comma
             d_start = sentence + last_comma + 1 + (len(tail) - len(tail.lstrip()))
             return text[d_start:end].strip(), d_start, end
     starts = [m.start() for m in (r.quantifier.search(head), r.article.search(head)) if m]
