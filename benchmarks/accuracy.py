@@ -224,7 +224,7 @@ def definition_agrees(mine: str | None, gold_words: str) -> bool:
     if not have or not want:
         return not have and not want
     n = min(len(have), len(want), FIRST_WORDS)
-    return have[:n] == want[:n] and (len(have) >= FIRST_WORDS or len(have) >= len(want) or len(have) >= 3)
+    return have[:n] == want[:n] and (len(have) >= FIRST_WORDS or len(have) >= len(want) or len(have) >= 2)
 
 
 def score_refs(document, expected: list[dict], out: DocScores) -> None:

@@ -83,6 +83,15 @@ DEFINITION_FORMS = [
     ('all at the place and time and date specified in such Pricing Agreement or at such other place and time and date as '
      'the Representatives may agree upon in writing, such time and date being herein called the "TIME OF DELIVERY".',
      "TIME OF DELIVERY", "time and date specified in such Pricing Agreement or at such other place"),
+    # a party's kind of company and its offices, as one apposition
+    ('is by and between Zhengzhou Xiangtian Information Technology Company Limited, a PRC Corporation with offices located at '
+     '81 Hao Lou, Henan Province PRC, China, ("Licensee"), and China Soar', "Licensee",
+     "Zhengzhou Xiangtian Information Technology Company Limited, a PRC Corporation with offices"),
+    # a title on the same line before "This …" is not part of the name
+    ('STRATEGIC ALLIANCE AGREEMENT    This STRATEGIC ALLIANCE AGREEMENT (the "Agreement") is entered into by Aura.',
+     "Agreement", "This STRATEGIC ALLIANCE AGREEMENT"),
+    # what a party "agrees to pay" is the phrase after the verb
+    ('Subtenant agrees to pay base rent ("Base Rent") in equal monthly installments.', "Base Rent", "base rent"),
 ]
 
 # The Welltower indenture's opening (corpus-extra, line 893): the name comes before the

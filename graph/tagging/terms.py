@@ -368,6 +368,9 @@ def _proper_name_start(text, sentence, name_end, known) -> int | None:
             continue
         if word.endswith(",") and not (accepted and r.name_suffix.match(accepted[-1].group())):
             break  # a comma ends the name unless a company suffix follows: "Group, Inc."
+        if word in ("This", "These", "That") and accepted:
+            accepted.append(tokens[i])
+            break  # "STRATEGIC ALLIANCE AGREEMENT  This STRATEGIC ALLIANCE AGREEMENT": a title before it
         if r.name_suffix.match(word) or bare[:1].isupper() or bare[:1].isdigit():
             if bare.startswith("(") or bare.endswith(")") and "(" not in bare:
                 break
@@ -406,7 +409,7 @@ def _proper_name_start(text, sentence, name_end, known) -> int | None:
 # Words that end the clause before a noun phrase: "…will act as representatives (the
 # "REPRESENTATIVES")" — the phrase starts after them, or (if nothing is left) before.
 _CLAUSE_WORDS = re.compile(
-    r"\b(?:shall|will|may|is|are|was|were|be|been|has|have)\b"
+    r"\b(?:shall|will|may|is|are|was|were|be|been|has|have)\b|\b(?:agrees?|undertakes?|promises?)\s+to\s+\w+\b"
     r"|\b(?:and|or)(?=\s+(?:in|to|on|with|for|by|from|under|pursuant|each|every|all|any)\b)"
 )
 # "Rule 424(b)", "Section 5(a)": parentheses inside a designator are not clause boundaries;
@@ -437,6 +440,8 @@ def _noun_phrase(text, sentence, end, found=()) -> tuple[str, int, int]:
         pick = determiners[0]
     if pick is not None:
         d_start = seg_start + pick
+    elif after:  # "Subtenant agrees to pay base rent": the phrase after the verb, with no article
+        d_start = seg_start + after + len(segment[after:]) - len(segment[after:].lstrip())
     else:
         d_start = seg_start + len(segment) - len(segment.lstrip())
     definition = text[d_start:end].strip()
