@@ -92,6 +92,16 @@ DEFINITION_FORMS = [
      "Agreement", "This STRATEGIC ALLIANCE AGREEMENT"),
     # what a party "agrees to pay" is the phrase after the verb
     ('Subtenant agrees to pay base rent ("Base Rent") in equal monthly installments.', "Base Rent", "base rent"),
+    # ", National Association" belongs to the name; a capacity in apposition stays in the definition
+    ('between GCM Grosvenor Inc., a Delaware corporation, and Wilmington Trust, National Association, a national banking '
+     'association, not in its individual capacity but solely as trustee (the "Trustee").', "Trustee",
+     "Wilmington Trust, National Association, a national banking association, not in its individual capacity"),
+    # a parenthesis between the name and the definition stays in the definition
+    ('by and between ARE-MA Region No. 59, LLC (as successor to RB KENDALL FEE, LLC, a Delaware limited liability company) '
+     '("Prime Landlord") and Sublandlord.', "Prime Landlord", "ARE-MA Region No. 59, LLC (as successor to"),
+    # no sentence ends at an initialism
+    ('the criteria of each of Moody\'s Investors Service ("Moody\'s") and A.M. Best Company ("A.M. Best").', "A.M. Best",
+     "A.M. Best Company"),
 ]
 
 # The Welltower indenture's opening (corpus-extra, line 893): the name comes before the

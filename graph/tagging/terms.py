@@ -144,13 +144,17 @@ _ABBREVIATIONS = frozenset("Inc No Nos Co Ltd Corp Cap Esq Jr Sr Mr Ms Mrs Dr St
 _BOUNDARY = re.compile(r"\n|[;:](?=\s)|\.(?=\s+[A-Z(\"“]|\s*$)")
 
 
+_INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+
+
 def sentence_boundaries(text: str, start: int, end: int):
     """Boundary matches in ``text[start:end]``: line breaks, ';', ':', and sentence-ending periods."""
     for m in _BOUNDARY.finditer(text, start, end):
         if m.group() == ".":
             word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12) : m.start()])
-            if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1 and word.group(1).isupper()):
-                continue
+            if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1 and word.group(1).isupper()
+                         or _INITIALISM.fullmatch(word.group(1))):
+                continue  # "Inc.", "J. Smith", "A.M. Best Company": no sentence ends there
         yield m
 
 
@@ -332,9 +336,17 @@ def _thing_before(text, paren, sentence, known_forms, found) -> tuple[str, int, 
     name_end = window_end
     for _ in range(MAX_APPOSITIVES):
         m = r.appositive.match(text, sentence, name_end)
-        if not m:
+        if m:
+            name_end = m.start("apposition")
+            continue
+        # "ARE-MA Region No. 59, LLC (as successor to …) ("Prime Landlord")": a parenthesis
+        # between the name and the definition stays in the definition.
+        opening = _opening_of(text, name_end - 1, sentence) if text[name_end - 1:name_end] == ")" else None
+        if opening is None:
             break
-        name_end = m.start("apposition")
+        name_end = opening
+        while name_end > sentence and text[name_end - 1].isspace():
+            name_end -= 1
     name_start = _proper_name_start(text, sentence, name_end, known_forms)
     if name_start is not None:
         return text[name_start:window_end], name_start, window_end
@@ -346,6 +358,19 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTH = re.compile("|".join(_MONTHS))
 _DAY_BEFORE_YEAR = re.compile(r"\d{1,2}(?:st|nd|rd|th)?,")
 _YEAR = re.compile(r"\d{4}")
+
+
+def _opening_of(text: str, close: int, floor: int) -> int | None:
+    """The '(' that the ')' at ``close`` closes, not before ``floor``."""
+    depth = 0
+    for i in range(close, floor - 1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
 
 
 def _proper_name_start(text, sentence, name_end, known) -> int | None:
@@ -366,8 +391,9 @@ def _proper_name_start(text, sentence, name_end, known) -> int | None:
         if word.casefold() == "dated" and accepted and _MONTH.fullmatch(accepted[-1].group()):
             accepted.append(tokens[i])
             continue
-        if word.endswith(",") and not (accepted and r.name_suffix.match(accepted[-1].group())):
-            break  # a comma ends the name unless a company suffix follows: "Group, Inc."
+        if word.endswith(",") and not (accepted and (r.name_suffix.match(accepted[-1].group()) or
+                                                     " ".join(t.group() for t in accepted[-1:-3:-1]) == "National Association")):
+            break  # a comma ends the name unless a company suffix follows: "Group, Inc.", "Trust, National Association"
         if word in ("This", "These", "That") and accepted:
             accepted.append(tokens[i])
             break  # "STRATEGIC ALLIANCE AGREEMENT  This STRATEGIC ALLIANCE AGREEMENT": a title before it
