@@ -102,6 +102,9 @@ DEFINITION_FORMS = [
     # no sentence ends at an initialism
     ('the criteria of each of Moody\'s Investors Service ("Moody\'s") and A.M. Best Company ("A.M. Best").', "A.M. Best",
      "A.M. Best Company"),
+    # an item's marker "a)" is no article
+    ('This Sublease ("Sublease") is made.\n\n3. Term. a)The term of this Sublease ("Term") shall commence on the Commencement Date.',
+     "Term", "The term of this Sublease"),
 ]
 
 # The Welltower indenture's opening (corpus-extra, line 893): the name comes before the

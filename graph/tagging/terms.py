@@ -113,7 +113,7 @@ def rules() -> _Rules:
         name_suffix=re.compile(r"^(?:%s),?$" % _alt(g, "name_suffix")),
         name_connector=re.compile(r"^(?:%s)$" % _alt(g, "name_connector")),
         quantifier=re.compile(r"\b(?:%s)\b" % _alt(g, "np_quantifier"), re.I),
-        article=re.compile(r"\b(?:%s)\b" % _alt(g, "np_article"), re.I),
+        article=re.compile(r"\b(?:%s)\b(?!\))" % _alt(g, "np_article"), re.I),  # not the marker "a)"
         postmodifier=re.compile(r"\s+(?:%s)\b[^.;:()\"“]{0,200}" % _alt(g, "postmodifier")),
         name_as_modifier=re.compile(r"\b%s\s*$" % _alt(g, "name_as_modifier"), re.I),
         small_words=small,
