@@ -30,16 +30,21 @@ print(json.dumps({
 
 
 def build_in_child(corpus: Path, out: Path, jobs: int | None = None, cache: bool = False,
-                   formats: str | None = None, cores: set[int] | None = None) -> dict:
+                   formats: str | None = None, cores: set[int] | None = None, package: Path | None = None) -> dict:
     """Build ``corpus`` into ``out`` in a fresh Python; its report as a dict (wall seconds measured here too).
 
     ``formats``: the dataset files to write, as ``--formats`` takes them ("nq"); None: the default.
-    ``cores``: the CPU cores the build may use (``os.sched_setaffinity``); None: all."""
+    ``cores``: the CPU cores the build may use (``os.sched_setaffinity``); None: all.
+    ``package``: a folder holding another version's ``clausegraph/`` (with its ontology/ inside),
+    put first on PYTHONPATH; None: the installed one."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(package)) if package else None
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", BUILD_IN_CHILD, str(corpus), str(out),
                            str(jobs) if jobs else "-", "cache" if cache else "no-cache", formats or "-",
                            ",".join(map(str, sorted(cores))) if cores else "-"],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=env)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     return result

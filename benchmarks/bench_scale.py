@@ -4,7 +4,7 @@ scale_corpus.py), against spaCy's blank tokenizer over the same files in the sam
 throughput of the 40-copy underwriting-agreement corpus.
 
     python benchmarks/bench_scale.py --sizes 10,100,1000 [--jobs N] [--work /tmp/cg-scale]
-    python benchmarks/bench_scale.py --underwriting 40 [--formats nq]
+    python benchmarks/bench_scale.py --underwriting 40 [--formats nq] [--before DIR]
     python benchmarks/bench_scale.py --speedup 46      # 1 worker against 2 on the same corpus, and
                                                        # how two CPU-bound processes share the machine
 
@@ -52,6 +52,10 @@ def main() -> None:
     parser.add_argument("--formats", default=None,
                         help="dataset files, as build --formats takes them (default: the build's default)")
     parser.add_argument("--keep", action="store_true", help="keep the outputs (bench_queries.py reads them)")
+    parser.add_argument("--before", type=Path, default=None, metavar="DIR",
+                        help="with --underwriting: also build with the clausegraph/ package in DIR (an earlier "
+                             "version, its ontology/ inside), alternating with this one, --rounds times")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(HEADER)
@@ -79,6 +83,17 @@ def main() -> None:
         after = tokenizer_seconds(files)
         print(report_line(f"{args.underwriting}x underwr.", result, (before + after) / 2, out), flush=True)
         print(f"{'':>14} tokenizer {before:.1f} s before the build, {after:.1f} s after", flush=True)
+        if args.before:
+            # Old and new alternated in one run: the machine's load moves both the same way.
+            walls = {"this": [], "before": []}
+            for _ in range(args.rounds):
+                for name, package in (("before", args.before), ("this", None)):
+                    shutil.rmtree(out, ignore_errors=True)
+                    walls[name].append(build_in_child(corpus, out, args.jobs, formats=args.formats, package=package)["wall"])
+            median = {name: sorted(w)[len(w) // 2] for name, w in walls.items()}
+            print(f"{'':>14} alternated {args.rounds}x: this version {' '.join(f'{w:.1f}' for w in walls['this'])} s, "
+                  f"--before {' '.join(f'{w:.1f}' for w in walls['before'])} s: median {median['this']:.1f} s against "
+                  f"{median['before']:.1f} s ({median['this'] / median['before']:.2f}x)", flush=True)
     if args.speedup:
         corpus = args.work / f"corpus-speedup-{args.speedup}"
         shutil.rmtree(corpus, ignore_errors=True)
