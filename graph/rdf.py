@@ -454,20 +454,24 @@ def _json_iri(iri: str) -> str:
 
 def jsonld_block(triples: list[Triple], graph: str) -> str:
     """The graph as its block of dataset.jsonld: ``{"@id": graph, "@graph": [node, …]}``, one node
-    object per run of a subject's triples, IRIs compacted against dataset.jsonld's @context."""
+    object per run of a subject's triples (a key never twice in one object: a predicate that
+    comes again after another opens a second object of the same node, as Oxigraph writes it),
+    IRIs compacted against dataset.jsonld's @context."""
     nodes: list[str] = []
     node: list[str] = []
     subject = predicate = None
+    keys: set[str] = set()  # the node's keys so far: a predicate seen again opens a node of its own
     for s, p, o in triples:
-        if s != subject:
+        if s != subject or (p != predicate and p in keys):
             if subject is not None:
                 node.append("]}")
                 nodes.append("".join(node))
             node = ['{"@id":', _json_iri(s), ",", _json_iri(p), ":["]
-            subject, predicate = s, p
+            subject, predicate, keys = s, p, {p}
         elif p != predicate:
             node += ["],", _json_iri(p), ":["]
             predicate = p
+            keys.add(p)
         else:
             node.append(",")
         if not isinstance(o, Lit):

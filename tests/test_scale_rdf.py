@@ -170,11 +170,20 @@ def test_the_written_blocks_keep_every_literal_and_iri_exactly():
                 (s, CG + "when", Lit("2020-01-02", "http://www.w3.org/2001/XMLSchema#date")),
                 (s, "https://example.org/odd.name", "https://example.org/o"),
                 (CG + "//odd", CG + "parent", s)]
+    # a predicate again after others, for the same subject
+    triples.insert(-1, (s, CG + "order", Lit("8", "http://www.w3.org/2001/XMLSchema#integer")))
     want = set(ox.parse(_nquads(triples, graph).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
     trig = trig_head() + trig_block(triples, graph).encode("utf-8")
     jsonld = (JSONLD_HEAD + JSONLD_FIRST + jsonld_block(triples, graph) + JSONLD_TAIL).encode("utf-8")
     assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == want
     assert set(ox.parse(jsonld, format=ox.RdfFormat.JSON_LD)) == want
+
+    def once_each(pairs):  # no key twice in one object (a JSON reader would keep only one)
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(jsonld_block(triples, graph), object_pairs_hook=once_each)
     expected = rdflib.Dataset()
     expected.parse(data=_nquads(triples, graph), format="nquads")
     for data, fmt in ((trig, "trig"), (jsonld, "json-ld")):
