@@ -105,6 +105,11 @@ DEFINITION_FORMS = [
     # an item's marker "a)" is no article
     ('This Sublease ("Sublease") is made.\n\n3. Term. a)The term of this Sublease ("Term") shall commence on the Commencement Date.',
      "Term", "The term of this Sublease"),
+    # an acronym is defined by the words that spell it, small words giving no letter
+    ('comply as to form with the accounting requirements of Title 12 of the Code of Federal Regulations and '
+     'generally accepted accounting principles ("GAAP") (including those that require)', "GAAP",
+     "generally accepted accounting principles"),
+    ('filed with the Office of Thrift Supervision ("OTS") its application', "OTS", "Office of Thrift Supervision"),
 ]
 
 # The Welltower indenture's opening (corpus-extra, line 893): the name comes before the

@@ -262,7 +262,11 @@ def _definition_at(text, q_start, q_end, term, start, end, known_forms, found) -
                 # '(the “Guarantor” and together with the Issuer, the “Obligors”)' names a group,
                 # not the thing before the parenthesis: no definition rather than a wrong one.
                 return _Def(term, start, end, "", start, start, paren_end=close + 1)
-            definition, d_start, d_end = _thing_before(text, paren, sentence, known_forms, found)
+            spelled = _spelled_out(text, paren, sentence, term)
+            if spelled is not None:  # '… and generally accepted accounting principles ("GAAP")'
+                definition, d_start, d_end = text[spelled[0]:spelled[1]], spelled[0], spelled[1]
+            else:
+                definition, d_start, d_end = _thing_before(text, paren, sentence, known_forms, found)
             after = r.postmodifier.match(text, close + 1)
             if after and definition:
                 tail = text[close + 1 : after.end()].rstrip(" ,")
@@ -324,6 +328,37 @@ def _definition_end(text: str, start: int) -> int:
         if m.group() in ("\n", "."):
             return m.start()
     return limit
+
+
+# The small words an acronym's letters may skip: "Home Owners' Loan Act" is HOLA, "Savings
+# Association Insurance Fund" SAIF, "Federal Deposit Insurance Corporation" FDIC.
+_ACRONYM_SKIPS = frozenset({"of", "and", "&", "the", "for", "on", "in", "to"})
+
+
+def _spelled_out(text: str, paren: int, sentence: int, term: str) -> tuple[int, int] | None:
+    """The words right before '(' whose first letters spell ``term`` when it is an acronym
+    ("generally accepted accounting principles ("GAAP")"), as (start, end); else None. The
+    letters are matched from the last word back (Schwartz and Hearst's rule, simplified): each
+    word gives its first letter, small words none, and the first word gives the first letter."""
+    letters = term.replace(".", "")
+    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+        return None
+    end = paren
+    while end > sentence and text[end - 1].isspace():
+        end -= 1
+    words = list(re.finditer(r"[\w'’&-]+", text[max(sentence, end - 200):end]))
+    base = max(sentence, end - 200)
+    k = len(letters) - 1
+    for m in reversed(words):
+        word = m.group()
+        if word.casefold() in _ACRONYM_SKIPS:
+            continue  # "Office of Thrift Supervision" is OTS: "of" gives no letter
+        if word[0].upper() != letters[k]:
+            return None
+        k -= 1
+        if k < 0:
+            return base + m.start(), end
+    return None
 
 
 def _thing_before(text, paren, sentence, known_forms, found) -> tuple[str, int, int]:
