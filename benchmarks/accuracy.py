@@ -188,8 +188,9 @@ def score_terms(document, expected: list[dict], out: DocScores) -> None:
     out.scores["term homes"] = Score(homes.hits, out.scores["terms"].hits, out.scores["terms"].gold)
     # Definition text: of the terms found, those whose definition opens with the gold's words.
     agreeing = 0
-    available = Counter(norm(r["term"]) for r in expected)
-    remaining = {key: [r for r in expected if norm(r["term"]) == key] for key in available}
+    remaining: dict[str, list[dict]] = {}
+    for r in expected:
+        remaining.setdefault(norm(r["term"]), []).append(r)
     for t in document.terms:
         key = norm(t.term)
         candidates = remaining.get(key)

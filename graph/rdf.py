@@ -24,7 +24,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from json.encoder import encode_basestring as _json_string  # json's C string encoder
 from typing import Iterable, Iterator, NamedTuple
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -41,6 +40,7 @@ from .store import (
     ONTOLOGY_GRAPH,
     PREFIX_ORDER,
     compact_iri,
+    json_string,
     authority_iri,
     document_graph_iri,
     document_iri,
@@ -449,7 +449,7 @@ def trig_block(triples: list[Triple], graph: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _json_iri(iri: str) -> str:
-    return _json_string(compact_iri(iri))
+    return json_string(compact_iri(iri))
 
 
 def jsonld_block(triples: list[Triple], graph: str) -> str:
@@ -477,9 +477,9 @@ def jsonld_block(triples: list[Triple], graph: str) -> str:
         if not isinstance(o, Lit):
             node += ['{"@id":', _json_iri(o), "}"]
         elif o.datatype is None:
-            node += ['{"@value":', _json_string(o.value), "}"]
+            node += ['{"@value":', json_string(o.value), "}"]
         else:
-            node += ['{"@type":', _json_iri(o.datatype), ',"@value":', _json_string(o.value), "}"]
+            node += ['{"@type":', _json_iri(o.datatype), ',"@value":', json_string(o.value), "}"]
     if subject is not None:
         node.append("]}")
         nodes.append("".join(node))
@@ -528,28 +528,26 @@ class _Emitter:
     triples as they come, then write a subject once and each of its predicates once."""
 
     def __init__(self) -> None:
-        self._by_subject: dict[str, dict[str, list[Triple]]] = {}
-        self._seen: set[Triple] = set()
+        # subject → predicate → objects (a dict as an ordered set: a triple made twice is kept once)
+        self._by_subject: dict[str, dict[str, dict]] = {}
         self._document: Document | None = None
         self._document_iri = ""
 
     @property
     def triples(self) -> list[Triple]:
-        return [triple for predicates in self._by_subject.values() for group in predicates.values() for triple in group]
+        return [(s, p, o) for s, predicates in self._by_subject.items() for p, objects in predicates.items() for o in objects]
 
     def add(self, s, p, o) -> None:
         if o is None:
             return
-        triple = (s, p, o)
-        if triple not in self._seen:
-            self._seen.add(triple)
-            predicates = self._by_subject.get(s)
-            if predicates is None:
-                predicates = self._by_subject[s] = {}
-            group = predicates.get(p)
-            if group is None:
-                group = predicates[p] = []
-            group.append(triple)
+        predicates = self._by_subject.get(s)
+        if predicates is None:
+            predicates = self._by_subject[s] = {}
+        objects = predicates.get(p)
+        if objects is None:
+            predicates[p] = {o: None}
+        else:
+            objects[o] = None
 
     def anchor(self, node: URIRef, document: Document, start: int, end: int) -> None:
         """Document, offsets and exact words of a node made from text."""

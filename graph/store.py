@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import pyoxigraph as ox
+from json.encoder import encode_basestring as json_string  # json's C string encoder, as json.dumps
 
 from .errors import QueryError, StoreError
 
@@ -414,9 +415,7 @@ def dataset_blocks(graph_iri: str, nquads: str, formats: Iterable[str]) -> dict[
 
 
 def _json_bytes(text: str) -> bytes:
-    import json
-
-    return json.dumps(text, ensure_ascii=False).encode("utf-8")
+    return json_string(text).encode("utf-8")
 
 
 def _finish_store(store: "ox.Store", folder: Path, formats: Iterable[str]) -> int:

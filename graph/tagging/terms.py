@@ -376,8 +376,8 @@ def _thing_before(text, paren, sentence, known_forms, found) -> tuple[str, int, 
             continue
         # "ARE-MA Region No. 59, LLC (as successor to …) ("Prime Landlord")": a parenthesis
         # between the name and the definition stays in the definition.
-        opening = _opening_of(text, name_end - 1, sentence) if text[name_end - 1:name_end] == ")" else None
-        if opening is None:
+        opening = _open_paren(text, name_end - 1) if text[name_end - 1:name_end] == ")" else None
+        if opening is None or opening < sentence:
             break
         name_end = opening
         while name_end > sentence and text[name_end - 1].isspace():
@@ -393,19 +393,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTH = re.compile("|".join(_MONTHS))
 _DAY_BEFORE_YEAR = re.compile(r"\d{1,2}(?:st|nd|rd|th)?,")
 _YEAR = re.compile(r"\d{4}")
-
-
-def _opening_of(text: str, close: int, floor: int) -> int | None:
-    """The '(' that the ')' at ``close`` closes, not before ``floor``."""
-    depth = 0
-    for i in range(close, floor - 1, -1):
-        if text[i] == ")":
-            depth += 1
-        elif text[i] == "(":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
 
 
 def _proper_name_start(text, sentence, name_end, known) -> int | None:
